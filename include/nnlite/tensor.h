@@ -1,0 +1,123 @@
+/**
+ * @file tensor.h
+ * @brief Tensors: contiguous, row-major float buffers of rank 1 to 4.
+ *
+ * A tensor either owns its buffer (nnlite_tensor_create: zeroed, freed by
+ * nnlite_tensor_destroy) or wraps memory you own (nnlite_tensor_wrap: zero
+ * copy, never freed by nnlite; the memory must outlive the tensor). A batch
+ * of samples is a rank-2 tensor [batch, features].
+ *
+ * Sizes are checked: every dimension must be at least 1, and the element
+ * count and byte size must fit in size_t, else NNLITE_EINVAL or
+ * NNLITE_ENOMEM. On any failure `*out` is set to NULL (when `out` is not
+ * NULL) and nothing is leaked.
+ */
+#ifndef NNLITE_TENSOR_H
+#define NNLITE_TENSOR_H
+
+#include <stddef.h>
+
+#include "nnlite/alloc.h"
+#include "nnlite/export.h"
+#include "nnlite/status.h"
+
+NNLITE_BEGIN_DECLS
+
+/** The largest rank a tensor may have. */
+#define NNLITE_TENSOR_MAX_RANK 4
+
+/** Opaque tensor handle. */
+typedef struct nnlite_tensor nnlite_tensor;
+
+/**
+ * Create a tensor that owns a zero-filled buffer.
+ *
+ * @param out   receives the tensor; the caller owns it and frees it with
+ *              nnlite_tensor_destroy(). Set to NULL on failure.
+ * @param rank  1 to NNLITE_TENSOR_MAX_RANK.
+ * @param shape `rank` dimensions, each at least 1; copied.
+ * @return NNLITE_OK; NNLITE_EINVAL for a NULL `out` or `shape`, a rank out
+ *         of range or a zero dimension; NNLITE_ENOMEM when the size
+ *         overflows or allocation fails.
+ */
+NNLITE_API nnlite_status nnlite_tensor_create(nnlite_tensor **out,
+                                              size_t rank,
+                                              const size_t *shape);
+
+/**
+ * nnlite_tensor_create() with an allocator for the tensor and its buffer.
+ *
+ * @param allocator NULL for malloc/free; otherwise copied, and used for
+ *                  every allocation and release of this tensor.
+ * Errors as nnlite_tensor_create(); NNLITE_EINVAL also for an allocator
+ * with a NULL function.
+ */
+NNLITE_API nnlite_status nnlite_tensor_create_advanced(
+    nnlite_tensor **out, size_t rank, const size_t *shape,
+    const nnlite_allocator *allocator);
+
+/** nnlite_tensor_create() for a [rows, cols] tensor. Same errors. */
+NNLITE_API nnlite_status nnlite_tensor_create2d(nnlite_tensor **out,
+                                                size_t rows, size_t cols);
+
+/**
+ * Wrap memory you own as a tensor, without copying it.
+ *
+ * @param out   receives the tensor (caller frees it with
+ *              nnlite_tensor_destroy(), which never frees `data`). Set to
+ *              NULL on failure.
+ * @param data  at least product(shape) floats; must stay valid, and is
+ *              read and written in place, for the tensor's lifetime.
+ * @param rank  1 to NNLITE_TENSOR_MAX_RANK.
+ * @param shape `rank` dimensions, each at least 1; copied.
+ * @return NNLITE_OK; NNLITE_EINVAL for NULL `out`, `data` or `shape`, a rank
+ *         out of range or a zero dimension; NNLITE_ENOMEM when the size
+ *         overflows or the handle cannot be allocated.
+ */
+NNLITE_API nnlite_status nnlite_tensor_wrap(nnlite_tensor **out, float *data,
+                                            size_t rank, const size_t *shape);
+
+/**
+ * nnlite_tensor_wrap() with an allocator for the handle (the wrapped data
+ * is never allocated or freed by nnlite). Errors as nnlite_tensor_wrap().
+ */
+NNLITE_API nnlite_status nnlite_tensor_wrap_advanced(
+    nnlite_tensor **out, float *data, size_t rank, const size_t *shape,
+    const nnlite_allocator *allocator);
+
+/** nnlite_tensor_wrap() for a [rows, cols] view of `data`. Same errors. */
+NNLITE_API nnlite_status nnlite_tensor_wrap2d(nnlite_tensor **out,
+                                              float *data, size_t rows,
+                                              size_t cols);
+
+/**
+ * Destroy a tensor: frees an owned buffer, never a wrapped one.
+ * @param tensor may be NULL (nothing happens).
+ */
+NNLITE_API void nnlite_tensor_destroy(nnlite_tensor *tensor);
+
+/**
+ * @return the first element of the row-major buffer, borrowed: valid until
+ *         the tensor is destroyed (for a wrap, the caller's own pointer).
+ *         NULL when `tensor` is NULL.
+ */
+NNLITE_API float *nnlite_tensor_data(nnlite_tensor *tensor);
+
+/** Read-only nnlite_tensor_data(). NULL when `tensor` is NULL. */
+NNLITE_API const float *nnlite_tensor_const_data(const nnlite_tensor *tensor);
+
+/** @return the rank (1 to 4), or 0 when `tensor` is NULL. */
+NNLITE_API size_t nnlite_tensor_rank(const nnlite_tensor *tensor);
+
+/**
+ * @return dimension `axis` (0 is the outermost, e.g. the batch), or 0 when
+ *         `tensor` is NULL or `axis` >= its rank.
+ */
+NNLITE_API size_t nnlite_tensor_dim(const nnlite_tensor *tensor, size_t axis);
+
+/** @return the number of elements, or 0 when `tensor` is NULL. */
+NNLITE_API size_t nnlite_tensor_size(const nnlite_tensor *tensor);
+
+NNLITE_END_DECLS
+
+#endif /* NNLITE_TENSOR_H */

@@ -1,0 +1,23 @@
+/* Private: the tensor struct. */
+#ifndef NNLITE_TENSOR_IMPL_H
+#define NNLITE_TENSOR_IMPL_H
+
+#include <stdbool.h>
+
+#include "nnlite/tensor.h"
+
+struct nnlite_tensor {
+    float *data;           /* owned: inside this struct's block; else borrowed */
+    size_t rank;
+    size_t shape[NNLITE_TENSOR_MAX_RANK];
+    size_t size;           /* product of shape */
+    nnlite_allocator allocator;
+};
+
+/* True when t is a rank-2 tensor. */
+static inline bool nnlite__tensor_is_matrix(const nnlite_tensor *t)
+{
+    return t->rank == 2;
+}
+
+#endif /* NNLITE_TENSOR_IMPL_H */
