@@ -26,5 +26,9 @@
 #include "nnlite/status.h"
 #include "nnlite/alloc.h"
 #include "nnlite/tensor.h"
+#include "nnlite/layer.h"
+#include "nnlite/loss.h"
+#include "nnlite/optim.h"
+#include "nnlite/model.h"
 
 #endif /* NNLITE_NNLITE_H */

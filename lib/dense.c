@@ -1,0 +1,104 @@
+/* Dense (fully connected) layer: y = x W^T + b, W [out, in], b [out].
+ * Parameters: W row-major, then b. The three products of a dense layer run
+ * over contiguous rows, so no transpose is ever materialised:
+ *   forward  y[n][o]  = b[o] + sum_i x[n][i] W[o][i]   (dot of two rows)
+ *   dW[o][i] += sum_n dy[n][o] x[n][i]                  (row axpy)
+ *   db[o]    += sum_n dy[n][o]
+ *   dx[n][i]  = sum_o dy[n][o] W[o][i]                  (row axpy) */
+#include <string.h>
+
+#include "alloc_impl.h"
+#include "layer_impl.h"
+
+size_t nnlite__dense_param_count_checked(size_t in, size_t out)
+{
+    size_t weights, total;
+    if (!nnlite__mul_size(&weights, in, out) ||
+        !nnlite__add_size(&total, weights, out) ||
+        !nnlite__mul_size(&weights, total, sizeof(float))) {
+        return 0;
+    }
+    return total;
+}
+
+static size_t dense_param_count(const nnlite_layer *layer)
+{
+    return layer->in * layer->out + layer->out;
+}
+
+/* Long dot products are summed in double (STYLE.md); four partial sums
+ * let the compiler keep several multiply-adds in flight. */
+static double dot(const float *a, const float *b, size_t n)
+{
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        s0 += (double)a[i] * (double)b[i];
+        s1 += (double)a[i + 1] * (double)b[i + 1];
+        s2 += (double)a[i + 2] * (double)b[i + 2];
+        s3 += (double)a[i + 3] * (double)b[i + 3];
+    }
+    for (; i < n; i++) {
+        s0 += (double)a[i] * (double)b[i];
+    }
+    return (s0 + s1) + (s2 + s3);
+}
+
+/* y += alpha * x */
+static void axpy(float *y, float alpha, const float *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        y[i] += alpha * x[i];
+    }
+}
+
+static void dense_forward(const nnlite_layer *layer, const float *params,
+                          const float *x, float *y, size_t batch)
+{
+    const size_t in = layer->in, out = layer->out;
+    const float *w = params, *b = params + in * out;
+    for (size_t n = 0; n < batch; n++) {
+        const float *xn = x + n * in;
+        float *yn = y + n * out;
+        for (size_t o = 0; o < out; o++) {
+            yn[o] = (float)((double)b[o] + dot(xn, w + o * in, in));
+        }
+    }
+}
+
+static void dense_backward(const nnlite_layer *layer, const float *params,
+                           const float *x, const float *y, const float *dy,
+                           float *dx, float *dparams, size_t batch)
+{
+    const size_t in = layer->in, out = layer->out;
+    const float *w = params;
+    float *dw = dparams, *db = dparams + in * out;
+    (void)y;
+    for (size_t n = 0; n < batch; n++) {
+        const float *xn = x + n * in, *dyn = dy + n * out;
+        for (size_t o = 0; o < out; o++) {
+            if (dyn[o] != 0.0f) { /* ReLU zeroes many: skip the row */
+                axpy(dw + o * in, dyn[o], xn, in);
+                db[o] += dyn[o];
+            }
+        }
+    }
+    if (dx == NULL) {
+        return;
+    }
+    memset(dx, 0, batch * in * sizeof(float));
+    for (size_t n = 0; n < batch; n++) {
+        const float *dyn = dy + n * out;
+        float *dxn = dx + n * in;
+        for (size_t o = 0; o < out; o++) {
+            if (dyn[o] != 0.0f) {
+                axpy(dxn, dyn[o], w + o * in, in);
+            }
+        }
+    }
+}
+
+const nnlite__layer_ops nnlite__dense_ops = {
+    NNLITE_LAYER_DENSE, "dense", dense_param_count, dense_forward,
+    dense_backward,
+};

@@ -1,0 +1,127 @@
+/* Layer construction and destruction; the math is in one file per kind. */
+#include "layer_impl.h"
+
+#include <math.h>
+
+#include "alloc_impl.h"
+
+static const nnlite__layer_ops *ops_for_kind(nnlite_layer_kind kind)
+{
+    switch (kind) {
+    case NNLITE_LAYER_DENSE:
+        return &nnlite__dense_ops;
+    case NNLITE_LAYER_SIGMOID:
+        return &nnlite__sigmoid_ops;
+    case NNLITE_LAYER_RELU:
+        return &nnlite__relu_ops;
+    case NNLITE_LAYER_TANH:
+        return &nnlite__tanh_ops;
+    case NNLITE_LAYER_HARD_SIGMOID:
+        return &nnlite__hard_sigmoid_ops;
+    case NNLITE_LAYER_LEAKY_RELU:
+        return &nnlite__leaky_relu_ops;
+    }
+    return NULL;
+}
+
+size_t nnlite__no_params(const nnlite_layer *layer)
+{
+    (void)layer;
+    return 0;
+}
+
+nnlite_status nnlite_layer_create_advanced(nnlite_layer **out,
+                                           const nnlite_layer_spec *spec,
+                                           const nnlite_allocator *allocator)
+{
+    nnlite_allocator a;
+    const nnlite__layer_ops *ops;
+    nnlite_layer *layer;
+
+    if (out == NULL) {
+        return NNLITE_EINVAL;
+    }
+    *out = NULL;
+    if (spec == NULL || (ops = ops_for_kind(spec->kind)) == NULL ||
+        nnlite__allocator_resolve(&a, allocator) != NNLITE_OK) {
+        return NNLITE_EINVAL;
+    }
+    if (spec->kind == NNLITE_LAYER_DENSE) {
+        if (spec->in_features == 0 || spec->out_features == 0) {
+            return NNLITE_EINVAL;
+        }
+        if (nnlite__dense_param_count_checked(spec->in_features,
+                                              spec->out_features) == 0) {
+            return NNLITE_ENOMEM;
+        }
+    }
+    if (spec->kind == NNLITE_LAYER_LEAKY_RELU && !isfinite(spec->slope)) {
+        return NNLITE_EINVAL;
+    }
+    layer = nnlite__calloc(&a, sizeof(*layer));
+    if (layer == NULL) {
+        return NNLITE_ENOMEM;
+    }
+    layer->ops = ops;
+    layer->allocator = a;
+    if (spec->kind == NNLITE_LAYER_DENSE) {
+        layer->in = spec->in_features;
+        layer->out = spec->out_features;
+    }
+    layer->slope = spec->slope;
+    *out = layer;
+    return NNLITE_OK;
+}
+
+static nnlite_status create_kind(nnlite_layer **out, nnlite_layer_kind kind)
+{
+    const nnlite_layer_spec spec = {kind, 0, 0, 0.0f};
+    return nnlite_layer_create_advanced(out, &spec, NULL);
+}
+
+nnlite_status nnlite_dense_create(nnlite_layer **out, size_t in_features,
+                                  size_t out_features)
+{
+    const nnlite_layer_spec spec = {NNLITE_LAYER_DENSE, in_features,
+                                    out_features, 0.0f};
+    return nnlite_layer_create_advanced(out, &spec, NULL);
+}
+
+nnlite_status nnlite_sigmoid_create(nnlite_layer **out)
+{
+    return create_kind(out, NNLITE_LAYER_SIGMOID);
+}
+
+nnlite_status nnlite_relu_create(nnlite_layer **out)
+{
+    return create_kind(out, NNLITE_LAYER_RELU);
+}
+
+nnlite_status nnlite_tanh_create(nnlite_layer **out)
+{
+    return create_kind(out, NNLITE_LAYER_TANH);
+}
+
+nnlite_status nnlite_hard_sigmoid_create(nnlite_layer **out)
+{
+    return create_kind(out, NNLITE_LAYER_HARD_SIGMOID);
+}
+
+nnlite_status nnlite_leaky_relu_create(nnlite_layer **out, float slope)
+{
+    const nnlite_layer_spec spec = {NNLITE_LAYER_LEAKY_RELU, 0, 0, slope};
+    return nnlite_layer_create_advanced(out, &spec, NULL);
+}
+
+void nnlite_layer_destroy(nnlite_layer *layer)
+{
+    if (layer != NULL) {
+        nnlite_allocator a = layer->allocator;
+        nnlite__free(&a, layer);
+    }
+}
+
+nnlite_layer_kind nnlite_layer_get_kind(const nnlite_layer *layer)
+{
+    return layer == NULL ? (nnlite_layer_kind)0 : layer->ops->kind;
+}

@@ -1,0 +1,179 @@
+/* Loss handles and the standalone nnlite_loss_compute(). */
+#include "loss_impl.h"
+
+#include "alloc_impl.h"
+#include "numeric_impl.h"
+#include "tensor_impl.h"
+
+bool nnlite__same_width(size_t cols, size_t tcols)
+{
+    return cols == tcols;
+}
+
+void nnlite__loss_describe_target(const nnlite_loss *loss, size_t cols,
+                                  char *buf, size_t size)
+{
+    if (loss->ops->kind == NNLITE_LOSS_CROSS_ENTROPY && cols > 1) {
+        nnlite__format(buf, size, "1 (class indices) or %zu (probabilities)",
+                       cols);
+    } else {
+        nnlite__format(buf, size, "%zu", cols);
+    }
+}
+
+static const nnlite__loss_ops *ops_for_kind(nnlite_loss_kind kind)
+{
+    switch (kind) {
+    case NNLITE_LOSS_MAE:
+        return &nnlite__mae_ops;
+    case NNLITE_LOSS_MSE:
+        return &nnlite__mse_ops;
+    case NNLITE_LOSS_CROSS_ENTROPY:
+        return &nnlite__cross_entropy_ops;
+    }
+    return NULL;
+}
+
+nnlite_status nnlite_loss_create_advanced(nnlite_loss **out,
+                                          nnlite_loss_kind kind,
+                                          const nnlite_allocator *allocator)
+{
+    nnlite_allocator a;
+    const nnlite__loss_ops *ops;
+    nnlite_loss *loss;
+
+    if (out == NULL) {
+        return NNLITE_EINVAL;
+    }
+    *out = NULL;
+    if ((ops = ops_for_kind(kind)) == NULL ||
+        nnlite__allocator_resolve(&a, allocator) != NNLITE_OK) {
+        return NNLITE_EINVAL;
+    }
+    loss = nnlite__calloc(&a, sizeof(*loss));
+    if (loss == NULL) {
+        return NNLITE_ENOMEM;
+    }
+    loss->ops = ops;
+    loss->allocator = a;
+    *out = loss;
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite_loss_mae_create(nnlite_loss **out)
+{
+    return nnlite_loss_create_advanced(out, NNLITE_LOSS_MAE, NULL);
+}
+
+nnlite_status nnlite_loss_mse_create(nnlite_loss **out)
+{
+    return nnlite_loss_create_advanced(out, NNLITE_LOSS_MSE, NULL);
+}
+
+nnlite_status nnlite_loss_cross_entropy_create(nnlite_loss **out)
+{
+    return nnlite_loss_create_advanced(out, NNLITE_LOSS_CROSS_ENTROPY, NULL);
+}
+
+void nnlite_loss_destroy(nnlite_loss *loss)
+{
+    if (loss != NULL) {
+        nnlite_allocator a = loss->allocator;
+        nnlite__free(&a, loss);
+    }
+}
+
+nnlite_loss_kind nnlite_loss_get_kind(const nnlite_loss *loss)
+{
+    return loss == NULL ? (nnlite_loss_kind)0 : loss->ops->kind;
+}
+
+const char *nnlite_loss_last_error(const nnlite_loss *loss)
+{
+    return loss == NULL ? "" : loss->error;
+}
+
+static nnlite_status fail(nnlite_loss *loss, nnlite_status s, const char *what)
+{
+    nnlite__format(loss->error, sizeof(loss->error), "%s", what);
+    return s;
+}
+
+static nnlite_status check_shapes(nnlite_loss *loss, const nnlite_tensor *pred,
+                                  const nnlite_tensor *target,
+                                  const nnlite_tensor *grad)
+{
+    char want[64];
+    if (pred->rank != 2 || target->rank != 2) {
+        return fail(loss, NNLITE_ESHAPE, "pred and target must be rank 2");
+    }
+    if (target->shape[0] != pred->shape[0]) {
+        nnlite__format(loss->error, sizeof(loss->error),
+                       "pred has %zu rows but target has %zu",
+                       pred->shape[0], target->shape[0]);
+        return NNLITE_ESHAPE;
+    }
+    if (!loss->ops->target_fits(pred->shape[1], target->shape[1])) {
+        nnlite__loss_describe_target(loss, pred->shape[1], want,
+                                     sizeof(want));
+        nnlite__format(loss->error, sizeof(loss->error),
+                       "%s target has %zu columns; predictions of %zu "
+                       "columns need %s",
+                       loss->ops->name, target->shape[1], pred->shape[1],
+                       want);
+        return NNLITE_ESHAPE;
+    }
+    if (grad != NULL &&
+        (grad->rank != 2 || grad->shape[0] != pred->shape[0] ||
+         grad->shape[1] != pred->shape[1])) {
+        return fail(loss, NNLITE_ESHAPE, "grad must have pred's shape");
+    }
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite_loss_compute(nnlite_loss *loss, const nnlite_tensor *pred,
+                                  const nnlite_tensor *target, float *value,
+                                  nnlite_tensor *grad)
+{
+    nnlite_status s;
+    size_t bad;
+    double v;
+
+    if (loss == NULL) {
+        return NNLITE_EINVAL;
+    }
+    loss->error[0] = '\0';
+    if (pred == NULL || target == NULL || value == NULL) {
+        return fail(loss, NNLITE_EINVAL, "pred, target and value are needed");
+    }
+    if ((s = check_shapes(loss, pred, target, grad)) != NNLITE_OK) {
+        return s;
+    }
+    if (!nnlite__all_finite(pred->data, pred->size, &bad)) {
+        nnlite__format(loss->error, sizeof(loss->error),
+                       "pred[%zu][%zu] is not finite", bad / pred->shape[1],
+                       bad % pred->shape[1]);
+        return NNLITE_ENUMERIC;
+    }
+    if (!nnlite__all_finite(target->data, target->size, &bad)) {
+        nnlite__format(loss->error, sizeof(loss->error),
+                       "target[%zu][%zu] is not finite",
+                       bad / target->shape[1], bad % target->shape[1]);
+        return NNLITE_ENUMERIC;
+    }
+    if (loss->ops->check_targets != NULL &&
+        (s = loss->ops->check_targets(target->data, pred->shape[0],
+                                      pred->shape[1], target->shape[1],
+                                      loss->error, sizeof(loss->error))) !=
+            NNLITE_OK) {
+        return s;
+    }
+    v = loss->ops->compute(pred->data, target->data, pred->shape[0],
+                           pred->shape[1], target->shape[1],
+                           grad == NULL ? NULL : grad->data);
+    if (!isfinite((float)v)) {
+        return fail(loss, NNLITE_ENUMERIC, "the loss overflowed");
+    }
+    *value = (float)v;
+    return NNLITE_OK;
+}

@@ -1,0 +1,26 @@
+/* Mean absolute error: L = (1/N) sum |p - t| over all N elements;
+ * dL/dp = sign(p - t) / N, with sign(0) = 0 (as PyTorch). */
+#include <math.h>
+
+#include "loss_impl.h"
+
+static double mae_compute(const float *pred, const float *target,
+                          size_t rows, size_t cols, size_t tcols, float *grad)
+{
+    const size_t n = rows * cols;
+    const float scale = (float)(1.0 / (double)n);
+    double sum = 0.0;
+    (void)tcols;
+    for (size_t i = 0; i < n; i++) {
+        const float d = pred[i] - target[i];
+        sum += fabs((double)d);
+        if (grad != NULL) {
+            grad[i] = d > 0.0f ? scale : (d < 0.0f ? -scale : 0.0f);
+        }
+    }
+    return sum / (double)n;
+}
+
+const nnlite__loss_ops nnlite__mae_ops = {
+    NNLITE_LOSS_MAE, "MAE", nnlite__same_width, NULL, mae_compute,
+};

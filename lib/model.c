@@ -1,0 +1,339 @@
+/* Model handle: creation, the layer list, loss and optimizer ownership,
+ * queries and the checks every entry point shares. */
+#include "model_impl.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc_impl.h"
+#include "numeric_impl.h"
+#include "tensor_impl.h"
+
+nnlite_status nnlite__fail(nnlite_model *m, nnlite_status s, const char *fmt,
+                           ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m->error, sizeof(m->error), fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+nnlite_status nnlite_model_create_advanced(nnlite_model **out,
+                                           size_t input_features,
+                                           uint64_t seed,
+                                           const nnlite_allocator *allocator)
+{
+    nnlite_allocator a;
+    nnlite_model *m;
+
+    if (out == NULL) {
+        return NNLITE_EINVAL;
+    }
+    *out = NULL;
+    if (input_features == 0 ||
+        nnlite__allocator_resolve(&a, allocator) != NNLITE_OK) {
+        return NNLITE_EINVAL;
+    }
+    m = nnlite__calloc(&a, sizeof(*m));
+    if (m == NULL) {
+        return NNLITE_ENOMEM;
+    }
+    m->allocator = a;
+    m->input_features = input_features;
+    m->max_width = input_features;
+    nnlite__rng_seed(&m->rng, seed);
+    *out = m;
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite_model_create(nnlite_model **out, size_t input_features,
+                                  uint64_t seed)
+{
+    return nnlite_model_create_advanced(out, input_features, seed, NULL);
+}
+
+void nnlite_model_destroy(nnlite_model *m)
+{
+    if (m == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < m->layer_count; i++) {
+        nnlite_layer_destroy(m->layers[i]);
+    }
+    nnlite_loss_destroy(m->loss);
+    nnlite_optimizer_destroy(m->optimizer);
+    nnlite__model_release_workspace(m);
+    nnlite__free(&m->allocator, m->layers);
+    nnlite__free(&m->allocator, m->outputs);
+    nnlite__free(&m->allocator, m->params);
+    nnlite__free(&m->allocator, m->grads);
+    nnlite__free(&m->allocator, m->fit_x);
+    nnlite__free(&m->allocator, m->fit_target);
+    nnlite__free(&m->allocator, m->order);
+    nnlite_allocator a = m->allocator;
+    nnlite__free(&a, m);
+}
+
+size_t nnlite__model_width(const nnlite_model *m)
+{
+    return m->layer_count == 0 ? m->input_features
+                               : m->layers[m->layer_count - 1]->out;
+}
+
+/* Fix an incoming layer's widths against the current output width. */
+static nnlite_status bind_layer(nnlite_model *m, nnlite_layer *layer)
+{
+    const size_t width = nnlite__model_width(m);
+    if (layer->ops->kind != NNLITE_LAYER_DENSE) {
+        layer->in = layer->out = width;
+        return NNLITE_OK;
+    }
+    if (layer->in != width) {
+        return nnlite__fail(m, NNLITE_ESHAPE,
+                            "layer %zu (dense) expects %zu input features "
+                            "but the previous %s gives %zu",
+                            m->layer_count + 1, layer->in,
+                            m->layer_count == 0 ? "input" : "layer", width);
+    }
+    return NNLITE_OK;
+}
+
+/* Allocate everything a model with one more layer needs, then commit;
+ * on failure nothing changes. */
+static nnlite_status grow_for_layer(nnlite_model *m, nnlite_layer *layer)
+{
+    const size_t count = layer->ops->param_count(layer);
+    size_t new_params, new_capacity = m->layer_capacity;
+    nnlite_layer **layers = NULL;
+    float **outputs = NULL;
+    float *params = NULL, *grads = NULL;
+
+    if (!nnlite__add_size(&new_params, m->param_count, count)) {
+        return nnlite__fail(m, NNLITE_ENOMEM, "parameter count overflows");
+    }
+    if (m->layer_count == m->layer_capacity) {
+        new_capacity = m->layer_capacity == 0 ? 8 : 2 * m->layer_capacity;
+        layers = nnlite__calloc_array(&m->allocator, new_capacity,
+                                      sizeof(*layers));
+        outputs = nnlite__calloc_array(&m->allocator, new_capacity,
+                                       sizeof(*outputs));
+        if (layers == NULL || outputs == NULL) {
+            goto fail;
+        }
+    }
+    if (count > 0) {
+        /* Weights are drawn later (initialisation), so nothing to copy. */
+        params = nnlite__calloc_array(&m->allocator, new_params,
+                                      sizeof(float));
+        grads = nnlite__calloc_array(&m->allocator, new_params,
+                                     sizeof(float));
+        if (params == NULL || grads == NULL) {
+            goto fail;
+        }
+    }
+    if (layers != NULL) {
+        if (m->layer_count > 0) {
+            memcpy(layers, m->layers, m->layer_count * sizeof(*layers));
+        }
+        nnlite__free(&m->allocator, m->layers);
+        nnlite__free(&m->allocator, m->outputs);
+        m->layers = layers;
+        m->outputs = outputs;
+        m->layer_capacity = new_capacity;
+    }
+    if (params != NULL) {
+        nnlite__free(&m->allocator, m->params);
+        nnlite__free(&m->allocator, m->grads);
+        m->params = params;
+        m->grads = grads;
+    }
+    layer->param_offset = m->param_count;
+    m->param_count = new_params;
+    return NNLITE_OK;
+fail:
+    nnlite__free(&m->allocator, layers);
+    nnlite__free(&m->allocator, outputs);
+    nnlite__free(&m->allocator, params);
+    nnlite__free(&m->allocator, grads);
+    return nnlite__fail(m, NNLITE_ENOMEM, "out of memory adding layer %zu",
+                        m->layer_count + 1);
+}
+
+nnlite_status nnlite_model_add(nnlite_model *m, nnlite_layer *layer)
+{
+    nnlite_status s;
+    if (m == NULL || layer == NULL) {
+        nnlite_layer_destroy(layer); /* ownership is taken even on failure */
+        return m == NULL ? NNLITE_EINVAL
+                         : nnlite__fail(m, NNLITE_EINVAL, "layer is NULL");
+    }
+    m->error[0] = '\0';
+    if (m->initialized) {
+        s = nnlite__fail(m, NNLITE_ESTATE,
+                         "layers cannot be added after the weights were "
+                         "initialised (first forward, training or params)");
+    } else if ((s = bind_layer(m, layer)) == NNLITE_OK) {
+        s = grow_for_layer(m, layer);
+    }
+    if (s != NNLITE_OK) {
+        nnlite_layer_destroy(layer);
+        return s;
+    }
+    m->layers[m->layer_count++] = layer;
+    if (layer->out > m->max_width) {
+        m->max_width = layer->out;
+    }
+    /* Widths changed: the workspace is re-sized on next use. */
+    nnlite__model_release_workspace(m);
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite_model_set_loss(nnlite_model *m, nnlite_loss *loss)
+{
+    if (m == NULL || loss == NULL) {
+        nnlite_loss_destroy(loss);
+        return m == NULL ? NNLITE_EINVAL
+                         : nnlite__fail(m, NNLITE_EINVAL, "loss is NULL");
+    }
+    m->error[0] = '\0';
+    nnlite_loss_destroy(m->loss);
+    m->loss = loss;
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite_model_set_optimizer(nnlite_model *m,
+                                         nnlite_optimizer *opt)
+{
+    if (m == NULL || opt == NULL) {
+        nnlite_optimizer_destroy(opt);
+        return m == NULL ? NNLITE_EINVAL
+                         : nnlite__fail(m, NNLITE_EINVAL,
+                                        "optimizer is NULL");
+    }
+    m->error[0] = '\0';
+    if (nnlite__optimizer_reserve(opt, m->param_count) != NNLITE_OK) {
+        nnlite_optimizer_destroy(opt);
+        return nnlite__fail(m, NNLITE_ENOMEM,
+                            "out of memory for the optimizer's state");
+    }
+    nnlite_optimizer_destroy(m->optimizer);
+    m->optimizer = opt;
+    return NNLITE_OK;
+}
+
+nnlite_optimizer *nnlite_model_get_optimizer(nnlite_model *m)
+{
+    return m == NULL ? NULL : m->optimizer;
+}
+
+size_t nnlite_model_input_features(const nnlite_model *m)
+{
+    return m == NULL ? 0 : m->input_features;
+}
+
+size_t nnlite_model_output_features(const nnlite_model *m)
+{
+    return m == NULL || m->layer_count == 0 ? 0 : nnlite__model_width(m);
+}
+
+size_t nnlite_model_layer_count(const nnlite_model *m)
+{
+    return m == NULL ? 0 : m->layer_count;
+}
+
+const char *nnlite_model_last_error(const nnlite_model *m)
+{
+    return m == NULL ? "" : m->error;
+}
+
+size_t nnlite_model_param_count(const nnlite_model *m)
+{
+    return m == NULL ? 0 : m->param_count;
+}
+
+float *nnlite_model_params(nnlite_model *m)
+{
+    if (m == NULL || m->param_count == 0) {
+        return NULL;
+    }
+    nnlite__model_initialize(m);
+    return m->params;
+}
+
+float *nnlite_model_grads(nnlite_model *m)
+{
+    return m == NULL || m->param_count == 0 ? NULL : m->grads;
+}
+
+nnlite_status nnlite__model_check_ready(nnlite_model *m, bool need_loss,
+                                        bool need_optimizer)
+{
+    if (m->layer_count == 0) {
+        return nnlite__fail(m, NNLITE_ESTATE, "the model has no layers");
+    }
+    if (need_loss && m->loss == NULL) {
+        return nnlite__fail(m, NNLITE_ESTATE,
+                            "no loss set (nnlite_model_set_loss)");
+    }
+    if (need_optimizer && m->optimizer == NULL) {
+        return nnlite__fail(m, NNLITE_ESTATE,
+                            "no optimizer set (nnlite_model_set_optimizer)");
+    }
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite__model_check_input(nnlite_model *m,
+                                        const nnlite_tensor *x,
+                                        const char *name)
+{
+    if (x->rank != 2) {
+        return nnlite__fail(m, NNLITE_ESHAPE,
+                            "%s must be rank 2 [batch, %zu], not rank %zu",
+                            name, m->input_features, x->rank);
+    }
+    if (x->shape[1] != m->input_features) {
+        return nnlite__fail(m, NNLITE_ESHAPE,
+                            "%s has %zu features but the model takes %zu",
+                            name, x->shape[1], m->input_features);
+    }
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite__model_check_target(nnlite_model *m,
+                                         const nnlite_tensor *x,
+                                         const nnlite_tensor *target)
+{
+    const size_t width = nnlite__model_width(m);
+    char want[64];
+    if (target->rank != 2) {
+        return nnlite__fail(m, NNLITE_ESHAPE, "target must be rank 2");
+    }
+    if (target->shape[0] != x->shape[0]) {
+        return nnlite__fail(m, NNLITE_ESHAPE,
+                            "x has %zu rows but target has %zu", x->shape[0],
+                            target->shape[0]);
+    }
+    if (!m->loss->ops->target_fits(width, target->shape[1])) {
+        nnlite__loss_describe_target(m->loss, width, want, sizeof(want));
+        return nnlite__fail(m, NNLITE_ESHAPE,
+                            "%s target has %zu columns; the model's %zu "
+                            "outputs need %s",
+                            m->loss->ops->name, target->shape[1], width,
+                            want);
+    }
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite__model_check_finite(nnlite_model *m, const float *p,
+                                         size_t rows, size_t cols,
+                                         const char *name)
+{
+    size_t bad;
+    if (!nnlite__all_finite(p, rows * cols, &bad)) {
+        return nnlite__fail(m, NNLITE_ENUMERIC, "%s[%zu][%zu] is not finite",
+                            name, bad / cols, bad % cols);
+    }
+    return NNLITE_OK;
+}

@@ -1,0 +1,203 @@
+/* fit(): epochs of (optionally shuffled) mini-batches, one update per
+ * batch, the last partial batch included. Buffers are sized before the
+ * first epoch, so epochs themselves allocate nothing. */
+#include <math.h>
+#include <string.h>
+
+#include "alloc_impl.h"
+#include "model_impl.h"
+#include "tensor_impl.h"
+
+/* Grow a float buffer to at least `count` floats (contents discarded). */
+static nnlite_status reserve_floats(nnlite_model *m, float **buf,
+                                    size_t *capacity, size_t count)
+{
+    float *p;
+    if (count <= *capacity) {
+        return NNLITE_OK;
+    }
+    p = nnlite__calloc_array(&m->allocator, count, sizeof(float));
+    if (p == NULL) {
+        return nnlite__fail(m, NNLITE_ENOMEM, "out of memory for batches");
+    }
+    nnlite__free(&m->allocator, *buf);
+    *buf = p;
+    *capacity = count;
+    return NNLITE_OK;
+}
+
+static nnlite_status reserve_order(nnlite_model *m, size_t rows)
+{
+    size_t *p;
+    if (rows <= m->order_capacity) {
+        return NNLITE_OK;
+    }
+    p = nnlite__calloc_array(&m->allocator, rows, sizeof(size_t));
+    if (p == NULL) {
+        return nnlite__fail(m, NNLITE_ENOMEM,
+                            "out of memory for the row order");
+    }
+    nnlite__free(&m->allocator, m->order);
+    m->order = p;
+    m->order_capacity = rows;
+    return NNLITE_OK;
+}
+
+static nnlite_status check_options(nnlite_model *m,
+                                   const nnlite_fit_options *o)
+{
+    nnlite_status s;
+    if (o->version != NNLITE_FIT_OPTIONS_VERSION) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "fit options version %u is not %u (start from "
+                            "NNLITE_FIT_OPTIONS_INIT)",
+                            o->version, NNLITE_FIT_OPTIONS_VERSION);
+    }
+    if (o->epochs == 0 || o->batch_size == 0) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "epochs and batch_size must be at least 1");
+    }
+    if ((o->validation_x == NULL) != (o->validation_target == NULL)) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "validation_x and validation_target go together");
+    }
+    if (o->validation_x != NULL &&
+        (s = nnlite__model_check_dataset(m, o->validation_x,
+                                         o->validation_target,
+                                         "validation_x")) != NNLITE_OK) {
+        return s;
+    }
+    return NNLITE_OK;
+}
+
+/* Everything an epoch needs, allocated up front. */
+static nnlite_status prepare(nnlite_model *m, const nnlite_tensor *x,
+                             const nnlite_tensor *target,
+                             const nnlite_fit_options *o)
+{
+    const size_t rows = x->shape[0];
+    const size_t batch = o->batch_size < rows ? o->batch_size : rows;
+    nnlite_status s;
+
+    nnlite__model_initialize(m);
+    if ((s = nnlite__model_reserve_rows(m, batch)) != NNLITE_OK ||
+        (s = nnlite__optimizer_reserve(m->optimizer, m->param_count)) !=
+            NNLITE_OK) {
+        return s == NNLITE_ENOMEM && m->error[0] == '\0'
+                   ? nnlite__fail(m, s, "out of memory for the optimizer")
+                   : s;
+    }
+    if (o->validation_x != NULL &&
+        (s = nnlite__model_reserve_rows(
+             m, nnlite__model_chunk_rows(m, o->validation_x->shape[0]))) !=
+            NNLITE_OK) {
+        return s;
+    }
+    if (!o->shuffle) {
+        return NNLITE_OK; /* batches are contiguous slices of x, target */
+    }
+    if ((s = reserve_order(m, rows)) != NNLITE_OK ||
+        (s = reserve_floats(m, &m->fit_x, &m->fit_x_capacity,
+                            batch * x->shape[1])) != NNLITE_OK) {
+        return s;
+    }
+    return reserve_floats(m, &m->fit_target, &m->fit_target_capacity,
+                          batch * target->shape[1]);
+}
+
+/* Copy the rows order[0..n) of src ([*, cols]) into dst. */
+static void gather(float *dst, const float *src, const size_t *order,
+                   size_t n, size_t cols)
+{
+    for (size_t r = 0; r < n; r++) {
+        memcpy(dst + r * cols, src + order[r] * cols, cols * sizeof(float));
+    }
+}
+
+/* One pass over the data; *loss = mean batch loss weighted by rows. */
+static nnlite_status run_epoch(nnlite_model *m, const nnlite_tensor *x,
+                               const nnlite_tensor *target,
+                               const nnlite_fit_options *o, size_t *updates,
+                               double *loss)
+{
+    const size_t rows = x->shape[0], in = x->shape[1];
+    const size_t tcols = target->shape[1];
+    double sum = 0.0, batch_loss;
+    nnlite_status s;
+
+    if (o->shuffle) {
+        for (size_t r = 0; r < rows; r++) {
+            m->order[r] = r;
+        }
+        nnlite__rng_shuffle(&m->rng, m->order, rows);
+    }
+    for (size_t start = 0; start < rows; start += o->batch_size) {
+        const size_t n =
+            rows - start < o->batch_size ? rows - start : o->batch_size;
+        const float *bx = x->data + start * in;
+        const float *bt = target->data + start * tcols;
+        if (o->shuffle) {
+            gather(m->fit_x, x->data, m->order + start, n, in);
+            gather(m->fit_target, target->data, m->order + start, n, tcols);
+            bx = m->fit_x;
+            bt = m->fit_target;
+        }
+        if ((s = nnlite__model_gradients_rows(m, bx, bt, n, tcols,
+                                              &batch_loss)) != NNLITE_OK ||
+            (s = nnlite__model_apply(m)) != NNLITE_OK) {
+            return s;
+        }
+        sum += batch_loss * (double)n;
+        ++*updates;
+    }
+    *loss = sum / (double)rows;
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite_model_fit(nnlite_model *m, const nnlite_tensor *x,
+                               const nnlite_tensor *target,
+                               const nnlite_fit_options *options,
+                               nnlite_epoch_callback callback, void *user)
+{
+    static const nnlite_fit_options defaults = NNLITE_FIT_OPTIONS_INIT;
+    const nnlite_fit_options *o = options == NULL ? &defaults : options;
+    nnlite_epoch_stats stats = {0, 0, 0.0f, NAN};
+    nnlite_status s;
+
+    if (m == NULL) {
+        return NNLITE_EINVAL;
+    }
+    m->error[0] = '\0';
+    if (x == NULL || target == NULL) {
+        return nnlite__fail(m, NNLITE_EINVAL, "x and target are needed");
+    }
+    if ((s = nnlite__model_check_ready(m, true, true)) != NNLITE_OK ||
+        (s = nnlite__model_check_dataset(m, x, target, "x")) != NNLITE_OK ||
+        (s = check_options(m, o)) != NNLITE_OK ||
+        (s = prepare(m, x, target, o)) != NNLITE_OK) {
+        return s;
+    }
+    for (size_t epoch = 1; epoch <= o->epochs; epoch++) {
+        double train_loss, validation_loss;
+        if ((s = run_epoch(m, x, target, o, &stats.updates, &train_loss)) !=
+            NNLITE_OK) {
+            return s;
+        }
+        stats.epoch = epoch;
+        stats.train_loss = (float)train_loss;
+        if (o->validation_x != NULL) {
+            if ((s = nnlite__model_evaluate_rows(
+                     m, o->validation_x->data, o->validation_target->data,
+                     o->validation_x->shape[0],
+                     o->validation_target->shape[1], &validation_loss)) !=
+                NNLITE_OK) {
+                return s;
+            }
+            stats.validation_loss = (float)validation_loss;
+        }
+        if (callback != NULL && callback(&stats, user) != 0) {
+            break;
+        }
+    }
+    return NNLITE_OK;
+}

@@ -1,0 +1,204 @@
+/* Inference and evaluation: forward passes in chunks that fit the
+ * workspace, so any number of rows works without a huge allocation. */
+#include <math.h>
+
+#include "model_impl.h"
+#include "tensor_impl.h"
+
+const float *nnlite__model_forward_rows(nnlite_model *m, const float *x,
+                                        size_t rows)
+{
+    const float *in = x;
+    for (size_t i = 0; i < m->layer_count; i++) {
+        const nnlite_layer *l = m->layers[i];
+        l->ops->forward(l, m->params + l->param_offset, in, m->outputs[i],
+                        rows);
+        in = m->outputs[i];
+    }
+    return in;
+}
+
+/* Checks shared by forward and predict_probabilities. */
+static nnlite_status check_forward(nnlite_model *m, const nnlite_tensor *x,
+                                   const nnlite_tensor *y)
+{
+    const size_t width = nnlite__model_width(m);
+    nnlite_status s;
+    if ((s = nnlite__model_check_ready(m, false, false)) != NNLITE_OK ||
+        (s = nnlite__model_check_input(m, x, "x")) != NNLITE_OK) {
+        return s;
+    }
+    if (y->rank != 2 || y->shape[0] != x->shape[0] || y->shape[1] != width) {
+        return nnlite__fail(m, NNLITE_ESHAPE,
+                            "y must be [%zu, %zu] (x's rows, the model's "
+                            "outputs)",
+                            x->shape[0], width);
+    }
+    return nnlite__model_check_finite(m, x->data, x->shape[0], x->shape[1],
+                                      "x");
+}
+
+static nnlite_status forward_into(nnlite_model *m, const nnlite_tensor *x,
+                                  nnlite_tensor *y)
+{
+    const size_t rows = x->shape[0], width = nnlite__model_width(m);
+    const size_t chunk = nnlite__model_chunk_rows(m, rows);
+    nnlite_status s;
+
+    nnlite__model_initialize(m);
+    if ((s = nnlite__model_reserve_rows(m, chunk)) != NNLITE_OK) {
+        return s;
+    }
+    for (size_t r = 0; r < rows; r += chunk) {
+        const size_t n = rows - r < chunk ? rows - r : chunk;
+        const float *out =
+            nnlite__model_forward_rows(m, x->data + r * x->shape[1], n);
+        for (size_t i = 0; i < n * width; i++) {
+            y->data[r * width + i] = out[i];
+        }
+    }
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite_model_forward(nnlite_model *m, const nnlite_tensor *x,
+                                   nnlite_tensor *y)
+{
+    nnlite_status s;
+    if (m == NULL) {
+        return NNLITE_EINVAL;
+    }
+    m->error[0] = '\0';
+    if (x == NULL || y == NULL) {
+        return nnlite__fail(m, NNLITE_EINVAL, "x and y are needed");
+    }
+    if ((s = check_forward(m, x, y)) != NNLITE_OK) {
+        return s;
+    }
+    return forward_into(m, x, y);
+}
+
+/* Softmax of one row in place (max subtracted: no overflow). */
+static void softmax_row(float *z, size_t n)
+{
+    float max = z[0];
+    double sum = 0.0;
+    for (size_t j = 1; j < n; j++) {
+        max = z[j] > max ? z[j] : max;
+    }
+    for (size_t j = 0; j < n; j++) {
+        z[j] = expf(z[j] - max);
+        sum += (double)z[j];
+    }
+    for (size_t j = 0; j < n; j++) {
+        z[j] = (float)((double)z[j] / sum);
+    }
+}
+
+nnlite_status nnlite_model_predict_probabilities(nnlite_model *m,
+                                                 const nnlite_tensor *x,
+                                                 nnlite_tensor *y)
+{
+    nnlite_status s = nnlite_model_forward(m, x, y);
+    if (s != NNLITE_OK) {
+        return s;
+    }
+    const size_t rows = y->shape[0], cols = y->shape[1];
+    for (size_t r = 0; r < rows; r++) {
+        float *z = y->data + r * cols;
+        if (cols == 1) {
+            z[0] = z[0] >= 0.0f ? 1.0f / (1.0f + expf(-z[0]))
+                                : expf(z[0]) / (1.0f + expf(z[0]));
+        } else {
+            softmax_row(z, cols);
+        }
+    }
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite__model_evaluate_rows(nnlite_model *m, const float *x,
+                                          const float *target, size_t rows,
+                                          size_t target_cols, double *loss)
+{
+    const size_t width = nnlite__model_width(m);
+    const size_t chunk = nnlite__model_chunk_rows(m, rows);
+    const nnlite__loss_ops *ops = m->loss->ops;
+    double sum = 0.0;
+    nnlite_status s;
+
+    if ((s = nnlite__model_reserve_rows(m, chunk)) != NNLITE_OK) {
+        return s;
+    }
+    for (size_t r = 0; r < rows; r += chunk) {
+        const size_t n = rows - r < chunk ? rows - r : chunk;
+        const float *out =
+            nnlite__model_forward_rows(m, x + r * m->input_features, n);
+        /* Every loss is a mean over rows (times a constant per row), so
+         * weighting each chunk's mean by its rows gives the overall mean. */
+        sum += ops->compute(out, target + r * target_cols, n, width,
+                            target_cols, NULL) *
+               (double)n;
+    }
+    *loss = sum / (double)rows;
+    if (!isfinite((float)*loss)) { /* as the caller will see it */
+        return nnlite__fail(m, NNLITE_ENUMERIC, "the loss is not finite");
+    }
+    return NNLITE_OK;
+}
+
+/* Value checks on a data set: finite inputs and targets, valid classes. */
+static nnlite_status check_data(nnlite_model *m, const nnlite_tensor *x,
+                                const nnlite_tensor *target)
+{
+    nnlite_status s;
+    if ((s = nnlite__model_check_finite(m, x->data, x->shape[0], x->shape[1],
+                                        "x")) != NNLITE_OK ||
+        (s = nnlite__model_check_finite(m, target->data, target->shape[0],
+                                        target->shape[1], "target")) !=
+            NNLITE_OK) {
+        return s;
+    }
+    if (m->loss->ops->check_targets != NULL) {
+        return m->loss->ops->check_targets(
+            target->data, target->shape[0], nnlite__model_width(m),
+            target->shape[1], m->error, sizeof(m->error));
+    }
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite__model_check_dataset(nnlite_model *m,
+                                          const nnlite_tensor *x,
+                                          const nnlite_tensor *target,
+                                          const char *name)
+{
+    nnlite_status s;
+    if ((s = nnlite__model_check_input(m, x, name)) != NNLITE_OK ||
+        (s = nnlite__model_check_target(m, x, target)) != NNLITE_OK) {
+        return s;
+    }
+    return check_data(m, x, target);
+}
+
+nnlite_status nnlite_model_evaluate(nnlite_model *m, const nnlite_tensor *x,
+                                    const nnlite_tensor *target, float *loss)
+{
+    nnlite_status s;
+    double value;
+    if (m == NULL) {
+        return NNLITE_EINVAL;
+    }
+    m->error[0] = '\0';
+    if (x == NULL || target == NULL || loss == NULL) {
+        return nnlite__fail(m, NNLITE_EINVAL, "x, target and loss are needed");
+    }
+    if ((s = nnlite__model_check_ready(m, true, false)) != NNLITE_OK ||
+        (s = nnlite__model_check_dataset(m, x, target, "x")) != NNLITE_OK) {
+        return s;
+    }
+    nnlite__model_initialize(m);
+    s = nnlite__model_evaluate_rows(m, x->data, target->data, x->shape[0],
+                                    target->shape[1], &value);
+    if (s == NNLITE_OK) {
+        *loss = (float)value;
+    }
+    return s;
+}

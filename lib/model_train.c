@@ -1,0 +1,151 @@
+/* One training step: forward, loss, backward into the flat gradient
+ * buffer, then the optimizer's update. Nothing here allocates once the
+ * workspace holds the batch. */
+#include <math.h>
+#include <string.h>
+
+#include "model_impl.h"
+#include "numeric_impl.h"
+#include "tensor_impl.h"
+
+/* Backward through every layer; the loss gradient is in delta[0]. */
+static void backward(nnlite_model *m, const float *x, size_t rows)
+{
+    float *dy = m->delta[0], *dx = m->delta[1];
+    memset(m->grads, 0, m->param_count * sizeof(float));
+    for (size_t i = m->layer_count; i-- > 0;) {
+        const nnlite_layer *l = m->layers[i];
+        const float *in = i == 0 ? x : m->outputs[i - 1];
+        /* The first layer's input gradient is never needed. */
+        l->ops->backward(l, m->params + l->param_offset, in, m->outputs[i],
+                         dy, i == 0 ? NULL : dx,
+                         m->grads + l->param_offset, rows);
+        float *t = dy;
+        dy = dx;
+        dx = t;
+    }
+}
+
+nnlite_status nnlite__model_gradients_rows(nnlite_model *m, const float *x,
+                                           const float *target, size_t rows,
+                                           size_t target_cols, double *loss)
+{
+    const size_t width = nnlite__model_width(m);
+    const float *out;
+    size_t bad;
+    nnlite_status s;
+
+    if ((s = nnlite__model_reserve_rows(m, rows)) != NNLITE_OK) {
+        return s;
+    }
+    out = nnlite__model_forward_rows(m, x, rows);
+    *loss = m->loss->ops->compute(out, target, rows, width, target_cols,
+                                  m->delta[0]);
+    if (!isfinite((float)*loss)) { /* as the caller will see it */
+        return nnlite__fail(m, NNLITE_ENUMERIC,
+                            "the loss is not finite (diverging? try a "
+                            "smaller learning rate)");
+    }
+    backward(m, x, rows);
+    if (!nnlite__all_finite(m->grads, m->param_count, &bad)) {
+        return nnlite__fail(m, NNLITE_ENUMERIC,
+                            "gradient of parameter %zu is not finite", bad);
+    }
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite__model_apply(nnlite_model *m)
+{
+    size_t bad;
+    if (!nnlite__all_finite(m->grads, m->param_count, &bad)) {
+        return nnlite__fail(m, NNLITE_ENUMERIC,
+                            "gradient of parameter %zu is not finite; "
+                            "parameters left unchanged",
+                            bad);
+    }
+    if (nnlite__optimizer_reserve(m->optimizer, m->param_count) !=
+        NNLITE_OK) {
+        return nnlite__fail(m, NNLITE_ENOMEM,
+                            "out of memory for the optimizer's state");
+    }
+    nnlite__optimizer_step(m->optimizer, m->params, m->grads,
+                           m->param_count);
+    return NNLITE_OK;
+}
+
+/* Argument and state checks shared by compute_gradients and train_batch. */
+static nnlite_status check_step(nnlite_model *m, const nnlite_tensor *x,
+                                const nnlite_tensor *target,
+                                bool need_optimizer)
+{
+    nnlite_status s;
+    if (x == NULL || target == NULL) {
+        return nnlite__fail(m, NNLITE_EINVAL, "x and target are needed");
+    }
+    if ((s = nnlite__model_check_ready(m, true, need_optimizer)) !=
+        NNLITE_OK) {
+        return s;
+    }
+    return nnlite__model_check_dataset(m, x, target, "x");
+}
+
+static nnlite_status gradients(nnlite_model *m, const nnlite_tensor *x,
+                               const nnlite_tensor *target, float *loss)
+{
+    double value;
+    nnlite_status s;
+    nnlite__model_initialize(m);
+    s = nnlite__model_gradients_rows(m, x->data, target->data, x->shape[0],
+                                     target->shape[1], &value);
+    if (s == NNLITE_OK && loss != NULL) {
+        *loss = (float)value;
+    }
+    return s;
+}
+
+nnlite_status nnlite_model_compute_gradients(nnlite_model *m,
+                                             const nnlite_tensor *x,
+                                             const nnlite_tensor *target,
+                                             float *loss)
+{
+    nnlite_status s;
+    if (m == NULL) {
+        return NNLITE_EINVAL;
+    }
+    m->error[0] = '\0';
+    if ((s = check_step(m, x, target, false)) != NNLITE_OK) {
+        return s;
+    }
+    return gradients(m, x, target, loss);
+}
+
+nnlite_status nnlite_model_apply_gradients(nnlite_model *m)
+{
+    nnlite_status s;
+    if (m == NULL) {
+        return NNLITE_EINVAL;
+    }
+    m->error[0] = '\0';
+    if ((s = nnlite__model_check_ready(m, false, true)) != NNLITE_OK) {
+        return s;
+    }
+    nnlite__model_initialize(m);
+    return nnlite__model_apply(m);
+}
+
+nnlite_status nnlite_model_train_batch(nnlite_model *m,
+                                       const nnlite_tensor *x,
+                                       const nnlite_tensor *target,
+                                       float *loss)
+{
+    nnlite_status s;
+    if (m == NULL) {
+        return NNLITE_EINVAL;
+    }
+    m->error[0] = '\0';
+    if ((s = check_step(m, x, target, true)) != NNLITE_OK ||
+        (s = gradients(m, x, target, loss)) != NNLITE_OK) {
+        return s;
+    }
+    return nnlite__model_apply(m);
+}

@@ -1,0 +1,53 @@
+/* The model's per-batch buffers: sized once for the largest batch seen, so
+ * steady-state training allocates nothing. */
+#include "alloc_impl.h"
+#include "model_impl.h"
+
+/* Rows a forward or evaluate pass may grow the workspace to, unless
+ * training already made it larger. Bounds memory on huge data sets. */
+#define CHUNK_ROWS 1024
+
+void nnlite__model_release_workspace(nnlite_model *m)
+{
+    nnlite__free(&m->allocator, m->workspace);
+    m->workspace = NULL;
+    m->delta[0] = m->delta[1] = NULL;
+    m->batch_capacity = 0;
+}
+
+size_t nnlite__model_chunk_rows(const nnlite_model *m, size_t rows)
+{
+    const size_t limit =
+        m->batch_capacity > CHUNK_ROWS ? m->batch_capacity : CHUNK_ROWS;
+    return rows < limit ? rows : limit;
+}
+
+nnlite_status nnlite__model_reserve_rows(nnlite_model *m, size_t rows)
+{
+    size_t width_sum = 0, per_row, floats;
+    float *buffer;
+
+    if (rows <= m->batch_capacity) {
+        return NNLITE_OK;
+    }
+    for (size_t i = 0; i < m->layer_count; i++) {
+        width_sum += m->layers[i]->out; /* cannot overflow: params fit */
+    }
+    if (!nnlite__add_size(&per_row, width_sum, 2 * m->max_width) ||
+        !nnlite__mul_size(&floats, per_row, rows) ||
+        (buffer = nnlite__calloc_array(&m->allocator, floats,
+                                       sizeof(float))) == NULL) {
+        return nnlite__fail(m, NNLITE_ENOMEM,
+                            "out of memory for a batch of %zu rows", rows);
+    }
+    nnlite__free(&m->allocator, m->workspace);
+    m->workspace = buffer;
+    for (size_t i = 0; i < m->layer_count; i++) {
+        m->outputs[i] = buffer;
+        buffer += rows * m->layers[i]->out;
+    }
+    m->delta[0] = buffer;
+    m->delta[1] = buffer + rows * m->max_width;
+    m->batch_capacity = rows;
+    return NNLITE_OK;
+}

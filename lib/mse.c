@@ -1,0 +1,24 @@
+/* Mean squared error: L = (1/N) sum (p - t)^2 over all N elements;
+ * dL/dp = 2 (p - t) / N. */
+#include "loss_impl.h"
+
+static double mse_compute(const float *pred, const float *target,
+                          size_t rows, size_t cols, size_t tcols, float *grad)
+{
+    const size_t n = rows * cols;
+    const float scale = (float)(2.0 / (double)n);
+    double sum = 0.0;
+    (void)tcols;
+    for (size_t i = 0; i < n; i++) {
+        const double d = (double)pred[i] - (double)target[i];
+        sum += d * d;
+        if (grad != NULL) {
+            grad[i] = scale * (pred[i] - target[i]);
+        }
+    }
+    return sum / (double)n;
+}
+
+const nnlite__loss_ops nnlite__mse_ops = {
+    NNLITE_LOSS_MSE, "MSE", nnlite__same_width, NULL, mse_compute,
+};
