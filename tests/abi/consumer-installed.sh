@@ -1,10 +1,12 @@
 #!/bin/sh
-# Usage: consumer-installed.sh BUILD_DIR THIS_DIR [SANITIZE]
-# Installs the build into a scratch DESTDIR, then compiles consumer.c the
-# way a user would: cc consumer.c $(pkg-config --cflags --libs --static nnlite)
+# Usage: consumer-installed.sh BUILD_DIR SOURCE_DIR [SANITIZE]
+# Installs the build into a scratch DESTDIR, then compiles programs the way
+# a user would, against the installed files only:
+#   tests/abi/consumer.c with $(pkg-config --cflags --libs --static nnlite)
+#   each example with the README's $(pkg-config --cflags --libs nnlite)
 set -eu
 build=$1
-here=$2
+src=$2
 sanitize=${3:-none}
 
 stage=$(mktemp -d)
@@ -38,8 +40,33 @@ fi
 cc=${CC:-cc}
 # shellcheck disable=SC2046,SC2086
 $cc -std=c11 -Wall -Wextra -Werror $extra -o "$stage/consumer" \
-    "$here/consumer.c" $(pkg-config --cflags --libs --static nnlite)
+    "$src/tests/abi/consumer.c" $(pkg-config --cflags --libs --static nnlite)
+
+# Every example, as examples/README.md tells users to build it: its own
+# folder's .c files, plus the shared plotting helper when it uses it.
+for dir in "$src"/examples/*/; do
+    name=$(basename "$dir")
+    [ "$name" = common ] || [ "$name" = data ] && continue
+    [ -f "$dir/$name.c" ] || continue
+    common=
+    if grep -q '"svg_plot.h"' "$dir"/*.c; then
+        common="-I$src/examples/common $src/examples/common/svg_plot.c"
+    fi
+    # An example that calls libm itself links it itself; the others use
+    # exactly the documented command.
+    libm=
+    if grep -q '<math.h>' "$dir"/*.c; then
+        libm=-lm
+    fi
+    # shellcheck disable=SC2046,SC2086
+    $cc -std=c11 -Wall -Wextra -Werror $extra -o "$stage/$name" \
+        "$dir"/*.c $common $(pkg-config --cflags --libs nnlite) $libm ||
+        { echo "example $name does not build out of tree" >&2; exit 1; }
+    echo "example $name builds out of tree"
+done
 # In a shared build the staged libnnlite.so is not on the loader's path.
 libdir=$(dirname "$pcfile")/..
 LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
     "$stage/consumer"
+LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+    "$stage/quickstart"
