@@ -198,6 +198,10 @@ nnlite_status nnlite_model_set_loss(nnlite_model *m, nnlite_loss *loss)
                          : nnlite__fail(m, NNLITE_EINVAL, "loss is NULL");
     }
     m->error[0] = '\0';
+    if (m->fitting) {
+        nnlite_loss_destroy(loss);
+        return nnlite__model_check_not_fitting(m, "nnlite_model_set_loss");
+    }
     nnlite_loss_destroy(m->loss);
     m->loss = loss;
     return NNLITE_OK;
@@ -213,6 +217,11 @@ nnlite_status nnlite_model_set_optimizer(nnlite_model *m,
                                         "optimizer is NULL");
     }
     m->error[0] = '\0';
+    if (m->fitting) {
+        nnlite_optimizer_destroy(opt);
+        return nnlite__model_check_not_fitting(m,
+                                               "nnlite_model_set_optimizer");
+    }
     if (nnlite__optimizer_reserve(opt, m->param_count) != NNLITE_OK) {
         nnlite_optimizer_destroy(opt);
         return nnlite__fail(m, NNLITE_ENOMEM,
@@ -265,6 +274,16 @@ float *nnlite_model_params(nnlite_model *m)
 float *nnlite_model_grads(nnlite_model *m)
 {
     return m == NULL || m->param_count == 0 ? NULL : m->grads;
+}
+
+nnlite_status nnlite__model_check_not_fitting(nnlite_model *m,
+                                              const char *what)
+{
+    if (m->fitting) {
+        return nnlite__fail(m, NNLITE_ESTATE,
+                            "%s cannot be called from a fit callback", what);
+    }
+    return NNLITE_OK;
 }
 
 nnlite_status nnlite__model_check_ready(nnlite_model *m, bool need_loss,

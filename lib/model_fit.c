@@ -154,6 +154,39 @@ static nnlite_status run_epoch(nnlite_model *m, const nnlite_tensor *x,
     return NNLITE_OK;
 }
 
+/* The epochs of one fit, with validation and the callback after each. */
+static nnlite_status run_epochs(nnlite_model *m, const nnlite_tensor *x,
+                                const nnlite_tensor *target,
+                                const nnlite_fit_options *o,
+                                nnlite_epoch_stats *stats,
+                                nnlite_epoch_callback callback, void *user)
+{
+    nnlite_status s;
+    for (size_t epoch = 1; epoch <= o->epochs; epoch++) {
+        double train_loss, validation_loss;
+        if ((s = run_epoch(m, x, target, o, &stats->updates, &train_loss)) !=
+            NNLITE_OK) {
+            return s;
+        }
+        stats->epoch = epoch;
+        stats->train_loss = (float)train_loss;
+        if (o->validation_x != NULL) {
+            if ((s = nnlite__model_evaluate_rows(
+                     m, o->validation_x->data, o->validation_target->data,
+                     o->validation_x->shape[0],
+                     o->validation_target->shape[1], &validation_loss)) !=
+                NNLITE_OK) {
+                return s;
+            }
+            stats->validation_loss = (float)validation_loss;
+        }
+        if (callback != NULL && callback(stats, user) != 0) {
+            break;
+        }
+    }
+    return NNLITE_OK;
+}
+
 nnlite_status nnlite_model_fit(nnlite_model *m, const nnlite_tensor *x,
                                const nnlite_tensor *target,
                                const nnlite_fit_options *options,
@@ -161,13 +194,17 @@ nnlite_status nnlite_model_fit(nnlite_model *m, const nnlite_tensor *x,
 {
     static const nnlite_fit_options defaults = NNLITE_FIT_OPTIONS_INIT;
     const nnlite_fit_options *o = options == NULL ? &defaults : options;
-    nnlite_epoch_stats stats = {0, 0, 0.0f, NAN};
+    nnlite_epoch_stats stats = {0, 0, 0, 0.0f, NAN};
     nnlite_status s;
 
     if (m == NULL) {
         return NNLITE_EINVAL;
     }
     m->error[0] = '\0';
+    if ((s = nnlite__model_check_not_fitting(m, "nnlite_model_fit")) !=
+        NNLITE_OK) {
+        return s;
+    }
     if (x == NULL || target == NULL) {
         return nnlite__fail(m, NNLITE_EINVAL, "x and target are needed");
     }
@@ -177,27 +214,9 @@ nnlite_status nnlite_model_fit(nnlite_model *m, const nnlite_tensor *x,
         (s = prepare(m, x, target, o)) != NNLITE_OK) {
         return s;
     }
-    for (size_t epoch = 1; epoch <= o->epochs; epoch++) {
-        double train_loss, validation_loss;
-        if ((s = run_epoch(m, x, target, o, &stats.updates, &train_loss)) !=
-            NNLITE_OK) {
-            return s;
-        }
-        stats.epoch = epoch;
-        stats.train_loss = (float)train_loss;
-        if (o->validation_x != NULL) {
-            if ((s = nnlite__model_evaluate_rows(
-                     m, o->validation_x->data, o->validation_target->data,
-                     o->validation_x->shape[0],
-                     o->validation_target->shape[1], &validation_loss)) !=
-                NNLITE_OK) {
-                return s;
-            }
-            stats.validation_loss = (float)validation_loss;
-        }
-        if (callback != NULL && callback(&stats, user) != 0) {
-            break;
-        }
-    }
-    return NNLITE_OK;
+    stats.epochs = o->epochs;
+    m->fitting = true;
+    s = run_epochs(m, x, target, o, &stats, callback, user);
+    m->fitting = false;
+    return s;
 }

@@ -27,6 +27,7 @@ struct nnlite_model {
     float *grads;          /* same layout */
     size_t param_count;
     bool initialized;      /* weights drawn; no more layers after this */
+    bool fitting;          /* inside fit(): its callback may not train */
 
     /* Workspace for up to batch_capacity rows: each layer's output, two
      * ping-pong gradient buffers of max_width columns. One allocation. */
@@ -73,6 +74,10 @@ void nnlite__model_release_workspace(nnlite_model *m);
 /* Forward `rows` rows of x (rows <= batch_capacity); returns the output. */
 const float *nnlite__model_forward_rows(nnlite_model *m, const float *x,
                                         size_t rows);
+
+/* NNLITE_ESTATE (with a message) when called from a fit callback. */
+nnlite_status nnlite__model_check_not_fitting(nnlite_model *m,
+                                              const char *what);
 
 /* Check that a layer-ready model has what `what` needs. */
 nnlite_status nnlite__model_check_ready(nnlite_model *m, bool need_loss,

@@ -79,6 +79,9 @@ static nnlite_status check_step(nnlite_model *m, const nnlite_tensor *x,
                                 bool need_optimizer)
 {
     nnlite_status s;
+    if ((s = nnlite__model_check_not_fitting(m, "training")) != NNLITE_OK) {
+        return s;
+    }
     if (x == NULL || target == NULL) {
         return nnlite__fail(m, NNLITE_EINVAL, "x and target are needed");
     }
@@ -126,7 +129,9 @@ nnlite_status nnlite_model_apply_gradients(nnlite_model *m)
         return NNLITE_EINVAL;
     }
     m->error[0] = '\0';
-    if ((s = nnlite__model_check_ready(m, false, true)) != NNLITE_OK) {
+    if ((s = nnlite__model_check_not_fitting(
+             m, "nnlite_model_apply_gradients")) != NNLITE_OK ||
+        (s = nnlite__model_check_ready(m, false, true)) != NNLITE_OK) {
         return s;
     }
     nnlite__model_initialize(m);

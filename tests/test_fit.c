@@ -199,6 +199,66 @@ static void test_fit_unshuffled_equals_manual_batches(void **state)
     nnlite_model_destroy(b);
 }
 
+typedef struct reentry {
+    nnlite_model *m;
+    fixture *f;
+    size_t calls;
+} reentry;
+
+/* From inside fit: inference works, training and replacing parts do not. */
+static int try_reentry(const nnlite_epoch_stats *s, void *user)
+{
+    reentry *r = user;
+    fixture *f = r->f;
+    float ys[ROWS], loss;
+    nnlite_tensor *y = NULL;
+    nnlite_loss *mae = NULL;
+    nnlite_optimizer *o = NULL;
+    assert_int_equal(s->epochs, 3);
+    assert_int_equal(nnlite_tensor_wrap2d(&y, ys, ROWS, 1), NNLITE_OK);
+    assert_int_equal(nnlite_model_forward(r->m, f->x, y), NNLITE_OK);
+    assert_int_equal(nnlite_model_evaluate(r->m, f->x, f->t, &loss),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_optimizer_set_learning_rate(
+                         nnlite_model_get_optimizer(r->m), 0.01f),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_model_fit(r->m, f->x, f->t, NULL, NULL, NULL),
+                     NNLITE_ESTATE);
+    assert_non_null(strstr(nnlite_model_last_error(r->m), "fit callback"));
+    assert_int_equal(nnlite_model_train_batch(r->m, f->x, f->t, &loss),
+                     NNLITE_ESTATE);
+    assert_int_equal(nnlite_model_compute_gradients(r->m, f->x, f->t, &loss),
+                     NNLITE_ESTATE);
+    assert_int_equal(nnlite_model_apply_gradients(r->m), NNLITE_ESTATE);
+    assert_int_equal(nnlite_loss_mae_create(&mae), NNLITE_OK);
+    assert_int_equal(nnlite_model_set_loss(r->m, mae), NNLITE_ESTATE);
+    assert_int_equal(nnlite_sgd_create(&o, 0.1f, 0.0f), NNLITE_OK);
+    assert_int_equal(nnlite_model_set_optimizer(r->m, o), NNLITE_ESTATE);
+    nnlite_tensor_destroy(y);
+    r->calls++;
+    return 0;
+}
+
+static void test_fit_callback_reentry(void **state)
+{
+    fixture *f = *state;
+    nnlite_fit_options o = NNLITE_FIT_OPTIONS_INIT;
+    reentry r = {make_model(1), f, 0};
+    o.epochs = 3;
+    assert_int_equal(nnlite_model_fit(r.m, f->x, f->t, &o, try_reentry, &r),
+                     NNLITE_OK);
+    assert_int_equal(r.calls, 3);
+    /* The learning rate set in the callback stuck; after fit, training
+     * works again. */
+    assert_float_equal(
+        nnlite_optimizer_get_learning_rate(nnlite_model_get_optimizer(r.m)),
+        0.01f, 0.0f);
+    float loss;
+    assert_int_equal(nnlite_model_train_batch(r.m, f->x, f->t, &loss),
+                     NNLITE_OK);
+    nnlite_model_destroy(r.m);
+}
+
 static void test_fit_option_errors(void **state)
 {
     fixture *f = *state;
@@ -321,6 +381,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(
             test_fit_unshuffled_equals_manual_batches, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fit_callback_reentry, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_fit_option_errors, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_fit_nan_data_changes_nothing,

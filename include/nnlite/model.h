@@ -214,6 +214,7 @@ NNLITE_API nnlite_status nnlite_model_evaluate(nnlite_model *model,
 /** What the epoch callback is told after each epoch. */
 typedef struct nnlite_epoch_stats {
     size_t epoch;          /**< 1 for the first epoch of this fit */
+    size_t epochs;         /**< epochs this fit was asked for */
     size_t updates;        /**< optimizer updates so far in this fit */
     float train_loss;      /**< mean of this epoch's batch losses,
                                 weighted by batch size */
@@ -224,6 +225,11 @@ typedef struct nnlite_epoch_stats {
 /**
  * Called after every epoch of nnlite_model_fit(); return non-zero to stop
  * training (fit then returns NNLITE_OK). `stats` is valid during the call.
+ * The callback may use the model being trained for inference
+ * (forward, predict_probabilities, evaluate: e.g. to track accuracy), read
+ * its parameters and change the optimizer's learning rate. Calling
+ * nnlite_model_fit, train_batch, compute_gradients, apply_gradients,
+ * set_loss or set_optimizer on it from the callback returns NNLITE_ESTATE.
  */
 typedef int (*nnlite_epoch_callback)(const nnlite_epoch_stats *stats,
                                      void *user);
@@ -250,8 +256,8 @@ typedef struct nnlite_fit_options {
 /**
  * Train for options->epochs epochs of mini-batches: one update per batch,
  * ceil(N / batch_size) updates per epoch.
- * @param x, target training data, [N, input_features] and shaped for the
- *                  loss with N rows; read only.
+ * @param x         training inputs [N, input_features]; read only.
+ * @param target    training targets, N rows shaped for the loss; read only.
  * @param options   NULL for NNLITE_FIT_OPTIONS_INIT.
  * @param callback  NULL, or called after every epoch (may stop training).
  * @param user      handed to the callback.
