@@ -168,11 +168,17 @@ nnlite_status nnlite_loss_compute(nnlite_loss *loss, const nnlite_tensor *pred,
             NNLITE_OK) {
         return s;
     }
+    /* The value first, so that an overflowing loss leaves grad untouched;
+     * the standalone call is not on the training path, where the model
+     * computes both in one pass. */
     v = loss->ops->compute(pred->data, target->data, pred->shape[0],
-                           pred->shape[1], target->shape[1],
-                           grad == NULL ? NULL : grad->data);
+                           pred->shape[1], target->shape[1], NULL);
     if (!isfinite((float)v)) {
         return fail(loss, NNLITE_ENUMERIC, "the loss overflowed");
+    }
+    if (grad != NULL) {
+        loss->ops->compute(pred->data, target->data, pred->shape[0],
+                           pred->shape[1], target->shape[1], grad->data);
     }
     *value = (float)v;
     return NNLITE_OK;
