@@ -72,6 +72,7 @@ void nnlite_model_destroy(nnlite_model *m)
     nnlite__free(&m->allocator, m->fit_x);
     nnlite__free(&m->allocator, m->fit_target);
     nnlite__free(&m->allocator, m->order);
+    nnlite__metadata_free_all(m);
     nnlite_allocator a = m->allocator;
     nnlite__free(&a, m);
 }

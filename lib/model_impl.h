@@ -46,7 +46,32 @@ struct nnlite_model {
     size_t order_capacity;
 
     char error[NNLITE__ERROR_SIZE];
+
+    /* metadata: named float arrays saved with the model (io.h) */
+    struct nnlite__metadata *metadata;
+    size_t metadata_count;
+    size_t metadata_capacity;
 };
+
+/* One metadata entry: name and values share one allocation. */
+typedef struct nnlite__metadata {
+    char *name;      /* NUL-terminated, inside the block */
+    float *values;   /* count floats, inside the block (NULL if none) */
+    size_t name_length;
+    size_t count;
+    void *block;
+} nnlite__metadata;
+
+/* Add an entry whose `count` values are little-endian IEEE 754 floats at
+ * `bytes` (the caller checked that 4 * count bytes are there and that the
+ * name is new). */
+nnlite_status nnlite__metadata_add_encoded(nnlite_model *m, const char *name,
+                                           size_t name_length,
+                                           const unsigned char *bytes,
+                                           size_t count);
+
+/* Free every metadata entry (model destruction). */
+void nnlite__metadata_free_all(nnlite_model *m);
 
 /* Record a message and return s (for `return nnlite__fail(m, s, ...)`). */
 #if defined(__GNUC__) || defined(__clang__)

@@ -31,8 +31,8 @@ static void init_dense(nnlite_model *m, const nnlite_layer *layer, bool he)
 
 void nnlite__model_initialize(nnlite_model *m)
 {
-    if (m->initialized) {
-        return;
+    if (m->initialized || m->layer_count == 0) {
+        return; /* an empty model stays open for layers */
     }
     for (size_t i = 0; i < m->layer_count; i++) {
         if (m->layers[i]->ops->kind == NNLITE_LAYER_DENSE) {

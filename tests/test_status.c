@@ -16,6 +16,7 @@ static void test_status_string_every_code(void **state)
     const nnlite_status codes[] = {
         NNLITE_OK,    NNLITE_EINVAL, NNLITE_ESHAPE, NNLITE_ENOMEM,
         NNLITE_EIO,   NNLITE_EFORMAT, NNLITE_ESTATE, NNLITE_ENUMERIC,
+        NNLITE_ENOTFOUND,
     };
     for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
         const char *t = nnlite_status_string(codes[i]);
@@ -39,6 +40,7 @@ static void test_status_values_are_fixed(void **state)
     assert_int_equal(NNLITE_EFORMAT, -5);
     assert_int_equal(NNLITE_ESTATE, -6);
     assert_int_equal(NNLITE_ENUMERIC, -7);
+    assert_int_equal(NNLITE_ENOTFOUND, -8);
 }
 
 static void test_status_string_unknown(void **state)

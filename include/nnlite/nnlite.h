@@ -30,5 +30,6 @@
 #include "nnlite/loss.h"
 #include "nnlite/optim.h"
 #include "nnlite/model.h"
+#include "nnlite/io.h"
 
 #endif /* NNLITE_NNLITE_H */

@@ -25,7 +25,8 @@ NNLITE_BEGIN_DECLS
     X(EIO, -4, "input/output error")                                          \
     X(EFORMAT, -5, "malformed, corrupt or unsupported model data")            \
     X(ESTATE, -6, "call not valid in the current state")                      \
-    X(ENUMERIC, -7, "NaN or infinity in an input, a loss or a gradient")
+    X(ENUMERIC, -7, "NaN or infinity in an input, a loss or a gradient")   \
+    X(ENOTFOUND, -8, "no such entry")
 
 /** Result of a fallible call: NNLITE_OK (0) or a negative error code. */
 typedef enum nnlite_status {

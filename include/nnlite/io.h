@@ -1,0 +1,164 @@
+/**
+ * @file io.h
+ * @brief Saving and loading models, to files and memory buffers, and the
+ * named metadata that travels with them.
+ *
+ * A saved model holds everything needed to carry on exactly where it
+ * stopped: the layers and their configuration, the parameters, the loss,
+ * the optimizer with its hyperparameters and state (momentum, Adam moments,
+ * step count), the random generator's state, and your metadata. A model
+ * saved after k updates, loaded and trained on, gives bit-identical results
+ * to one that never stopped. The format is versioned, little-endian on
+ * every machine and checksummed (CRC-32C); docs/model-format.md describes
+ * it byte by byte.
+ *
+ * Loading trusts nothing: every count and size is checked against the bytes
+ * that are really there before anything is allocated, so truncated,
+ * corrupted or hostile input gives NNLITE_EFORMAT with a message saying
+ * what was wrong and where, never a crash or a huge allocation.
+ *
+ * Saving to a file never loses the previous file: the model is written to a
+ * temporary file in the same directory, flushed to disk, then renamed over
+ * the target (POSIX rename is atomic). On any failure the old file is
+ * untouched and the temporary one removed.
+ */
+#ifndef NNLITE_IO_H
+#define NNLITE_IO_H
+
+#include <stddef.h>
+
+#include "nnlite/alloc.h"
+#include "nnlite/export.h"
+#include "nnlite/model.h"
+#include "nnlite/status.h"
+
+NNLITE_BEGIN_DECLS
+
+/**
+ * Save the model to a file, atomically (see above).
+ *
+ * The model is not const: saving draws the initial weights if that has not
+ * happened yet (so the file holds the weights you would train from), and
+ * failures leave their message in nnlite_model_last_error().
+ *
+ * @param model the model; unchanged apart from the above.
+ * @param path  the file to create or replace.
+ * @return NNLITE_OK; NNLITE_EINVAL for NULL arguments; NNLITE_EIO when the
+ *         file cannot be written (the message names the step and the
+ *         system's reason); NNLITE_ENOMEM.
+ */
+NNLITE_API nnlite_status nnlite_model_save(nnlite_model *model,
+                                           const char *path);
+
+/**
+ * Save the model into a caller-provided buffer.
+ *
+ * @param buffer   where to write; may be NULL when `capacity` is 0, to ask
+ *                 for the size.
+ * @param capacity bytes available at `buffer`.
+ * @param size     receives the number of bytes the model needs (also when
+ *                 the buffer is too small); required.
+ * @return NNLITE_OK (also for a size query with a NULL buffer);
+ *         NNLITE_EINVAL for NULL arguments or a buffer smaller than *size
+ *         (nothing is written then).
+ */
+NNLITE_API nnlite_status nnlite_model_save_buffer(nnlite_model *model,
+                                                  void *buffer,
+                                                  size_t capacity,
+                                                  size_t *size);
+
+/** Version of nnlite_load_options this header describes. */
+#define NNLITE_LOAD_OPTIONS_VERSION 1
+
+/** How to load a model. Start from NNLITE_LOAD_OPTIONS_INIT. */
+typedef struct nnlite_load_options {
+    unsigned version;                  /**< NNLITE_LOAD_OPTIONS_VERSION */
+    const nnlite_allocator *allocator; /**< for the model and everything
+                                            in it; NULL: malloc/free */
+    char *error;       /**< optional: receives a message on failure (there
+                            is no model to ask for one) */
+    size_t error_size; /**< bytes at `error` */
+} nnlite_load_options;
+
+/** malloc/free, no message buffer. */
+#define NNLITE_LOAD_OPTIONS_INIT {NNLITE_LOAD_OPTIONS_VERSION, NULL, NULL, 0}
+
+/**
+ * Load a model saved by nnlite_model_save().
+ *
+ * @param out  receives the model (caller frees it with
+ *             nnlite_model_destroy()). NULL on failure.
+ * @param path the file.
+ * @return NNLITE_OK; NNLITE_EINVAL for NULL arguments; NNLITE_EIO when the
+ *         file cannot be opened or read; NNLITE_EFORMAT when it is not a
+ *         valid nnlite model (wrong magic, a newer format version, damaged,
+ *         truncated, inconsistent); NNLITE_ENOMEM.
+ */
+NNLITE_API nnlite_status nnlite_model_load(nnlite_model **out,
+                                           const char *path);
+
+/** nnlite_model_load() with options (allocator, message buffer). */
+NNLITE_API nnlite_status nnlite_model_load_advanced(
+    nnlite_model **out, const char *path, const nnlite_load_options *options);
+
+/**
+ * Load a model from memory (e.g. bytes from flash or the network).
+ * @param data the bytes; only read, never kept.
+ * @param size their number.
+ * @return as nnlite_model_load(), without NNLITE_EIO.
+ */
+NNLITE_API nnlite_status nnlite_model_load_buffer(nnlite_model **out,
+                                                  const void *data,
+                                                  size_t size);
+
+/** nnlite_model_load_buffer() with options (allocator, message buffer). */
+NNLITE_API nnlite_status nnlite_model_load_buffer_advanced(
+    nnlite_model **out, const void *data, size_t size,
+    const nnlite_load_options *options);
+
+/** Longest metadata name, in bytes (without the terminating NUL). */
+#define NNLITE_METADATA_NAME_MAX 255
+
+/**
+ * Attach a named array of floats to the model (for instance the mean and
+ * standard deviation used to normalise inputs); saved and loaded with it.
+ * Replaces an entry of the same name.
+ *
+ * @param name   1 to NNLITE_METADATA_NAME_MAX bytes; copied.
+ * @param values `count` floats, copied; may be NULL when count is 0. Any
+ *               value, NaN included, is kept as it is.
+ * @return NNLITE_OK; NNLITE_EINVAL for NULL model or name, an empty or too
+ *         long name, or NULL values with count > 0; NNLITE_ENOMEM (the
+ *         previous entry of that name, if any, is kept).
+ */
+NNLITE_API nnlite_status nnlite_model_set_metadata(nnlite_model *model,
+                                                   const char *name,
+                                                   const float *values,
+                                                   size_t count);
+
+/**
+ * Find a metadata entry.
+ * @param values receives the floats, borrowed: valid until the entry is
+ *               replaced or the model destroyed. NULL for count 0.
+ * @param count  receives their number.
+ * @return NNLITE_OK; NNLITE_EINVAL for NULL arguments; NNLITE_ENOTFOUND
+ *         when the model has no entry of that name.
+ */
+NNLITE_API nnlite_status nnlite_model_get_metadata(const nnlite_model *model,
+                                                   const char *name,
+                                                   const float **values,
+                                                   size_t *count);
+
+/** @return the number of metadata entries (0 for NULL). */
+NNLITE_API size_t nnlite_model_metadata_count(const nnlite_model *model);
+
+/**
+ * @return the name of entry `index` (in the order they were first set),
+ *         borrowed like the values; NULL for NULL or an index out of range.
+ */
+NNLITE_API const char *nnlite_model_metadata_name(const nnlite_model *model,
+                                                  size_t index);
+
+NNLITE_END_DECLS
+
+#endif /* NNLITE_IO_H */

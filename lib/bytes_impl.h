@@ -1,0 +1,121 @@
+/* Private: explicit little-endian encoding of fixed-width values, and a
+ * bounds-checked reader that never reads past the end of its input. */
+#ifndef NNLITE_BYTES_IMPL_H
+#define NNLITE_BYTES_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* ---- writing: the caller sized the buffer exactly beforehand ---------- */
+
+typedef struct nnlite__writer {
+    unsigned char *p;
+} nnlite__writer;
+
+static inline void nnlite__put_u32(nnlite__writer *w, uint32_t v)
+{
+    for (int i = 0; i < 4; i++) {
+        *w->p++ = (unsigned char)(v >> (8 * i));
+    }
+}
+
+static inline void nnlite__put_u64(nnlite__writer *w, uint64_t v)
+{
+    for (int i = 0; i < 8; i++) {
+        *w->p++ = (unsigned char)(v >> (8 * i));
+    }
+}
+
+/* IEEE 754 bit patterns, so the bytes are the same on every machine. */
+static inline void nnlite__put_f32(nnlite__writer *w, float v)
+{
+    uint32_t bits;
+    memcpy(&bits, &v, sizeof(bits));
+    nnlite__put_u32(w, bits);
+}
+
+static inline void nnlite__put_f64(nnlite__writer *w, double v)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof(bits));
+    nnlite__put_u64(w, bits);
+}
+
+static inline void nnlite__put_bytes(nnlite__writer *w, const void *data,
+                                     size_t n)
+{
+    if (n > 0) {
+        memcpy(w->p, data, n);
+        w->p += n;
+    }
+}
+
+/* ---- reading: every get checks what remains first -------------------- */
+
+typedef struct nnlite__reader {
+    const unsigned char *start;
+    const unsigned char *p;
+    const unsigned char *end;
+} nnlite__reader;
+
+static inline size_t nnlite__remaining(const nnlite__reader *r)
+{
+    return (size_t)(r->end - r->p);
+}
+
+static inline size_t nnlite__offset(const nnlite__reader *r)
+{
+    return (size_t)(r->p - r->start);
+}
+
+static inline bool nnlite__get_u32(nnlite__reader *r, uint32_t *v)
+{
+    uint32_t x = 0;
+    if (nnlite__remaining(r) < 4) {
+        return false;
+    }
+    for (int i = 0; i < 4; i++) {
+        x |= (uint32_t)r->p[i] << (8 * i);
+    }
+    r->p += 4;
+    *v = x;
+    return true;
+}
+
+static inline bool nnlite__get_u64(nnlite__reader *r, uint64_t *v)
+{
+    uint64_t x = 0;
+    if (nnlite__remaining(r) < 8) {
+        return false;
+    }
+    for (int i = 0; i < 8; i++) {
+        x |= (uint64_t)r->p[i] << (8 * i);
+    }
+    r->p += 8;
+    *v = x;
+    return true;
+}
+
+static inline bool nnlite__get_f32(nnlite__reader *r, float *v)
+{
+    uint32_t bits;
+    if (!nnlite__get_u32(r, &bits)) {
+        return false;
+    }
+    memcpy(v, &bits, sizeof(*v));
+    return true;
+}
+
+static inline bool nnlite__get_f64(nnlite__reader *r, double *v)
+{
+    uint64_t bits;
+    if (!nnlite__get_u64(r, &bits)) {
+        return false;
+    }
+    memcpy(v, &bits, sizeof(*v));
+    return true;
+}
+
+#endif /* NNLITE_BYTES_IMPL_H */

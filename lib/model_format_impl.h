@@ -1,0 +1,29 @@
+/* Private: constants of the model file format (docs/model-format.md). */
+#ifndef NNLITE_MODEL_FORMAT_IMPL_H
+#define NNLITE_MODEL_FORMAT_IMPL_H
+
+#include <stddef.h>
+
+#include "model_impl.h"
+
+/* PNG-style magic: the high byte catches 7-bit transfers, CR LF and LF
+ * catch newline translation, 0x1A stops DOS `type`. */
+#define NNLITE__MAGIC "\x89NNL\r\n\x1a\n"
+#define NNLITE__MAGIC_SIZE 8
+#define NNLITE__FORMAT_VERSION 1u
+/* magic, u32 version, u32 flags, u64 body size */
+#define NNLITE__HEADER_SIZE 24
+/* u32 CRC-32C of everything before it */
+#define NNLITE__TRAILER_SIZE 4
+
+/* Fixed-size records, so the loader can bound counts by what remains. */
+#define NNLITE__LAYER_RECORD_SIZE (4 + 8 + 8 + 4)
+#define NNLITE__METADATA_MIN_SIZE (4 + 1 + 8)
+
+/* Bytes the whole file takes for this model; 0 when that overflows. */
+size_t nnlite__model_saved_size(const nnlite_model *m);
+
+/* Write the whole file image into out (exactly saved_size bytes). */
+void nnlite__model_write_image(const nnlite_model *m, unsigned char *out);
+
+#endif /* NNLITE_MODEL_FORMAT_IMPL_H */

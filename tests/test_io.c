@@ -1,0 +1,833 @@
+/* Saving and loading: round trips, bit-identical resumption, metadata,
+ * hostile input, and saves that fail without losing the previous file. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "model_util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bytes_impl.h"
+#include "crc32c_impl.h"
+#include "file_io_impl.h"
+
+/* ---- fixtures ------------------------------------------------------------ */
+
+#define ROWS 24
+
+typedef struct fixture {
+    char dir[64];
+    char path[128];
+    float xs[ROWS * 3];
+    float ts[ROWS];
+    nnlite_tensor *x;
+    nnlite_tensor *t;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = test_calloc(1, sizeof(*f));
+    if (f == NULL) {
+        return -1;
+    }
+    snprintf(f->dir, sizeof(f->dir), "/tmp/nnlite-io-XXXXXX");
+    if (mkdtemp(f->dir) == NULL) {
+        return -1;
+    }
+    snprintf(f->path, sizeof(f->path), "%s/model.nnl", f->dir);
+    for (size_t i = 0; i < ROWS * 3; i++) {
+        f->xs[i] = (float)((i * 7) % 13) / 13.0f - 0.4f;
+    }
+    for (size_t i = 0; i < ROWS; i++) {
+        f->ts[i] = (float)(i % 3); /* class indices 0..2 */
+    }
+    if (nnlite_tensor_wrap2d(&f->x, f->xs, ROWS, 3) != NNLITE_OK ||
+        nnlite_tensor_wrap2d(&f->t, f->ts, ROWS, 1) != NNLITE_OK) {
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+/* Files in the fixture's directory (to find leftover temporary files). */
+static size_t files_in(const char *dir)
+{
+    size_t n = 0;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+            n++;
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    DIR *d = opendir(f->dir);
+    struct dirent *e;
+    char p[512];
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+            snprintf(p, sizeof(p), "%s/%s", f->dir, e->d_name);
+            unlink(p);
+        }
+    }
+    if (d != NULL) {
+        closedir(d);
+    }
+    rmdir(f->dir);
+    nnlite_tensor_destroy(f->x);
+    nnlite_tensor_destroy(f->t);
+    test_free(f);
+    return 0;
+}
+
+/* Every layer kind, cross-entropy, the given optimizer, two metadata. */
+static nnlite_model *make_model(const nnlite_optimizer_options *opt)
+{
+    nnlite_model *m = NULL;
+    nnlite_layer *l = NULL;
+    nnlite_loss *ce = NULL;
+    nnlite_optimizer *o = NULL;
+    const float mean[3] = {0.5f, -1.0f, NAN}, scale[1] = {2.0f};
+    assert_int_equal(nnlite_model_create(&m, 3, 77), NNLITE_OK);
+    add_dense(m, 3, 6);
+    add_relu(m);
+    add_dense(m, 6, 5);
+    add_tanh(m);
+    add_created(m, nnlite_leaky_relu_create(&l, 0.2f), &l);
+    add_created(m, nnlite_hard_sigmoid_create(&l), &l);
+    add_sigmoid(m);
+    add_dense(m, 5, 3);
+    assert_int_equal(nnlite_loss_cross_entropy_create(&ce), NNLITE_OK);
+    assert_int_equal(nnlite_model_set_loss(m, ce), NNLITE_OK);
+    assert_int_equal(nnlite_optimizer_create(&o, opt), NNLITE_OK);
+    assert_int_equal(nnlite_model_set_optimizer(m, o), NNLITE_OK);
+    assert_int_equal(nnlite_model_set_metadata(m, "input_mean", mean, 3),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_model_set_metadata(m, "scale", scale, 1),
+                     NNLITE_OK);
+    return m;
+}
+
+static nnlite_model *make_adam_model(void)
+{
+    nnlite_optimizer_options o = NNLITE_ADAM_OPTIONS_INIT;
+    o.learning_rate = 0.01f;
+    o.weight_decay = 0.01f;
+    o.decoupled_weight_decay = 1;
+    return make_model(&o);
+}
+
+static void train(nnlite_model *m, fixture *f, size_t epochs)
+{
+    nnlite_fit_options o = NNLITE_FIT_OPTIONS_INIT;
+    o.epochs = epochs;
+    o.batch_size = 5;
+    assert_int_equal(nnlite_model_fit(m, f->x, f->t, &o, NULL, NULL),
+                     NNLITE_OK);
+}
+
+/* Save into a new test_malloc'ed buffer. */
+static unsigned char *save(nnlite_model *m, size_t *size)
+{
+    unsigned char *buf;
+    assert_int_equal(nnlite_model_save_buffer(m, NULL, 0, size), NNLITE_OK);
+    buf = test_malloc(*size);
+    assert_int_equal(nnlite_model_save_buffer(m, buf, *size, size),
+                     NNLITE_OK);
+    return buf;
+}
+
+static void assert_same_model(nnlite_model *a, nnlite_model *b)
+{
+    const size_t n = nnlite_model_param_count(a);
+    assert_int_equal(nnlite_model_param_count(b), n);
+    assert_int_equal(nnlite_model_layer_count(b),
+                     nnlite_model_layer_count(a));
+    assert_int_equal(nnlite_model_input_features(b),
+                     nnlite_model_input_features(a));
+    assert_memory_equal(nnlite_model_params(a), nnlite_model_params(b),
+                        n * sizeof(float));
+}
+
+/* ---- round trips --------------------------------------------------------- */
+
+static void test_io_buffer_round_trip(void **state)
+{
+    fixture *f = *state;
+    nnlite_model *a = make_adam_model(), *b = NULL;
+    size_t size;
+    float ya[ROWS * 3], yb[ROWS * 3];
+    nnlite_tensor *y = NULL;
+    train(a, f, 2);
+    unsigned char *buf = save(a, &size);
+    assert_int_equal(nnlite_model_load_buffer(&b, buf, size), NNLITE_OK);
+    assert_same_model(a, b);
+    assert_int_equal(nnlite_loss_get_kind(NULL), 0);
+    /* Same outputs for the same inputs. */
+    assert_int_equal(nnlite_tensor_wrap2d(&y, ya, ROWS, 3), NNLITE_OK);
+    assert_int_equal(nnlite_model_forward(a, f->x, y), NNLITE_OK);
+    nnlite_tensor_destroy(y);
+    assert_int_equal(nnlite_tensor_wrap2d(&y, yb, ROWS, 3), NNLITE_OK);
+    assert_int_equal(nnlite_model_forward(b, f->x, y), NNLITE_OK);
+    nnlite_tensor_destroy(y);
+    assert_memory_equal(ya, yb, sizeof(ya));
+    /* Optimizer and its state. */
+    const nnlite_optimizer *oa = nnlite_model_get_optimizer(a);
+    const nnlite_optimizer *ob = nnlite_model_get_optimizer(b);
+    assert_int_equal(nnlite_optimizer_get_step_count(ob),
+                     nnlite_optimizer_get_step_count(oa));
+    assert_int_equal(nnlite_optimizer_get_step_count(ob), 10);
+    assert_true(nnlite_optimizer_get_learning_rate(ob) == 0.01f);
+    /* Metadata, NaN included, in order. */
+    const float *v;
+    size_t count;
+    assert_int_equal(nnlite_model_metadata_count(b), 2);
+    assert_string_equal(nnlite_model_metadata_name(b, 0), "input_mean");
+    assert_string_equal(nnlite_model_metadata_name(b, 1), "scale");
+    assert_int_equal(nnlite_model_get_metadata(b, "input_mean", &v, &count),
+                     NNLITE_OK);
+    assert_int_equal(count, 3);
+    assert_true(v[0] == 0.5f && v[1] == -1.0f && isnan(v[2]));
+    /* Saving the loaded model gives the same bytes. */
+    size_t size2;
+    unsigned char *buf2 = save(b, &size2);
+    assert_int_equal(size2, size);
+    assert_memory_equal(buf, buf2, size);
+    test_free(buf);
+    test_free(buf2);
+    nnlite_model_destroy(a);
+    nnlite_model_destroy(b);
+}
+
+/* A model saved after k updates and trained on matches one never saved. */
+static void check_resume(fixture *f, nnlite_model *a)
+{
+    nnlite_model *b = NULL;
+    size_t size;
+    train(a, f, 3);
+    unsigned char *buf = save(a, &size);
+    assert_int_equal(nnlite_model_load_buffer(&b, buf, size), NNLITE_OK);
+    test_free(buf);
+    train(a, f, 4); /* shuffles, so the generator state matters too */
+    train(b, f, 4);
+    assert_same_model(a, b);
+    nnlite_model_destroy(a);
+    nnlite_model_destroy(b);
+}
+
+static void test_io_resume_is_bit_identical(void **state)
+{
+    fixture *f = *state;
+    nnlite_optimizer_options sgd = NNLITE_SGD_OPTIONS_INIT;
+    sgd.momentum = 0.9f;
+    sgd.nesterov = 1;
+    sgd.weight_decay = 1e-3f;
+    check_resume(f, make_model(&sgd));
+    check_resume(f, make_adam_model());
+    sgd.momentum = 0.0f; /* no optimizer state at all */
+    sgd.nesterov = 0;
+    check_resume(f, make_model(&sgd));
+}
+
+static void test_io_file_round_trip_and_replace(void **state)
+{
+    fixture *f = *state;
+    nnlite_model *a = make_adam_model(), *b = NULL;
+    assert_int_equal(nnlite_model_save(a, f->path), NNLITE_OK);
+    train(a, f, 1);
+    assert_int_equal(nnlite_model_save(a, f->path), NNLITE_OK); /* replace */
+    assert_int_equal(files_in(f->dir), 1); /* no temporary file left */
+    assert_int_equal(nnlite_model_load(&b, f->path), NNLITE_OK);
+    assert_same_model(a, b);
+    nnlite_model_destroy(a);
+    nnlite_model_destroy(b);
+}
+
+static void test_io_untrained_and_empty_models(void **state)
+{
+    nnlite_model *a = NULL, *b = NULL;
+    nnlite_layer *l = NULL;
+    size_t size;
+    (void)state;
+    /* No layers, loss or optimizer: still a valid file, still open. */
+    assert_int_equal(nnlite_model_create(&a, 4, 1), NNLITE_OK);
+    unsigned char *buf = save(a, &size);
+    assert_int_equal(nnlite_model_load_buffer(&b, buf, size), NNLITE_OK);
+    assert_int_equal(nnlite_model_input_features(b), 4);
+    assert_int_equal(nnlite_dense_create(&l, 4, 2), NNLITE_OK);
+    assert_int_equal(nnlite_model_add(b, l), NNLITE_OK);
+    test_free(buf);
+    nnlite_model_destroy(a);
+    nnlite_model_destroy(b);
+    /* Saving draws the weights, so the file holds real ones. */
+    assert_int_equal(nnlite_model_create(&a, 2, 5), NNLITE_OK);
+    add_dense(a, 2, 2);
+    buf = save(a, &size);
+    assert_int_equal(nnlite_model_load_buffer(&b, buf, size), NNLITE_OK);
+    assert_true(nnlite_model_params(b)[0] != 0.0f);
+    assert_same_model(a, b);
+    test_free(buf);
+    nnlite_model_destroy(a);
+    nnlite_model_destroy(b);
+}
+
+/* ---- the format ---------------------------------------------------------- */
+
+static void test_io_crc32c_check_value(void **state)
+{
+    (void)state;
+    /* The standard check value of CRC-32C (RFC 3720, B.4). */
+    assert_int_equal(nnlite__crc32c(0, "123456789", 9), 0xE3069283u);
+    assert_int_equal(nnlite__crc32c(0, "", 0), 0);
+}
+
+static void test_io_header_layout(void **state)
+{
+    nnlite_model *m = NULL;
+    size_t size;
+    (void)state;
+    assert_int_equal(nnlite_model_create(&m, 1, 1), NNLITE_OK);
+    add_dense(m, 1, 1);
+    unsigned char *buf = save(m, &size);
+    /* magic, version 1, flags 0, body size, CRC: as docs/model-format.md */
+    assert_memory_equal(buf, "\x89NNL\r\n\x1a\n", 8);
+    assert_memory_equal(buf + 8, "\x01\x00\x00\x00\x00\x00\x00\x00", 8);
+    nnlite__reader r = {buf, buf + 16, buf + size};
+    uint64_t body;
+    uint32_t crc;
+    assert_true(nnlite__get_u64(&r, &body));
+    assert_int_equal(body, size - 28);
+    r.p = buf + size - 4;
+    assert_true(nnlite__get_u32(&r, &crc));
+    assert_int_equal(crc, nnlite__crc32c(0, buf, size - 4));
+    test_free(buf);
+    nnlite_model_destroy(m);
+}
+
+/* Set the checksum of a doctored image so parsing goes past it. */
+static void reseal(unsigned char *buf, size_t size)
+{
+    nnlite__writer w = {buf + size - 4};
+    nnlite__put_u32(&w, nnlite__crc32c(0, buf, size - 4));
+}
+
+static nnlite_status load_with_message(const unsigned char *buf, size_t size,
+                                       char *msg, size_t msg_size)
+{
+    nnlite_load_options o = NNLITE_LOAD_OPTIONS_INIT;
+    nnlite_model *m = (nnlite_model *)(uintptr_t)1;
+    o.error = msg;
+    o.error_size = msg_size;
+    nnlite_status s = nnlite_model_load_buffer_advanced(&m, buf, size, &o);
+    if (s != NNLITE_OK) {
+        assert_null(m);
+    }
+    nnlite_model_destroy(s == NNLITE_OK ? m : NULL);
+    return s;
+}
+
+static void test_io_rejects_every_truncation(void **state)
+{
+    nnlite_model *m = make_adam_model();
+    size_t size;
+    char msg[256];
+    (void)state;
+    unsigned char *buf = save(m, &size);
+    for (size_t n = 0; n < size; n++) {
+        msg[0] = '\0';
+        assert_int_equal(load_with_message(buf, n, msg, sizeof(msg)),
+                         NNLITE_EFORMAT);
+        assert_true(msg[0] != '\0');
+    }
+    /* Padding is as wrong as truncation. */
+    unsigned char *longer = test_malloc(size + 1);
+    memcpy(longer, buf, size);
+    longer[size] = 0;
+    assert_int_equal(load_with_message(longer, size + 1, msg, sizeof(msg)),
+                     NNLITE_EFORMAT);
+    test_free(longer);
+    test_free(buf);
+    nnlite_model_destroy(m);
+}
+
+static void test_io_rejects_every_bit_flip(void **state)
+{
+    nnlite_model *m = NULL;
+    size_t size, crc_caught = 0;
+    char msg[256];
+    (void)state;
+    assert_int_equal(nnlite_model_create(&m, 2, 3), NNLITE_OK);
+    add_dense(m, 2, 2);
+    add_relu(m);
+    set_mse(m);
+    set_sgd(m, 0.1f, 0.5f);
+    unsigned char *buf = save(m, &size);
+    for (size_t i = 0; i < size; i++) {
+        for (int bit = 0; bit < 8; bit++) {
+            buf[i] ^= (unsigned char)(1u << bit);
+            assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
+                             NNLITE_EFORMAT);
+            crc_caught += strstr(msg, "checksum") != NULL;
+            buf[i] ^= (unsigned char)(1u << bit);
+        }
+    }
+    printf("%zu bit flips in a %zu-byte file: all rejected, %zu by the "
+           "checksum\n",
+           size * 8, size, crc_caught);
+    assert_true(crc_caught > size * 8 / 2);
+    test_free(buf);
+    nnlite_model_destroy(m);
+}
+
+static void test_io_rejects_magic_version_flags(void **state)
+{
+    nnlite_model *m = NULL;
+    size_t size;
+    char msg[256];
+    (void)state;
+    assert_int_equal(nnlite_model_create(&m, 1, 1), NNLITE_OK);
+    add_dense(m, 1, 1);
+    unsigned char *buf = save(m, &size);
+    buf[1] = 'X';
+    assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
+                     NNLITE_EFORMAT);
+    assert_non_null(strstr(msg, "magic"));
+    buf[1] = 'N';
+    buf[8] = 2; /* a future format version */
+    reseal(buf, size);
+    assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
+                     NNLITE_EFORMAT);
+    assert_non_null(strstr(msg, "version 2"));
+    buf[8] = 1;
+    buf[12] = 1; /* an unknown flag */
+    reseal(buf, size);
+    assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
+                     NNLITE_EFORMAT);
+    assert_non_null(strstr(msg, "flags"));
+    buf[12] = 0;
+    reseal(buf, size);
+    assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
+                     NNLITE_OK);
+    test_free(buf);
+    nnlite_model_destroy(m);
+}
+
+/* Offsets in the body of a model with layers and no optimizer: after the
+ * header come input width (8), generator (32), initialised flag (4), then
+ * the layer count. */
+#define LAYER_COUNT_AT (24 + 8 + 32 + 4)
+
+static void test_io_oversized_counts_allocate_nothing_big(void **state)
+{
+    test_alloc_state st = {0};
+    nnlite_allocator a = test_allocator(&st);
+    nnlite_load_options o = NNLITE_LOAD_OPTIONS_INIT;
+    nnlite_model *m = NULL, *loaded = NULL;
+    char msg[256];
+    size_t size;
+    (void)state;
+    assert_int_equal(nnlite_model_create(&m, 2, 1), NNLITE_OK);
+    add_dense(m, 2, 3);
+    unsigned char *buf = save(m, &size);
+    nnlite__writer w = {buf + LAYER_COUNT_AT};
+    nnlite__put_u32(&w, 0xFFFFFFFFu); /* four billion layers */
+    reseal(buf, size);
+    o.allocator = &a;
+    o.error = msg;
+    o.error_size = sizeof(msg);
+    assert_int_equal(nnlite_model_load_buffer_advanced(&loaded, buf, size, &o),
+                     NNLITE_EFORMAT);
+    assert_non_null(strstr(msg, "exceeds"));
+    assert_int_equal(st.live, 0);
+    assert_true(st.calls <= 2); /* the model struct, nothing sized by it */
+
+    /* A dense layer of 2^40 x 2^40 weights: rejected before allocating. */
+    w.p = buf + LAYER_COUNT_AT;
+    nnlite__put_u32(&w, 1);
+    nnlite__put_u32(&w, NNLITE_LAYER_DENSE);
+    nnlite__put_u64(&w, 1ull << 40);
+    nnlite__put_u64(&w, 1ull << 40);
+    reseal(buf, size);
+    st = (test_alloc_state){0};
+    assert_int_equal(nnlite_model_load_buffer_advanced(&loaded, buf, size, &o),
+                     NNLITE_EFORMAT);
+    assert_int_equal(st.live, 0);
+    /* 2^20 x 2^20 does not overflow, but 4 TiB of weights cannot be in a
+     * small file: rejected before the parameter buffer is allocated. */
+    w.p = buf + LAYER_COUNT_AT + 8;
+    nnlite__put_u64(&w, 1ull << 20);
+    nnlite__put_u64(&w, 1ull << 20);
+    reseal(buf, size);
+    st = (test_alloc_state){0};
+    assert_int_equal(nnlite_model_load_buffer_advanced(&loaded, buf, size, &o),
+                     NNLITE_EFORMAT);
+    assert_non_null(strstr(msg, "cannot be in"));
+    assert_true(st.calls <= 2);
+    assert_int_equal(st.live, 0);
+    test_free(buf);
+    nnlite_model_destroy(m);
+}
+
+static void test_io_rejects_inconsistent_models(void **state)
+{
+    nnlite_model *m = NULL;
+    char msg[256];
+    size_t size;
+    (void)state;
+    assert_int_equal(nnlite_model_create(&m, 2, 1), NNLITE_OK);
+    add_dense(m, 2, 3);
+    add_dense(m, 3, 1);
+    unsigned char *buf = save(m, &size);
+    /* Second dense layer claims 4 inputs; the first gives 3. */
+    nnlite__writer w = {buf + LAYER_COUNT_AT + 4 + 24 + 4};
+    nnlite__put_u64(&w, 4);
+    reseal(buf, size);
+    assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
+                     NNLITE_EFORMAT);
+    assert_non_null(strstr(msg, "layer 2"));
+    nnlite_model_destroy(m);
+    test_free(buf);
+
+    /* A NaN weight. */
+    assert_int_equal(nnlite_model_create(&m, 1, 1), NNLITE_OK);
+    add_dense(m, 1, 1);
+    nnlite_model_params(m)[0] = NAN;
+    buf = save(m, &size);
+    assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
+                     NNLITE_EFORMAT);
+    assert_non_null(strstr(msg, "not finite"));
+    test_free(buf);
+    nnlite_model_destroy(m);
+}
+
+static void test_io_load_argument_errors(void **state)
+{
+    fixture *f = *state;
+    nnlite_model *m = (nnlite_model *)(uintptr_t)1;
+    nnlite_load_options o = NNLITE_LOAD_OPTIONS_INIT;
+    char msg[256] = "";
+    const unsigned char byte = 0;
+    assert_int_equal(nnlite_model_load(NULL, f->path), NNLITE_EINVAL);
+    assert_int_equal(nnlite_model_load(&m, NULL), NNLITE_EINVAL);
+    assert_null(m);
+    assert_int_equal(nnlite_model_load_buffer(NULL, &byte, 1), NNLITE_EINVAL);
+    assert_int_equal(nnlite_model_load_buffer(&m, NULL, 5), NNLITE_EINVAL);
+    assert_int_equal(nnlite_model_load_buffer(&m, NULL, 0), NNLITE_EFORMAT);
+    o.version = 9;
+    assert_int_equal(nnlite_model_load_buffer_advanced(&m, &byte, 1, &o),
+                     NNLITE_EINVAL);
+    /* Files that are missing or not files. */
+    o = (nnlite_load_options)NNLITE_LOAD_OPTIONS_INIT;
+    o.error = msg;
+    o.error_size = sizeof(msg);
+    assert_int_equal(nnlite_model_load_advanced(&m, f->path, &o),
+                     NNLITE_EIO);
+    assert_non_null(strstr(msg, f->path));
+    assert_int_equal(nnlite_model_load_advanced(&m, f->dir, &o), NNLITE_EIO);
+    assert_null(m);
+}
+
+/* ---- saving without losing anything -------------------------------------- */
+
+/* A file-io table whose calls fail on demand. */
+static int fail_open, fail_fsync, fail_close, fail_rename;
+static long write_budget; /* bytes writes may still make; < 0: unlimited */
+
+static int fake_open(const char *path, int flags, unsigned mode)
+{
+    if (fail_open) {
+        errno = EACCES;
+        return -1;
+    }
+    return nnlite__posix_file_io.open(path, flags, mode);
+}
+
+static long fake_write(int fd, const void *data, size_t size)
+{
+    if (write_budget >= 0 && (long)size > write_budget) {
+        if (write_budget == 0) {
+            errno = ENOSPC;
+            return -1;
+        }
+        size = (size_t)write_budget; /* a short write, then a full disk */
+    }
+    long n = nnlite__posix_file_io.write(fd, data, size);
+    if (write_budget >= 0 && n > 0) {
+        write_budget -= n;
+    }
+    return n;
+}
+
+static int fake_fsync(int fd)
+{
+    if (fail_fsync) {
+        errno = EIO;
+        return -1;
+    }
+    return nnlite__posix_file_io.fsync(fd);
+}
+
+static int fake_close(int fd)
+{
+    int r = nnlite__posix_file_io.close(fd);
+    if (fail_close) {
+        errno = EIO;
+        return -1;
+    }
+    return r;
+}
+
+static int fake_rename(const char *from, const char *to)
+{
+    if (fail_rename) {
+        errno = EXDEV;
+        return -1;
+    }
+    return nnlite__posix_file_io.rename(from, to);
+}
+
+static const nnlite__file_io fake_io = {
+    fake_open, fake_write, fake_fsync, fake_close, fake_rename,
+    unlink,
+};
+
+static void reset_faults(void)
+{
+    fail_open = fail_fsync = fail_close = fail_rename = 0;
+    write_budget = -1;
+}
+
+/* Save must fail with EIO, keep the old file byte for byte, leave no
+ * temporary file behind, and keep the model usable. */
+static void expect_failed_save(fixture *f, nnlite_model *m,
+                               const unsigned char *old, size_t old_size)
+{
+    unsigned char now[8192];
+    FILE *fp;
+    size_t n;
+    assert_int_equal(nnlite__model_save_with(m, f->path, &fake_io),
+                     NNLITE_EIO);
+    assert_true(nnlite_model_last_error(m)[0] != '\0');
+    fp = fopen(f->path, "rb");
+    assert_non_null(fp);
+    n = fread(now, 1, sizeof(now), fp);
+    fclose(fp);
+    assert_int_equal(n, old_size);
+    assert_memory_equal(now, old, old_size);
+    assert_int_equal(files_in(f->dir), 1);
+    reset_faults();
+}
+
+static void test_io_failed_saves_keep_the_old_file(void **state)
+{
+    fixture *f = *state;
+    nnlite_model *m = make_adam_model();
+    size_t size;
+    assert_int_equal(nnlite_model_save(m, f->path), NNLITE_OK);
+    unsigned char *old = save(m, &size);
+    assert_true(size < 8192);
+    train(m, f, 1); /* the model now differs from the file */
+    reset_faults();
+
+    fail_open = 1;
+    expect_failed_save(f, m, old, size);
+    write_budget = 0; /* disk full at once */
+    expect_failed_save(f, m, old, size);
+    write_budget = 100; /* a short write, then full */
+    expect_failed_save(f, m, old, size);
+    assert_non_null(strstr(nnlite_model_last_error(m), "No space"));
+    fail_fsync = 1;
+    expect_failed_save(f, m, old, size);
+    fail_close = 1;
+    expect_failed_save(f, m, old, size);
+    fail_rename = 1;
+    expect_failed_save(f, m, old, size);
+    /* With the faults gone the same model saves. */
+    assert_int_equal(nnlite__model_save_with(m, f->path, &fake_io),
+                     NNLITE_OK);
+    test_free(old);
+    nnlite_model_destroy(m);
+}
+
+static void test_io_save_errors(void **state)
+{
+    fixture *f = *state;
+    nnlite_model *m = make_adam_model();
+    char path[256];
+    size_t size;
+    unsigned char small[8];
+    assert_int_equal(nnlite_model_save(NULL, f->path), NNLITE_EINVAL);
+    assert_int_equal(nnlite_model_save(m, NULL), NNLITE_EINVAL);
+    assert_int_equal(nnlite_model_save(m, ""), NNLITE_EINVAL);
+    snprintf(path, sizeof(path), "%s/missing/model.nnl", f->dir);
+    assert_int_equal(nnlite_model_save(m, path), NNLITE_EIO);
+    assert_non_null(strstr(nnlite_model_last_error(m), "missing"));
+    /* The target is a directory: rename fails, nothing is left behind. */
+    assert_int_equal(nnlite_model_save(m, f->dir), NNLITE_EIO);
+    assert_int_equal(files_in(f->dir), 0);
+    /* Buffers. */
+    assert_int_equal(nnlite_model_save_buffer(NULL, small, 8, &size),
+                     NNLITE_EINVAL);
+    assert_int_equal(nnlite_model_save_buffer(m, small, 8, NULL),
+                     NNLITE_EINVAL);
+    assert_int_equal(nnlite_model_save_buffer(m, NULL, 8, &size),
+                     NNLITE_EINVAL);
+    memset(small, 0xAB, sizeof(small));
+    assert_int_equal(nnlite_model_save_buffer(m, small, 8, &size),
+                     NNLITE_EINVAL);
+    assert_true(size > 8);
+    assert_non_null(strstr(nnlite_model_last_error(m), "needs"));
+    for (size_t i = 0; i < 8; i++) {
+        assert_int_equal(small[i], 0xAB); /* nothing written */
+    }
+    nnlite_model_destroy(m);
+}
+
+/* ---- metadata ------------------------------------------------------------ */
+
+static void test_io_metadata_api(void **state)
+{
+    nnlite_model *m = NULL;
+    const float one[1] = {1.0f}, two[2] = {2.0f, 3.0f};
+    const float *v = NULL;
+    size_t count = 99;
+    char long_name[NNLITE_METADATA_NAME_MAX + 2];
+    (void)state;
+    assert_int_equal(nnlite_model_create(&m, 1, 1), NNLITE_OK);
+    assert_int_equal(nnlite_model_metadata_count(m), 0);
+    assert_int_equal(nnlite_model_get_metadata(m, "a", &v, &count),
+                     NNLITE_ENOTFOUND);
+    assert_int_equal(nnlite_model_set_metadata(m, "a", one, 1), NNLITE_OK);
+    assert_int_equal(nnlite_model_set_metadata(m, "empty", NULL, 0),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_model_set_metadata(m, "a", two, 2), NNLITE_OK);
+    assert_int_equal(nnlite_model_metadata_count(m), 2);
+    assert_int_equal(nnlite_model_get_metadata(m, "a", &v, &count),
+                     NNLITE_OK);
+    assert_int_equal(count, 2);
+    assert_true(v[0] == 2.0f && v[1] == 3.0f);
+    assert_int_equal(nnlite_model_get_metadata(m, "empty", &v, &count),
+                     NNLITE_OK);
+    assert_int_equal(count, 0);
+    assert_null(v);
+    assert_string_equal(nnlite_model_metadata_name(m, 1), "empty");
+    assert_null(nnlite_model_metadata_name(m, 2));
+    /* Errors. */
+    memset(long_name, 'x', sizeof(long_name) - 1);
+    long_name[sizeof(long_name) - 1] = '\0';
+    assert_int_equal(nnlite_model_set_metadata(m, long_name, one, 1),
+                     NNLITE_EINVAL);
+    long_name[NNLITE_METADATA_NAME_MAX] = '\0'; /* exactly the maximum */
+    assert_int_equal(nnlite_model_set_metadata(m, long_name, one, 1),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_model_set_metadata(m, "", one, 1), NNLITE_EINVAL);
+    assert_int_equal(nnlite_model_set_metadata(m, NULL, one, 1),
+                     NNLITE_EINVAL);
+    assert_int_equal(nnlite_model_set_metadata(m, "b", NULL, 1),
+                     NNLITE_EINVAL);
+    assert_int_equal(nnlite_model_set_metadata(NULL, "b", one, 1),
+                     NNLITE_EINVAL);
+    assert_int_equal(nnlite_model_get_metadata(NULL, "a", &v, &count),
+                     NNLITE_EINVAL);
+    assert_int_equal(nnlite_model_get_metadata(m, NULL, &v, &count),
+                     NNLITE_EINVAL);
+    assert_int_equal(nnlite_model_get_metadata(m, "a", NULL, &count),
+                     NNLITE_EINVAL);
+    assert_int_equal(nnlite_model_get_metadata(m, "a", &v, NULL),
+                     NNLITE_EINVAL);
+    assert_int_equal(nnlite_model_metadata_count(NULL), 0);
+    assert_null(nnlite_model_metadata_name(NULL, 0));
+    nnlite_model_destroy(m);
+}
+
+/* ---- out of memory ------------------------------------------------------- */
+
+static void test_io_every_allocation_failure(void **state)
+{
+    fixture *f = *state;
+    test_alloc_state st = {0};
+    nnlite_allocator a = test_allocator(&st);
+    nnlite_load_options o = NNLITE_LOAD_OPTIONS_INIT;
+    nnlite_model *m = make_adam_model(), *loaded = NULL;
+    size_t size, total;
+    train(m, f, 1);
+    unsigned char *buf = save(m, &size);
+    assert_int_equal(nnlite_model_save(m, f->path), NNLITE_OK);
+    o.allocator = &a;
+
+    assert_int_equal(nnlite_model_load_buffer_advanced(&loaded, buf, size, &o),
+                     NNLITE_OK);
+    total = st.calls;
+    nnlite_model_destroy(loaded);
+    for (size_t n = 1; n <= total; n++) {
+        st = (test_alloc_state){0};
+        st.fail_at = n;
+        loaded = (nnlite_model *)(uintptr_t)1;
+        assert_int_equal(
+            nnlite_model_load_buffer_advanced(&loaded, buf, size, &o),
+            NNLITE_ENOMEM);
+        assert_null(loaded);
+        assert_int_equal(st.live, 0);
+        st = (test_alloc_state){0};
+        st.fail_at = n;
+        nnlite_status s = nnlite_model_load_advanced(&loaded, f->path, &o);
+        assert_true(s == NNLITE_ENOMEM || s == NNLITE_OK);
+        nnlite_model_destroy(loaded);
+        assert_int_equal(st.live, 0);
+    }
+    /* Saving a model built with a failing allocator: ENOMEM, then fine. */
+    st = (test_alloc_state){0};
+    assert_int_equal(nnlite_model_load_buffer_advanced(&loaded, buf, size, &o),
+                     NNLITE_OK);
+    for (size_t n = 1; n <= 2; n++) {
+        st.fail_at = st.calls + n;
+        assert_int_equal(nnlite_model_save(loaded, f->path), NNLITE_ENOMEM);
+        st.fail_at = 0;
+        assert_int_equal(nnlite_model_save(loaded, f->path), NNLITE_OK);
+    }
+    st.fail_at = st.calls + 1;
+    assert_int_equal(nnlite_model_set_metadata(loaded, "scale", NULL, 0),
+                     NNLITE_ENOMEM);
+    assert_int_equal(nnlite_model_metadata_count(loaded), 2); /* kept */
+    nnlite_model_destroy(loaded);
+    assert_int_equal(st.live, 0);
+    test_free(buf);
+    nnlite_model_destroy(m);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_io_buffer_round_trip),
+        T(test_io_resume_is_bit_identical),
+        T(test_io_file_round_trip_and_replace),
+        T(test_io_untrained_and_empty_models),
+        T(test_io_crc32c_check_value),
+        T(test_io_header_layout),
+        T(test_io_rejects_every_truncation),
+        T(test_io_rejects_every_bit_flip),
+        T(test_io_rejects_magic_version_flags),
+        T(test_io_oversized_counts_allocate_nothing_big),
+        T(test_io_rejects_inconsistent_models),
+        T(test_io_load_argument_errors),
+        T(test_io_failed_saves_keep_the_old_file),
+        T(test_io_save_errors),
+        T(test_io_metadata_api),
+        T(test_io_every_allocation_failure),
+    };
+#undef T
+    return cmocka_run_group_tests_name("io", tests, NULL, NULL);
+}
