@@ -51,7 +51,7 @@ static nnlite_status ce_check_targets(const float *target, size_t rows,
 
 static double binary_row(float z, float t, float *grad, double inv_rows)
 {
-    const double zd = z, td = t;
+    const double zd = (double)z, td = (double)t;
     const double loss = fmax(zd, 0.0) - zd * td + log1p(exp(-fabs(zd)));
     if (grad != NULL) {
         const double p = zd >= 0 ? 1.0 / (1.0 + exp(-zd))
@@ -64,7 +64,7 @@ static double binary_row(float z, float t, float *grad, double inv_rows)
 static double softmax_row(const float *z, const float *t, size_t cols,
                           size_t tcols, float *grad, double inv_rows)
 {
-    double m = z[0], sum = 0.0, loss = 0.0, t_sum = 0.0;
+    double m = (double)z[0], sum = 0.0, loss = 0.0, t_sum = 0.0;
     for (size_t j = 1; j < cols; j++) {
         m = fmax(m, (double)z[j]);
     }

@@ -6,14 +6,18 @@
 #      (unit, abi, examples);
 #   3. runs the unit and example suites again under valgrind;
 #   4. rebuilds with AddressSanitizer + UndefinedBehaviorSanitizer and runs
-#      every suite again.
+#      every suite again;
+#   5. rebuilds with ThreadSanitizer and runs the unit suite (models trained
+#      from several threads at once);
+#   6. runs every libFuzzer harness for about a minute (scripts/fuzz.sh;
+#      installs clang when it can, says so and skips when it cannot).
 # Build trees go to .build/ (ignored by git).
 set -eu
 cd "$(dirname "$0")/.."
 NNLITE_NEED_TEST_TOOLS=1
 . ./scripts/ensure-deps.sh
 
-run_suite() {
+configure() {
     dir=$1
     shift
     if [ -d "$dir/meson-private" ]; then
@@ -22,7 +26,11 @@ run_suite() {
         meson setup "$dir" "$@" >/dev/null
     fi
     meson compile -C "$dir"
-    meson test -C "$dir" --print-errorlogs
+}
+
+run_suite() {
+    configure "$@"
+    meson test -C "$1" --print-errorlogs
 }
 
 echo "== pass 1: -Dwerror=true, all suites"
@@ -38,5 +46,15 @@ UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 export ASAN_OPTIONS UBSAN_OPTIONS
 run_suite .build/sanitize -Dwerror=true -Dtests=enabled \
     -Db_sanitize=address,undefined -Db_lundef=false
+
+echo "== pass 4: -Db_sanitize=thread, unit suite"
+TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1}
+export TSAN_OPTIONS
+configure .build/tsan -Dwerror=true -Dtests=enabled -Dexamples=false \
+    -Db_sanitize=thread
+meson test -C .build/tsan --suite unit --print-errorlogs
+
+echo "== pass 5: fuzzing"
+./scripts/fuzz.sh
 
 echo "== all passes green"
