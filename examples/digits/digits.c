@@ -1,0 +1,682 @@
+/*
+ * digits: recognise handwritten digits, a classification task.
+ *
+ * Regression predicts a number; classification picks one class out of a
+ * few. Here the input is an 8x8 image of a handwritten digit (64 pixel
+ * counts 0..16) and the answer is one of ten classes, the digits 0..9.
+ * Training follows the same three steps as any nnlite program:
+ *
+ *   1. A function with unknown parameters. The model maps 64 pixels to a
+ *      hidden layer of 32 ReLUs, then to 10 scores ("logits"), one per
+ *      digit. The weights and biases are the unknowns.
+ *   2. A loss that says how bad a set of parameters is. Softmax turns the
+ *      10 logits into probabilities; cross-entropy is -log(probability of
+ *      the true digit), averaged over the batch. The loss takes logits and
+ *      class indices (the digit as a float, shape [batch, 1]), so the
+ *      model itself has no softmax layer.
+ *   3. Optimization: Adam over shuffled mini-batches (nnlite_model_fit),
+ *      one update per batch, for a number of epochs.
+ *
+ * Then we look at data the model never saw: the accuracy on a held-out
+ * test set, which digits it confuses (a confusion matrix), a few predicted
+ * probabilities, and one digit it got wrong, drawn in ASCII.
+ *
+ * Build out of tree:
+ *   cc -std=c11 digits.c $(pkg-config --cflags --libs nnlite) -lm
+ * Run: digits [--data FILE] [--epochs N] [--quick] [--min-accuracy A]
+ */
+#include <nnlite/nnlite.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Meson compiles in the absolute path of the shipped data set. */
+#ifndef DIGITS_DEFAULT_DATA
+#define DIGITS_DEFAULT_DATA "examples/data/digits.csv"
+#endif
+/* Tried when the compiled-in path is gone (e.g. the source tree moved). */
+#define DIGITS_FALLBACK_DATA "examples/data/digits.csv"
+
+enum {
+    IMAGE_SIDE = 8,
+    PIXELS = IMAGE_SIDE * IMAGE_SIDE,
+    PIXEL_MAX = 16,       /* pixel counts are 0..16 */
+    CLASSES = 10,
+    FIELDS = PIXELS + 1,  /* a CSV line: 64 pixels, then the digit */
+    LINE_CHARS = 512,     /* a valid line needs at most 64*3 + 3 */
+    MIN_ROWS = 10,        /* enough for a train, validation and test row */
+    HIDDEN = 32,
+    BATCH_SIZE = 32,
+    SAMPLES_SHOWN = 4     /* test samples whose probabilities we print */
+};
+
+#define FULL_EPOCHS 40
+#define QUICK_EPOCHS 12
+#define LEARNING_RATE 0.005f
+/* Fixed seeds: every run splits, initialises and shuffles identically. */
+#define SPLIT_SEED UINT64_C(2021)
+#define MODEL_SEED UINT64_C(42)
+
+typedef struct options {
+    const char *data_path; /* NULL: the shipped file */
+    size_t epochs;
+    double min_accuracy;   /* fail below this test accuracy; 0: never */
+} options;
+
+/* The whole data set, one row per image. */
+typedef struct dataset {
+    float *pixels; /* [rows, PIXELS], scaled to [0, 1] */
+    float *labels; /* [rows], the digit as a float: a class index */
+    size_t rows;
+    size_t capacity;
+} dataset;
+
+/* Consecutive rows of the data set, seen as tensors (no copy). */
+typedef struct data_part {
+    size_t rows;
+    nnlite_tensor *x;      /* [rows, PIXELS] */
+    nnlite_tensor *target; /* [rows, 1] */
+} data_part;
+
+/* ---- Reporting ---------------------------------------------------------- */
+
+/*
+ * Returns 1 for NNLITE_OK; otherwise says what failed, with the model's
+ * own explanation when there is one, and returns 0.
+ */
+static int ok(nnlite_status status, const nnlite_model *model,
+              const char *what)
+{
+    const char *detail = nnlite_model_last_error(model);
+
+    if (status == NNLITE_OK)
+        return 1;
+    fprintf(stderr, "digits: %s: %s%s%s\n", what,
+            nnlite_status_string(status), detail[0] ? ": " : "", detail);
+    return 0;
+}
+
+/* ---- Command line ------------------------------------------------------- */
+
+static void print_usage(FILE *to)
+{
+    fprintf(to,
+            "usage: digits [--data FILE] [--epochs N] [--quick]"
+            " [--min-accuracy A]\n"
+            "Train a 64-32-10 network to recognise handwritten digits.\n"
+            "  --data FILE       CSV: 64 pixels 0..16, then the digit"
+            " (default:\n"
+            "                    %s)\n"
+            "  --epochs N        passes over the training data (default"
+            " %d)\n"
+            "  --quick           %d epochs, for tests\n"
+            "  --min-accuracy A  exit non-zero when the test accuracy is"
+            " below A\n"
+            "  --help            show this text\n",
+            DIGITS_DEFAULT_DATA, FULL_EPOCHS, QUICK_EPOCHS);
+}
+
+static int parse_size(const char *text, size_t *out)
+{
+    char *end;
+    unsigned long value;
+
+    if (!isdigit((unsigned char)text[0]))
+        return 0;
+    errno = 0;
+    value = strtoul(text, &end, 10);
+    if (errno != 0 || *end != '\0' || value == 0)
+        return 0;
+    *out = (size_t)value;
+    return 1;
+}
+
+static int parse_fraction(const char *text, double *out)
+{
+    char *end;
+    double value;
+
+    errno = 0;
+    value = strtod(text, &end);
+    if (errno != 0 || end == text || *end != '\0' || !(value >= 0.0) ||
+        value > 1.0)
+        return 0;
+    *out = value;
+    return 1;
+}
+
+/* Options that take a value: --data FILE and friends. */
+static int takes_value(const char *name)
+{
+    return strcmp(name, "--data") == 0 || strcmp(name, "--epochs") == 0 ||
+           strcmp(name, "--min-accuracy") == 0;
+}
+
+static int set_option(options *opts, const char *name, const char *value)
+{
+    if (strcmp(name, "--data") == 0) {
+        opts->data_path = value;
+        return 1;
+    }
+    if (strcmp(name, "--epochs") == 0)
+        return parse_size(value, &opts->epochs);
+    return parse_fraction(value, &opts->min_accuracy);
+}
+
+enum parse_result { PARSE_RUN, PARSE_HELP, PARSE_ERROR };
+
+/* Later options win: "--quick --epochs 5" trains for 5 epochs. */
+static enum parse_result parse_options(int argc, char **argv, options *opts)
+{
+    opts->data_path = NULL;
+    opts->epochs = FULL_EPOCHS;
+    opts->min_accuracy = 0.0;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+
+        if (strcmp(arg, "--help") == 0)
+            return PARSE_HELP;
+        if (strcmp(arg, "--quick") == 0) {
+            opts->epochs = QUICK_EPOCHS;
+        } else if (!takes_value(arg)) {
+            fprintf(stderr, "digits: unknown option %s\n", arg);
+            return PARSE_ERROR;
+        } else if (i + 1 == argc) {
+            fprintf(stderr, "digits: %s needs a value\n", arg);
+            return PARSE_ERROR;
+        } else if (!set_option(opts, arg, argv[++i])) {
+            fprintf(stderr, "digits: bad value for %s: %s\n", arg, argv[i]);
+            return PARSE_ERROR;
+        }
+    }
+    return PARSE_RUN;
+}
+
+/* ---- Reading the CSV ---------------------------------------------------- */
+
+static void dataset_free(dataset *data)
+{
+    free(data->pixels);
+    free(data->labels);
+    data->pixels = NULL;
+    data->labels = NULL;
+    data->rows = data->capacity = 0;
+}
+
+/* Make room for one more row, doubling the capacity when full. */
+static int dataset_reserve_row(dataset *data)
+{
+    size_t capacity = data->capacity ? 2 * data->capacity : 256;
+    float *pixels;
+    float *labels;
+
+    if (data->rows < data->capacity)
+        return 1;
+    if (capacity > SIZE_MAX / (PIXELS * sizeof(float)))
+        return 0;
+    pixels = realloc(data->pixels, capacity * PIXELS * sizeof(float));
+    if (pixels == NULL)
+        return 0;
+    data->pixels = pixels;
+    labels = realloc(data->labels, capacity * sizeof(float));
+    if (labels == NULL)
+        return 0;
+    data->labels = labels;
+    data->capacity = capacity;
+    return 1;
+}
+
+/* Cut trailing spaces and the line end (\n or \r\n). */
+static void trim_line_end(char *line)
+{
+    size_t length = strlen(line);
+
+    while (length > 0 && isspace((unsigned char)line[length - 1]))
+        line[--length] = '\0';
+}
+
+static size_t count_fields(const char *line)
+{
+    size_t fields = 1;
+
+    for (; *line != '\0'; line++)
+        fields += *line == ',';
+    return fields;
+}
+
+/*
+ * Parse the decimal digits at `text` up to the next comma or the line end.
+ * (strtol alone would also take signs, spaces and "3.5" as 3.) A value too
+ * large for a long comes back as LONG_MAX, which every range check rejects.
+ */
+static int parse_whole_number(const char *text, char **end, long *value)
+{
+    if (!isdigit((unsigned char)*text))
+        return 0;
+    *value = strtol(text, end, 10);
+    return **end == ',' || **end == '\0';
+}
+
+/*
+ * Parse "p1,...,p64,digit" into pixels scaled to [0, 1] and a class index.
+ * On failure writes the reason into `why` and returns 0.
+ */
+static int parse_row(const char *line, float *pixels, float *label,
+                     char *why, size_t why_size)
+{
+    size_t fields = count_fields(line);
+
+    if (fields != FIELDS) {
+        snprintf(why, why_size,
+                 "expected %d fields (64 pixels, then the digit), found %zu",
+                 FIELDS, fields);
+        return 0;
+    }
+    for (size_t field = 0; field < FIELDS; field++) {
+        long max = field < PIXELS ? PIXEL_MAX : CLASSES - 1;
+        char *end;
+        long value;
+
+        if (!parse_whole_number(line, &end, &value)) {
+            snprintf(why, why_size, "field %zu is not a whole number",
+                     field + 1);
+            return 0;
+        }
+        if (value > max) {
+            snprintf(why, why_size, "field %zu is outside 0..%ld",
+                     field + 1, max);
+            return 0;
+        }
+        if (field < PIXELS)
+            pixels[field] = (float)value / (float)PIXEL_MAX;
+        else
+            *label = (float)value;
+        line = end + (*end == ',');
+    }
+    return 1;
+}
+
+/* Read every line of `file`; errors name the file and line. */
+static int read_rows(FILE *file, const char *path, dataset *data)
+{
+    char line[LINE_CHARS];
+    char why[128];
+    size_t line_number = 0;
+
+    while (fgets(line, sizeof line, file) != NULL) {
+        size_t length = strlen(line);
+
+        line_number++;
+        if (length + 1 == sizeof line && line[length - 1] != '\n') {
+            fprintf(stderr, "%s:%zu: line too long\n", path, line_number);
+            return 0;
+        }
+        trim_line_end(line);
+        if (line[0] == '\0')
+            continue; /* blank lines, e.g. at the end, carry no sample */
+        if (!dataset_reserve_row(data)) {
+            fprintf(stderr, "digits: out of memory\n");
+            return 0;
+        }
+        if (!parse_row(line, data->pixels + data->rows * PIXELS,
+                       data->labels + data->rows, why, sizeof why)) {
+            fprintf(stderr, "%s:%zu: %s\n", path, line_number, why);
+            return 0;
+        }
+        data->rows++;
+    }
+    if (ferror(file)) {
+        fprintf(stderr, "%s: read error\n", path);
+        return 0;
+    }
+    return 1;
+}
+
+/* Open --data, or the shipped file (compiled-in path, then the fallback). */
+static FILE *open_data(const char *requested, const char **path)
+{
+    FILE *file;
+
+    *path = requested ? requested : DIGITS_DEFAULT_DATA;
+    file = fopen(*path, "r");
+    if (file == NULL && requested == NULL) {
+        *path = DIGITS_FALLBACK_DATA;
+        file = fopen(*path, "r");
+    }
+    if (file == NULL)
+        fprintf(stderr, "digits: cannot open %s: %s\n", *path,
+                strerror(errno));
+    return file;
+}
+
+static int load_digits(const char *requested, dataset *data)
+{
+    const char *path;
+    FILE *file = open_data(requested, &path);
+    int loaded;
+
+    if (file == NULL)
+        return 0;
+    loaded = read_rows(file, path, data);
+    fclose(file);
+    if (loaded && data->rows < MIN_ROWS) {
+        fprintf(stderr, "%s: %zu samples, need at least %d\n", path,
+                data->rows, MIN_ROWS);
+        loaded = 0;
+    }
+    if (loaded)
+        fprintf(stderr, "read %zu digits from %s\n", data->rows, path);
+    return loaded;
+}
+
+/* ---- A fixed, deterministic train / validation / test split ------------ */
+
+/* SplitMix64: a tiny PRNG of our own, so the split is the same anywhere. */
+static uint64_t splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += UINT64_C(0x9E3779B97F4A7C15));
+
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+
+static void swap_rows(dataset *data, size_t a, size_t b)
+{
+    float pixels[PIXELS];
+    float label = data->labels[a];
+
+    memcpy(pixels, data->pixels + a * PIXELS, sizeof pixels);
+    memcpy(data->pixels + a * PIXELS, data->pixels + b * PIXELS,
+           sizeof pixels);
+    memcpy(data->pixels + b * PIXELS, pixels, sizeof pixels);
+    data->labels[a] = data->labels[b];
+    data->labels[b] = label;
+}
+
+/*
+ * Fisher-Yates shuffle of the rows. The file is sorted by nothing in
+ * particular, but shuffling makes each part a fair sample of all writers.
+ * (The modulo bias is below 1e-15 for a few thousand rows.)
+ */
+static void shuffle_rows(dataset *data, uint64_t seed)
+{
+    for (size_t i = data->rows; i > 1; i--) {
+        size_t j = (size_t)(splitmix64(&seed) % (uint64_t)i);
+
+        swap_rows(data, i - 1, j);
+    }
+}
+
+static int wrap_part(dataset *data, size_t first, size_t rows,
+                     data_part *part)
+{
+    part->rows = rows;
+    return ok(nnlite_tensor_wrap2d(&part->x, data->pixels + first * PIXELS,
+                                   rows, PIXELS),
+              NULL, "wrapping the pixels") &&
+           ok(nnlite_tensor_wrap2d(&part->target, data->labels + first,
+                                   rows, 1),
+              NULL, "wrapping the labels");
+}
+
+static void destroy_part(data_part *part)
+{
+    nnlite_tensor_destroy(part->x);
+    nnlite_tensor_destroy(part->target);
+    part->x = part->target = NULL;
+}
+
+/*
+ * 20 % test (looked at once, at the end), 10 % validation (watched during
+ * training to see over-fitting), the remaining 70 % for training.
+ */
+static int split(dataset *data, data_part *train_part,
+                 data_part *validation, data_part *test)
+{
+    size_t test_rows = data->rows / 5;
+    size_t validation_rows = data->rows / 10;
+    size_t train_rows = data->rows - test_rows - validation_rows;
+
+    shuffle_rows(data, SPLIT_SEED);
+    fprintf(stderr, "split: %zu train, %zu validation, %zu test\n",
+            train_rows, validation_rows, test_rows);
+    return wrap_part(data, 0, test_rows, test) &&
+           wrap_part(data, test_rows, validation_rows, validation) &&
+           wrap_part(data, test_rows + validation_rows, train_rows,
+                     train_part);
+}
+
+/* ---- Step 1 and 2: the function with unknowns, and the loss ------------ */
+
+static int build_model(nnlite_model **out)
+{
+    nnlite_model *model = NULL;
+    nnlite_layer *layer = NULL;
+    nnlite_loss *loss = NULL;
+    nnlite_optimizer *optimizer = NULL;
+    nnlite_optimizer_options adam = NNLITE_ADAM_OPTIONS_INIT;
+
+    adam.learning_rate = LEARNING_RATE;
+    *out = NULL;
+    if (!ok(nnlite_model_create(&model, PIXELS, MODEL_SEED), NULL,
+            "creating the model"))
+        return 0;
+    /* The model takes ownership of what it is given, even on failure. */
+    if (!ok(nnlite_dense_create(&layer, PIXELS, HIDDEN), NULL,
+            "creating the hidden layer") ||
+        !ok(nnlite_model_add(model, layer), model, "adding a layer") ||
+        !ok(nnlite_relu_create(&layer), NULL, "creating the ReLU") ||
+        !ok(nnlite_model_add(model, layer), model, "adding a layer") ||
+        !ok(nnlite_dense_create(&layer, HIDDEN, CLASSES), NULL,
+            "creating the output layer") ||
+        !ok(nnlite_model_add(model, layer), model, "adding a layer") ||
+        !ok(nnlite_loss_cross_entropy_create(&loss), NULL,
+            "creating the loss") ||
+        !ok(nnlite_model_set_loss(model, loss), model, "setting the loss") ||
+        !ok(nnlite_optimizer_create(&optimizer, &adam), NULL,
+            "creating the optimizer") ||
+        !ok(nnlite_model_set_optimizer(model, optimizer), model,
+            "setting the optimizer")) {
+        nnlite_model_destroy(model);
+        return 0;
+    }
+    *out = model;
+    return 1;
+}
+
+/* ---- Step 3: optimization ---------------------------------------------- */
+
+static int print_epoch(const nnlite_epoch_stats *stats, void *user)
+{
+    const size_t *epochs = user;
+
+    fprintf(stderr, "epoch %3zu/%zu  train loss %.4f  validation loss %.4f\n",
+            stats->epoch, *epochs, (double)stats->train_loss,
+            (double)stats->validation_loss);
+    return 0; /* keep going; non-zero would stop early */
+}
+
+static int train(nnlite_model *model, const data_part *train_part,
+                 const data_part *validation, size_t epochs)
+{
+    nnlite_fit_options fit = NNLITE_FIT_OPTIONS_INIT;
+
+    fit.epochs = epochs;
+    fit.batch_size = BATCH_SIZE;
+    fit.validation_x = validation->x;
+    fit.validation_target = validation->target;
+    return ok(nnlite_model_fit(model, train_part->x, train_part->target,
+                               &fit, print_epoch, &epochs),
+              model, "training");
+}
+
+/* ---- Looking at the test set ------------------------------------------- */
+
+static size_t argmax(const float *values, size_t count)
+{
+    size_t best = 0;
+
+    for (size_t i = 1; i < count; i++)
+        if (values[i] > values[best])
+            best = i;
+    return best;
+}
+
+static void print_confusion(size_t confusion[CLASSES][CLASSES])
+{
+    printf("confusion matrix (rows: true digit, columns: predicted)\n");
+    printf("     ");
+    for (int predicted = 0; predicted < CLASSES; predicted++)
+        printf("%5d", predicted);
+    printf("\n");
+    for (int truth = 0; truth < CLASSES; truth++) {
+        printf("%4d:", truth);
+        for (int predicted = 0; predicted < CLASSES; predicted++)
+            printf("%5zu", confusion[truth][predicted]);
+        printf("\n");
+    }
+}
+
+static void print_probabilities(const float *probabilities,
+                                const float *labels, size_t rows)
+{
+    size_t shown = rows < SAMPLES_SHOWN ? rows : SAMPLES_SHOWN;
+
+    printf("probabilities of the first %zu test digits:\n", shown);
+    printf("           ");
+    for (int digit = 0; digit < CLASSES; digit++)
+        printf("%5d", digit);
+    printf("\n");
+    for (size_t row = 0; row < shown; row++) {
+        const float *p = probabilities + row * CLASSES;
+
+        printf("  true %d:  ", (int)labels[row]);
+        for (int digit = 0; digit < CLASSES; digit++)
+            printf("%5.2f", (double)p[digit]);
+        printf("  -> %zu\n", argmax(p, CLASSES));
+    }
+}
+
+/* Draw the 8x8 image, two characters per pixel so it looks square. */
+static void print_image(const float *pixels)
+{
+    static const char ramp[] = " .:-=+*#%@";
+
+    for (int y = 0; y < IMAGE_SIDE; y++) {
+        printf("  |");
+        for (int x = 0; x < IMAGE_SIDE; x++) {
+            float ink = pixels[y * IMAGE_SIDE + x];
+            char c = ramp[(size_t)(ink * (float)(sizeof ramp - 2) + 0.5f)];
+
+            printf("%c%c", c, c);
+        }
+        printf("|\n");
+    }
+}
+
+static void print_first_mistake(const float *pixels, const float *labels,
+                                const float *probabilities, size_t rows)
+{
+    for (size_t row = 0; row < rows; row++) {
+        const float *p = probabilities + row * CLASSES;
+        size_t predicted = argmax(p, CLASSES);
+
+        if (predicted == (size_t)labels[row])
+            continue;
+        printf("test digit %zu, which the model got wrong: true %d,"
+               " predicted %zu (p = %.2f; p(%d) = %.2f)\n",
+               row, (int)labels[row], predicted, (double)p[predicted],
+               (int)labels[row], (double)p[(size_t)labels[row]]);
+        print_image(pixels + row * PIXELS);
+        return;
+    }
+    printf("the model got every test digit right\n");
+}
+
+/* Predict the test set; print what we learn. Sets *accuracy. */
+static int test_model(nnlite_model *model, const data_part *test,
+                      double *accuracy)
+{
+    size_t confusion[CLASSES][CLASSES] = {{0}};
+    const float *pixels = nnlite_tensor_const_data(test->x);
+    const float *labels = nnlite_tensor_const_data(test->target);
+    nnlite_tensor *probs = NULL;
+    const float *p;
+    size_t correct = 0;
+
+    if (!ok(nnlite_tensor_create2d(&probs, test->rows, CLASSES), NULL,
+            "creating the output tensor") ||
+        !ok(nnlite_model_predict_probabilities(model, test->x, probs), model,
+            "predicting the test set")) {
+        nnlite_tensor_destroy(probs);
+        return 0;
+    }
+    p = nnlite_tensor_const_data(probs);
+    for (size_t row = 0; row < test->rows; row++) {
+        size_t truth = (size_t)labels[row];
+        size_t predicted = argmax(p + row * CLASSES, CLASSES);
+
+        confusion[truth][predicted]++;
+        correct += predicted == truth;
+    }
+    *accuracy = (double)correct / (double)test->rows;
+    printf("test accuracy: %.3f\n", *accuracy);
+    print_confusion(confusion);
+    print_probabilities(p, labels, test->rows);
+    print_first_mistake(pixels, labels, p, test->rows);
+    nnlite_tensor_destroy(probs);
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    options opts;
+    dataset data = {NULL, NULL, 0, 0};
+    data_part train_part = {0, NULL, NULL};
+    data_part validation = {0, NULL, NULL};
+    data_part test = {0, NULL, NULL};
+    nnlite_model *model = NULL;
+    double accuracy = 0.0;
+    int exit_code = EXIT_FAILURE;
+
+    switch (parse_options(argc, argv, &opts)) {
+    case PARSE_HELP:
+        print_usage(stdout);
+        return EXIT_SUCCESS;
+    case PARSE_ERROR:
+        print_usage(stderr);
+        return EXIT_FAILURE;
+    case PARSE_RUN:
+        break;
+    }
+    if (!load_digits(opts.data_path, &data) ||
+        !split(&data, &train_part, &validation, &test) ||
+        !build_model(&model) ||
+        !train(model, &train_part, &validation, opts.epochs))
+        goto done;
+    /*
+     * SAVE AND RELOAD: nnlite cannot save models yet (a later issue). This
+     * is where the trained model would be written to a file and read back,
+     * so the test below would check the reloaded copy.
+     */
+    if (!test_model(model, &test, &accuracy))
+        goto done;
+    if (accuracy < opts.min_accuracy) {
+        fprintf(stderr, "digits: test accuracy %.3f is below %.3f\n",
+                accuracy, opts.min_accuracy);
+        goto done;
+    }
+    exit_code = EXIT_SUCCESS;
+done:
+    nnlite_model_destroy(model);
+    destroy_part(&train_part);
+    destroy_part(&validation);
+    destroy_part(&test);
+    dataset_free(&data);
+    return exit_code;
+}
