@@ -4,10 +4,14 @@
  *   forward  y[n][o]  = b[o] + sum_i x[n][i] W[o][i]   (dot of two rows)
  *   dW[o][i] += sum_n dy[n][o] x[n][i]                  (row axpy)
  *   db[o]    += sum_n dy[n][o]
- *   dx[n][i]  = sum_o dy[n][o] W[o][i]                  (row axpy) */
+ *   dx[n][i]  = sum_o dy[n][o] W[o][i]                  (row axpy)
+ * These loops (forward summed in double) serve the layer ops and are the
+ * reference; a model runs the *_fast passes on the blocked float kernels
+ * of gemm.c (see gemm_impl.h for the precision trade-off). */
 #include <string.h>
 
 #include "alloc_impl.h"
+#include "compute_impl.h"
 #include "layer_impl.h"
 
 size_t nnlite__dense_param_count_checked(size_t in, size_t out)
@@ -66,14 +70,11 @@ static void dense_forward(const nnlite_layer *layer, const float *params,
     }
 }
 
-static void dense_backward(const nnlite_layer *layer, const float *params,
-                           const float *x, const float *y, const float *dy,
-                           float *dx, float *dparams, size_t batch)
+/* dW[o] += dy[n][o] x[n] and db[o] += dy[n][o], row by row. */
+static void accumulate_param_grads(const float *x, const float *dy,
+                                   float *dw, float *db, size_t in,
+                                   size_t out, size_t batch)
 {
-    const size_t in = layer->in, out = layer->out;
-    const float *w = params;
-    float *dw = dparams, *db = dparams + in * out;
-    (void)y;
     for (size_t n = 0; n < batch; n++) {
         const float *xn = x + n * in, *dyn = dy + n * out;
         for (size_t o = 0; o < out; o++) {
@@ -83,9 +84,12 @@ static void dense_backward(const nnlite_layer *layer, const float *params,
             }
         }
     }
-    if (dx == NULL) {
-        return;
-    }
+}
+
+/* dx[n] = sum_o dy[n][o] W[o], as axpys over W's rows. */
+static void input_grads(const float *w, const float *dy, float *dx,
+                        size_t in, size_t out, size_t batch)
+{
     memset(dx, 0, batch * in * sizeof(float));
     for (size_t n = 0; n < batch; n++) {
         const float *dyn = dy + n * out;
@@ -95,6 +99,73 @@ static void dense_backward(const nnlite_layer *layer, const float *params,
                 axpy(dxn, dyn[o], w + o * in, in);
             }
         }
+    }
+}
+
+static void dense_backward(const nnlite_layer *layer, const float *params,
+                           const float *x, const float *y, const float *dy,
+                           float *dx, float *dparams, size_t batch)
+{
+    const size_t in = layer->in, out = layer->out;
+    (void)y;
+    accumulate_param_grads(x, dy, dparams, dparams + in * out, in, out,
+                           batch);
+    if (dx != NULL) {
+        input_grads(params, dy, dx, in, out, batch);
+    }
+}
+
+/* Below this many rows a product is cheaper as dot products or axpys than
+ * packed: packing touches every weight once per call. */
+#define FAST_MIN_ROWS 4
+
+void nnlite__dense_forward_fast(const nnlite_layer *layer,
+                                const float *params, const float *x,
+                                float *y, size_t batch,
+                                const nnlite__compute *cx)
+{
+    const size_t in = layer->in, out = layer->out;
+    const float *w = params, *b = params + in * out;
+    if (batch < FAST_MIN_ROWS) { /* GEMV: one sample at a time */
+        for (size_t n = 0; n < batch; n++) {
+            cx->kernels->gemv(w, x + n * in, b, y + n * out, out, in);
+        }
+        return;
+    }
+    /* y = b + x W^T: B(p, j) = W[j][p], read down W's rows. */
+    const nnlite__gemm_args g = {batch, out, in, x, in, 1, w, 1, in,
+                                 y, out, b, 0};
+    nnlite__compute_gemm(cx, &g);
+}
+
+void nnlite__dense_backward_fast(const nnlite_layer *layer,
+                                 const float *params, const float *x,
+                                 const float *dy, float *dx, float *dparams,
+                                 size_t batch, const nnlite__compute *cx)
+{
+    const size_t in = layer->in, out = layer->out;
+    float *dw = dparams, *db = dparams + in * out;
+    if (batch < FAST_MIN_ROWS) {
+        accumulate_param_grads(x, dy, dw, db, in, out, batch);
+        if (dx != NULL) {
+            input_grads(params, dy, dx, in, out, batch);
+        }
+        return;
+    }
+    for (size_t n = 0; n < batch; n++) { /* db += column sums of dy */
+        const float *dyn = dy + n * out;
+        for (size_t o = 0; o < out; o++) {
+            db[o] += dyn[o];
+        }
+    }
+    /* dW += dy^T x: A(o, n) = dy[n][o], B = x as stored. */
+    const nnlite__gemm_args gw = {out, in, batch, dy, 1, out, x, in, 1,
+                                  dw, in, NULL, 1};
+    nnlite__compute_gemm(cx, &gw);
+    if (dx != NULL) { /* dx = dy W: both as stored */
+        const nnlite__gemm_args gx = {batch, in, out, dy, out, 1, params,
+                                      in, 1, dx, in, NULL, 0};
+        nnlite__compute_gemm(cx, &gx);
     }
 }
 

@@ -73,6 +73,7 @@ void nnlite_model_destroy(nnlite_model *m)
     nnlite__free(&m->allocator, m->fit_target);
     nnlite__free(&m->allocator, m->order);
     nnlite__metadata_free_all(m);
+    nnlite__model_release_compute(m);
     nnlite_allocator a = m->allocator;
     nnlite__free(&a, m);
 }

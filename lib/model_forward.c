@@ -2,6 +2,7 @@
  * workspace, so any number of rows works without a huge allocation. */
 #include <math.h>
 
+#include "compute_impl.h"
 #include "model_impl.h"
 #include "tensor_impl.h"
 
@@ -9,10 +10,19 @@ const float *nnlite__model_forward_rows(nnlite_model *m, const float *x,
                                         size_t rows)
 {
     const float *in = x;
+    nnlite__compute cx;
+    /* Dense layers run on the blocked kernels once their scratch is
+     * reserved; otherwise (and for activations) the layer ops do. */
+    const bool fast = nnlite__model_compute(m, &cx);
     for (size_t i = 0; i < m->layer_count; i++) {
         const nnlite_layer *l = m->layers[i];
-        l->ops->forward(l, m->params + l->param_offset, in, m->outputs[i],
-                        rows);
+        if (fast && l->ops->kind == NNLITE_LAYER_DENSE) {
+            nnlite__dense_forward_fast(l, m->params + l->param_offset, in,
+                                       m->outputs[i], rows, &cx);
+        } else {
+            l->ops->forward(l, m->params + l->param_offset, in,
+                            m->outputs[i], rows);
+        }
         in = m->outputs[i];
     }
     return in;
@@ -46,7 +56,8 @@ static nnlite_status forward_into(nnlite_model *m, const nnlite_tensor *x,
     nnlite_status s;
 
     nnlite__model_initialize(m);
-    if ((s = nnlite__model_reserve_rows(m, chunk)) != NNLITE_OK) {
+    if ((s = nnlite__model_reserve_rows(m, chunk)) != NNLITE_OK ||
+        (s = nnlite__model_reserve_compute(m)) != NNLITE_OK) {
         return s;
     }
     for (size_t r = 0; r < rows; r += chunk) {
@@ -125,7 +136,8 @@ nnlite_status nnlite__model_evaluate_rows(nnlite_model *m, const float *x,
     double sum = 0.0;
     nnlite_status s;
 
-    if ((s = nnlite__model_reserve_rows(m, chunk)) != NNLITE_OK) {
+    if ((s = nnlite__model_reserve_rows(m, chunk)) != NNLITE_OK ||
+        (s = nnlite__model_reserve_compute(m)) != NNLITE_OK) {
         return s;
     }
     for (size_t r = 0; r < rows; r += chunk) {

@@ -51,6 +51,14 @@ struct nnlite_model {
     struct nnlite__metadata *metadata;
     size_t metadata_count;
     size_t metadata_capacity;
+
+    /* performance (issue 5, model_compute.c): kernel dispatch, packing
+     * scratch and worker threads; all zero until first needed. */
+    const struct nnlite__gemm_kernels *kernels; /* chosen path's table */
+    float *pack;              /* one slice of pack_floats per thread */
+    size_t pack_floats;
+    size_t threads;           /* set_threads(); 0 means 1 */
+    struct nnlite__pool *pool; /* threads - 1 workers, lazily started */
 };
 
 /* One metadata entry: name and values share one allocation. */
@@ -72,6 +80,13 @@ nnlite_status nnlite__metadata_add_encoded(nnlite_model *m, const char *name,
 
 /* Free every metadata entry (model destruction). */
 void nnlite__metadata_free_all(nnlite_model *m);
+
+/* Pick the kernels (once), size the packing scratch for the current
+ * layers and start the threads asked for; may allocate. */
+nnlite_status nnlite__model_reserve_compute(nnlite_model *m);
+
+/* Free the scratch and join the threads (model destruction). */
+void nnlite__model_release_compute(nnlite_model *m);
 
 /* Record a message and return s (for `return nnlite__fail(m, s, ...)`). */
 #if defined(__GNUC__) || defined(__clang__)

@@ -2,8 +2,10 @@
  * buffer, then the optimizer's update. Nothing here allocates once the
  * workspace holds the batch. */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
+#include "compute_impl.h"
 #include "model_impl.h"
 #include "numeric_impl.h"
 #include "tensor_impl.h"
@@ -12,18 +14,52 @@
 static void backward(nnlite_model *m, const float *x, size_t rows)
 {
     float *dy = m->delta[0], *dx = m->delta[1];
+    nnlite__compute cx;
+    const bool fast = nnlite__model_compute(m, &cx);
     memset(m->grads, 0, m->param_count * sizeof(float));
     for (size_t i = m->layer_count; i-- > 0;) {
         const nnlite_layer *l = m->layers[i];
         const float *in = i == 0 ? x : m->outputs[i - 1];
+        float *p = m->params + l->param_offset;
+        float *g = m->grads + l->param_offset;
         /* The first layer's input gradient is never needed. */
-        l->ops->backward(l, m->params + l->param_offset, in, m->outputs[i],
-                         dy, i == 0 ? NULL : dx,
-                         m->grads + l->param_offset, rows);
+        if (fast && l->ops->kind == NNLITE_LAYER_DENSE) {
+            nnlite__dense_backward_fast(l, p, in, dy, i == 0 ? NULL : dx, g,
+                                        rows, &cx);
+        } else {
+            l->ops->backward(l, p, in, m->outputs[i], dy,
+                             i == 0 ? NULL : dx, g, rows);
+        }
         float *t = dy;
         dy = dx;
         dx = t;
     }
+}
+
+/* As nnlite__all_finite, but the common all-finite case first tests
+ * blocks of exponents with integer ops the compiler vectorises: a float
+ * is infinite or NaN exactly when its exponent bits are all ones. */
+static bool all_finite_fast(const float *p, size_t n, size_t *bad)
+{
+    enum { BLOCK = 64 };
+    const uint32_t exponent = 0x7f800000u;
+    size_t i = 0;
+    for (; i + BLOCK <= n; i += BLOCK) {
+        uint32_t bits[BLOCK];
+        uint32_t any = 0;
+        memcpy(bits, p + i, sizeof(bits));
+        for (size_t j = 0; j < BLOCK; j++) {
+            any |= (uint32_t)((bits[j] & exponent) == exponent);
+        }
+        if (any != 0) {
+            break;
+        }
+    }
+    if (nnlite__all_finite(p + i, n - i, bad)) {
+        return true;
+    }
+    *bad += i;
+    return false;
 }
 
 nnlite_status nnlite__model_gradients_rows(nnlite_model *m, const float *x,
@@ -35,7 +71,8 @@ nnlite_status nnlite__model_gradients_rows(nnlite_model *m, const float *x,
     size_t bad;
     nnlite_status s;
 
-    if ((s = nnlite__model_reserve_rows(m, rows)) != NNLITE_OK) {
+    if ((s = nnlite__model_reserve_rows(m, rows)) != NNLITE_OK ||
+        (s = nnlite__model_reserve_compute(m)) != NNLITE_OK) {
         return s;
     }
     out = nnlite__model_forward_rows(m, x, rows);
@@ -47,7 +84,7 @@ nnlite_status nnlite__model_gradients_rows(nnlite_model *m, const float *x,
                             "smaller learning rate)");
     }
     backward(m, x, rows);
-    if (!nnlite__all_finite(m->grads, m->param_count, &bad)) {
+    if (!all_finite_fast(m->grads, m->param_count, &bad)) {
         return nnlite__fail(m, NNLITE_ENUMERIC,
                             "gradient of parameter %zu is not finite", bad);
     }
@@ -57,7 +94,7 @@ nnlite_status nnlite__model_gradients_rows(nnlite_model *m, const float *x,
 nnlite_status nnlite__model_apply(nnlite_model *m)
 {
     size_t bad;
-    if (!nnlite__all_finite(m->grads, m->param_count, &bad)) {
+    if (!all_finite_fast(m->grads, m->param_count, &bad)) {
         return nnlite__fail(m, NNLITE_ENUMERIC,
                             "gradient of parameter %zu is not finite; "
                             "parameters left unchanged",

@@ -22,7 +22,9 @@ static void relu_backward(const nnlite_layer *layer, const float *params,
         return;
     }
     for (size_t i = 0; i < n; i++) {
-        dx[i] = x[i] > 0.0f ? dy[i] : 0.0f;
+        /* Load dy unconditionally: a select, not a branch, vectorises. */
+        const float g = dy[i];
+        dx[i] = x[i] > 0.0f ? g : 0.0f;
     }
 }
 

@@ -33,7 +33,7 @@ if [ -d "$dir/meson-private" ]; then
     meson setup --reconfigure "$dir" >/dev/null
 else
     CC=clang meson setup "$dir" -Dfuzzing=true -Dtests=disabled \
-        -Dexamples=false -Db_sanitize=address,undefined \
+        -Dexamples=false -Dbench=false -Db_sanitize=address,undefined \
         -Db_lundef=false >/dev/null
 fi
 meson compile -C "$dir" >/dev/null

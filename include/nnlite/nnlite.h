@@ -30,6 +30,7 @@
 #include "nnlite/loss.h"
 #include "nnlite/optim.h"
 #include "nnlite/model.h"
+#include "nnlite/threads.h"
 #include "nnlite/io.h"
 
 #endif /* NNLITE_NNLITE_H */

@@ -1,0 +1,59 @@
+/* Portable kernels: plain C on fixed-size tiles, which compilers map onto
+ * whatever vector unit the target has. Every architecture builds these. */
+#include "gemm_impl.h"
+
+#define MR 4
+#define NR 8
+
+static void tile_generic(size_t k, const float *a, size_t ars, size_t acs,
+                         const float *b, float *c, size_t ldc, size_t mr,
+                         size_t nr, int accumulate, const float *bias)
+{
+    float acc[MR][NR] = {{0}};
+    const float *row[MR];
+    /* Rows past mr repeat the last real row: computed, never stored. */
+    for (size_t r = 0; r < MR; r++) {
+        row[r] = a + (r < mr ? r : mr - 1) * ars;
+    }
+    for (size_t p = 0; p < k; p++) {
+        const float *bp = b + p * NR;
+        for (size_t r = 0; r < MR; r++) {
+            const float ar = row[r][p * acs];
+            for (size_t j = 0; j < NR; j++) {
+                acc[r][j] += ar * bp[j];
+            }
+        }
+    }
+    for (size_t r = 0; r < mr; r++) {
+        float *cr = c + r * ldc;
+        for (size_t j = 0; j < nr; j++) {
+            const float base =
+                accumulate ? cr[j] : bias != NULL ? bias[j] : 0.0f;
+            cr[j] = base + acc[r][j];
+        }
+    }
+}
+
+static void gemv_generic(const float *w, const float *x, const float *bias,
+                         float *y, size_t n, size_t k)
+{
+    for (size_t j = 0; j < n; j++) {
+        const float *wj = w + j * k;
+        float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+        size_t p = 0;
+        for (; p + 4 <= k; p += 4) {
+            s0 += wj[p] * x[p];
+            s1 += wj[p + 1] * x[p + 1];
+            s2 += wj[p + 2] * x[p + 2];
+            s3 += wj[p + 3] * x[p + 3];
+        }
+        for (; p < k; p++) {
+            s0 += wj[p] * x[p];
+        }
+        y[j] = (bias != NULL ? bias[j] : 0.0f) + ((s0 + s1) + (s2 + s3));
+    }
+}
+
+const nnlite__gemm_kernels nnlite__gemm_generic = {
+    NNLITE__PATH_GENERIC, "generic", MR, NR, tile_generic, gemv_generic,
+};

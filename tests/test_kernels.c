@@ -1,0 +1,229 @@
+/* The float kernels (every dispatch path this CPU has) against a naive
+ * double-precision reference, over awkward sizes: 1 to 67, non-multiples
+ * of every vector width and tile, reductions longer than one KC block. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+#include "compute_impl.h"
+#include "gemm_impl.h"
+#include "model_util.h"
+
+static const size_t sizes[] = {1, 2, 3, 7, 8, 16, 17, 31, 33, 67};
+#define SIZE_COUNT (sizeof(sizes) / sizeof(sizes[0]))
+
+static float next_value(uint64_t *s) /* [-1, 1) */
+{
+    *s = *s * 6364136223846793005u + 1442695040888963407u;
+    return (float)(*s >> 40) / 8388608.0f - 1.0f;
+}
+
+static float *random_floats(size_t n, uint64_t *s)
+{
+    float *p = test_malloc((n == 0 ? 1 : n) * sizeof(float));
+    assert_non_null(p);
+    for (size_t i = 0; i < n; i++) {
+        p[i] = next_value(s);
+    }
+    return p;
+}
+
+/* |got - exact| within 8 eps sqrt(k) times the sum of |terms|: the typical
+ * growth of a float sum's rounding error, with a safety factor. */
+static void assert_close(float got, double exact, double magnitude,
+                         size_t k)
+{
+    const double tol =
+        8.0 * 1.1920929e-7 * sqrt((double)k + 1.0) * magnitude + 1e-30;
+    if (fabs((double)got - exact) > tol) {
+        fail_msg("got %.9g, want %.9g (tolerance %.3g, k %zu)",
+                 (double)got, exact, tol, k);
+    }
+}
+
+/* Check one product g (already run) against the double reference; c0 is
+ * C before the call. */
+static void check_product(const nnlite__gemm_args *g, const float *c0)
+{
+    for (size_t i = 0; i < g->m; i++) {
+        for (size_t j = 0; j < g->n; j++) {
+            double s = 0.0, mag = 0.0, base = 0.0;
+            for (size_t p = 0; p < g->k; p++) {
+                const double t = (double)g->a[i * g->ars + p * g->acs] *
+                                 (double)g->b[p * g->brs + j * g->bcs];
+                s += t;
+                mag += fabs(t);
+            }
+            if (g->accumulate) {
+                base = (double)c0[i * g->ldc + j];
+            } else if (g->bias != NULL) {
+                base = (double)g->bias[j];
+            }
+            assert_close(g->c[i * g->ldc + j], base + s, mag + fabs(base),
+                         g->k);
+        }
+    }
+}
+
+/* The three products of a dense layer for one shape, on one path. */
+static void check_shapes(const nnlite__gemm_kernels *kern, size_t m,
+                         size_t n, size_t k, uint64_t *seed)
+{
+    float *a = random_floats(m * k, seed), *b = random_floats(k * n, seed);
+    float *c = random_floats(m * n, seed), *c0 = test_malloc(m * n * 4);
+    float *bias = random_floats(n, seed);
+    float *pack = test_malloc(nnlite__gemm_pack_floats(n) * sizeof(float));
+    assert_non_null(c0);
+    assert_non_null(pack);
+    /* forward: A as stored, B(p, j) = b[j * k + p] (W^T), plus bias */
+    const nnlite__gemm_args fwd = {m, n, k, a, k, 1, b, 1, k, c, n, bias, 0};
+    /* dW: A(i, p) = a[p * m + i] (dy^T), accumulate into C */
+    const nnlite__gemm_args dw = {m, n, k, a, 1, m, b, n, 1, c, n, NULL, 1};
+    /* dx: both as stored, overwrite */
+    const nnlite__gemm_args dx = {m, n, k, a, k, 1, b, n, 1, c, n, NULL, 0};
+    const nnlite__gemm_args *all[] = {&fwd, &dw, &dx};
+    for (size_t t = 0; t < 3; t++) {
+        memcpy(c0, c, m * n * sizeof(float));
+        nnlite__gemm_cols(kern, all[t], 0, n, pack);
+        check_product(all[t], c0);
+    }
+    test_free(a);
+    test_free(b);
+    test_free(c);
+    test_free(c0);
+    test_free(bias);
+    test_free(pack);
+}
+
+static void test_kernels_gemm_every_path_and_size(void **state)
+{
+    uint64_t seed = 1;
+    size_t paths = 0;
+    (void)state;
+    for (int p = 0; p < NNLITE__PATH_COUNT; p++) {
+        const nnlite__gemm_kernels *kern =
+            nnlite__gemm_kernels_for((nnlite__gemm_path)p);
+        if (kern == NULL) {
+            continue; /* this CPU lacks it */
+        }
+        paths++;
+        for (size_t x = 0; x < SIZE_COUNT; x++) {
+            for (size_t y = 0; y < SIZE_COUNT; y++) {
+                for (size_t z = 0; z < SIZE_COUNT; z += 3) {
+                    check_shapes(kern, sizes[x], sizes[y], sizes[z], &seed);
+                }
+            }
+        }
+        /* Reductions over several KC blocks, columns over two NC blocks. */
+        check_shapes(kern, 9, 5, 2 * NNLITE__GEMM_KC + 3, &seed);
+        check_shapes(kern, 3, NNLITE__GEMM_NC + 17, 4, &seed);
+    }
+    assert_true(paths >= 1); /* the generic path always exists */
+}
+
+static void test_kernels_gemv_every_path_and_size(void **state)
+{
+    uint64_t seed = 2;
+    (void)state;
+    for (int p = 0; p < NNLITE__PATH_COUNT; p++) {
+        const nnlite__gemm_kernels *kern =
+            nnlite__gemm_kernels_for((nnlite__gemm_path)p);
+        if (kern == NULL) {
+            continue;
+        }
+        for (size_t n = 1; n <= 67; n++) {
+            const size_t k = sizes[n % SIZE_COUNT] + (n > 40 ? 40 : 0);
+            float *w = random_floats(n * k, &seed);
+            float *x = random_floats(k, &seed), *b = random_floats(n, &seed);
+            float *y = random_floats(n, &seed);
+            kern->gemv(w, x, (n & 1) ? b : NULL, y, n, k);
+            for (size_t j = 0; j < n; j++) {
+                double s = (n & 1) ? (double)b[j] : 0.0, mag = fabs(s);
+                for (size_t i = 0; i < k; i++) {
+                    s += (double)w[j * k + i] * (double)x[i];
+                    mag += fabs((double)w[j * k + i] * (double)x[i]);
+                }
+                assert_close(y[j], s, mag, k);
+            }
+            test_free(w);
+            test_free(x);
+            test_free(b);
+            test_free(y);
+        }
+    }
+}
+
+static void test_kernels_empty_reduction_gives_bias(void **state)
+{
+    float c[6] = {9, 9, 9, 9, 9, 9}, bias[3] = {1, 2, 3}, pack[1];
+    const float a[1] = {0}, b[1] = {0};
+    const nnlite__gemm_args g = {2, 3, 0, a, 0, 1, b, 3, 1, c, 3, bias, 0};
+    (void)state;
+    nnlite__gemm_cols(&nnlite__gemm_generic, &g, 0, 3, pack);
+    for (size_t i = 0; i < 6; i++) {
+        assert_float_equal(c[i], bias[i % 3], 0.0f);
+    }
+}
+
+/* A model trained on each path ends close to the generic one (different
+ * summation orders only). */
+static void test_kernels_model_paths_agree(void **state)
+{
+    float x[40 * 5], t[40];
+    float ref[200];
+    size_t count = 0;
+    uint64_t seed = 3;
+    (void)state;
+    for (size_t i = 0; i < 200; i++) {
+        x[i] = next_value(&seed);
+    }
+    for (size_t i = 0; i < 40; i++) {
+        t[i] = x[i * 5] * 0.5f - x[i * 5 + 3];
+    }
+    for (int p = 0; p < NNLITE__PATH_COUNT; p++) {
+        nnlite_model *m = NULL;
+        nnlite_tensor *tx = NULL, *tt = NULL;
+        nnlite_fit_options o = NNLITE_FIT_OPTIONS_INIT;
+        assert_int_equal(nnlite_model_create(&m, 5, 7), NNLITE_OK);
+        add_dense(m, 5, 19);
+        add_relu(m);
+        add_dense(m, 19, 1);
+        set_mse(m);
+        set_sgd(m, 0.05f, 0.0f);
+        if (nnlite__model_force_path(m, p) != NNLITE_OK) {
+            nnlite_model_destroy(m);
+            continue;
+        }
+        assert_int_equal(nnlite_tensor_wrap2d(&tx, x, 40, 5), NNLITE_OK);
+        assert_int_equal(nnlite_tensor_wrap2d(&tt, t, 40, 1), NNLITE_OK);
+        o.epochs = 5;
+        o.batch_size = 8;
+        assert_int_equal(nnlite_model_fit(m, tx, tt, &o, NULL, NULL),
+                         NNLITE_OK);
+        count = nnlite_model_param_count(m);
+        for (size_t i = 0; i < count; i++) {
+            if (p == NNLITE__PATH_GENERIC) {
+                ref[i] = nnlite_model_params(m)[i];
+            } else {
+                assert_float_equal(nnlite_model_params(m)[i], ref[i], 1e-4f);
+            }
+        }
+        nnlite_tensor_destroy(tx);
+        nnlite_tensor_destroy(tt);
+        nnlite_model_destroy(m);
+    }
+    assert_true(count > 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_kernels_gemm_every_path_and_size),
+        cmocka_unit_test(test_kernels_gemv_every_path_and_size),
+        cmocka_unit_test(test_kernels_empty_reduction_gives_bias),
+        cmocka_unit_test(test_kernels_model_paths_agree),
+    };
+    return cmocka_run_group_tests_name("kernels", tests, NULL, NULL);
+}
