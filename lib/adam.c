@@ -7,27 +7,42 @@
 
 #include "optim_impl.h"
 
-void nnlite__adam_step(nnlite_optimizer *o, float *params, const float *grads,
-                       size_t n)
+bool nnlite__adam_step(nnlite_optimizer *o, float *params, const float *grads,
+                       size_t n, bool commit)
 {
     const nnlite_optimizer_options *opt = &o->options;
     const float b1 = opt->beta1, b2 = opt->beta2, eps = opt->epsilon;
     const float wd = opt->weight_decay;
     const int decoupled = opt->decoupled_weight_decay;
-    float *m = o->state, *v = o->state + n;
-
-    o->beta1_power *= (double)b1;
-    o->beta2_power *= (double)b2;
+    const double beta1_power = o->beta1_power * (double)b1;
+    const double beta2_power = o->beta2_power * (double)b2;
     const float step_size =
-        (float)((double)opt->learning_rate / (1.0 - o->beta1_power));
-    const float bc2_sqrt = (float)sqrt(1.0 - o->beta2_power);
+        (float)((double)opt->learning_rate / (1.0 - beta1_power));
+    const float bc2_sqrt = (float)sqrt(1.0 - beta2_power);
     const float decay = decoupled ? 1.0f - opt->learning_rate * wd : 1.0f;
+    float bad = 0.0f; /* x - x is 0 for finite x, NaN otherwise */
 
+    if (n == 0) {
+        return true; /* no parameters: state may be NULL */
+    }
+    float *m = o->state, *v = o->state + n;
     for (size_t i = 0; i < n; i++) {
         const float g = decoupled ? grads[i] : grads[i] + wd * params[i];
-        m[i] = b1 * m[i] + (1.0f - b1) * g;
-        v[i] = b2 * v[i] + (1.0f - b2) * g * g;
-        params[i] = params[i] * decay -
-                    step_size * m[i] / (sqrtf(v[i]) / bc2_sqrt + eps);
+        const float m1 = b1 * m[i] + (1.0f - b1) * g;
+        const float v1 = b2 * v[i] + (1.0f - b2) * g * g;
+        const float p =
+            params[i] * decay - step_size * m1 / (sqrtf(v1) / bc2_sqrt + eps);
+        if (commit) {
+            m[i] = m1;
+            v[i] = v1;
+            params[i] = p;
+        } else {
+            bad += (p - p) + (m1 - m1) + (v1 - v1);
+        }
     }
+    if (commit) {
+        o->beta1_power = beta1_power;
+        o->beta2_power = beta2_power;
+    }
+    return bad == 0.0f;
 }

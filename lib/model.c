@@ -125,8 +125,10 @@ static nnlite_status grow_for_layer(nnlite_model *m, nnlite_layer *layer)
             goto fail;
         }
     }
-    if (count > 0) {
-        /* Weights are drawn later (initialisation), so nothing to copy. */
+    if (count > 0 || m->params == NULL) {
+        /* Weights are drawn later (initialisation), so nothing to copy.
+         * Even a model of activations only gets (1-float) buffers, so
+         * params + offset is never arithmetic on NULL. */
         params = nnlite__calloc_array(&m->allocator, new_params,
                                       sizeof(float));
         grads = nnlite__calloc_array(&m->allocator, new_params,
@@ -172,6 +174,15 @@ nnlite_status nnlite_model_add(nnlite_model *m, nnlite_layer *layer)
                          : nnlite__fail(m, NNLITE_EINVAL, "layer is NULL");
     }
     m->error[0] = '\0';
+    for (size_t i = 0; i < m->layer_count; i++) {
+        if (m->layers[i] == layer) { /* already ours: destroying it would
+                                      * free a layer the model still uses */
+            return nnlite__fail(m, NNLITE_EINVAL,
+                                "this layer was already added (as layer "
+                                "%zu)",
+                                i + 1);
+        }
+    }
     if (m->initialized) {
         s = nnlite__fail(m, NNLITE_ESTATE,
                          "layers cannot be added after the weights were "
@@ -200,6 +211,9 @@ nnlite_status nnlite_model_set_loss(nnlite_model *m, nnlite_loss *loss)
                          : nnlite__fail(m, NNLITE_EINVAL, "loss is NULL");
     }
     m->error[0] = '\0';
+    if (loss == m->loss) {
+        return NNLITE_OK; /* the model's own loss, set again */
+    }
     if (m->fitting) {
         nnlite_loss_destroy(loss);
         return nnlite__model_check_not_fitting(m, "nnlite_model_set_loss");
@@ -219,6 +233,9 @@ nnlite_status nnlite_model_set_optimizer(nnlite_model *m,
                                         "optimizer is NULL");
     }
     m->error[0] = '\0';
+    if (opt == m->optimizer) {
+        return NNLITE_OK; /* e.g. set_optimizer(m, get_optimizer(m)) */
+    }
     if (m->fitting) {
         nnlite_optimizer_destroy(opt);
         return nnlite__model_check_not_fitting(m,
@@ -275,7 +292,12 @@ float *nnlite_model_params(nnlite_model *m)
 
 float *nnlite_model_grads(nnlite_model *m)
 {
-    return m == NULL || m->param_count == 0 ? NULL : m->grads;
+    if (m == NULL || m->param_count == 0) {
+        return NULL;
+    }
+    /* As params(): the layer list freezes, so the buffer never moves. */
+    nnlite__model_initialize(m);
+    return m->grads;
 }
 
 nnlite_status nnlite__model_check_not_fitting(nnlite_model *m,
@@ -324,24 +346,26 @@ nnlite_status nnlite__model_check_input(nnlite_model *m,
 
 nnlite_status nnlite__model_check_target(nnlite_model *m,
                                          const nnlite_tensor *x,
-                                         const nnlite_tensor *target)
+                                         const nnlite_tensor *target,
+                                         bool validation)
 {
+    const char *pre = validation ? "validation_" : "";
     const size_t width = nnlite__model_width(m);
     char want[64];
     if (target->rank != 2) {
-        return nnlite__fail(m, NNLITE_ESHAPE, "target must be rank 2");
+        return nnlite__fail(m, NNLITE_ESHAPE, "%starget must be rank 2", pre);
     }
     if (target->shape[0] != x->shape[0]) {
         return nnlite__fail(m, NNLITE_ESHAPE,
-                            "x has %zu rows but target has %zu", x->shape[0],
-                            target->shape[0]);
+                            "%sx has %zu rows but %starget has %zu", pre,
+                            x->shape[0], pre, target->shape[0]);
     }
     if (!m->loss->ops->target_fits(width, target->shape[1])) {
         nnlite__loss_describe_target(m->loss, width, want, sizeof(want));
         return nnlite__fail(m, NNLITE_ESHAPE,
-                            "%s target has %zu columns; the model's %zu "
+                            "%s %starget has %zu columns; the model's %zu "
                             "outputs need %s",
-                            m->loss->ops->name, target->shape[1], width,
+                            m->loss->ops->name, pre, target->shape[1], width,
                             want);
     }
     return NNLITE_OK;

@@ -154,9 +154,11 @@ nnlite_status nnlite__model_save_with(nnlite_model *m, const char *path,
         return nnlite__fail(m, NNLITE_ENOMEM, "out of memory saving %s",
                             path);
     }
-    nnlite__model_initialize(m);
-    nnlite__model_write_image(m, image);
-    s = write_atomically(m, path, io, image, size, tmp, tmp_size);
+    s = nnlite__model_check_savable(m);
+    if (s == NNLITE_OK) {
+        nnlite__model_write_image(m, image);
+        s = write_atomically(m, path, io, image, size, tmp, tmp_size);
+    }
     nnlite__free(&m->allocator, tmp);
     nnlite__free(&m->allocator, image);
     return s;
@@ -180,40 +182,81 @@ static void tell(const nnlite_load_options *o, const char *what,
     }
 }
 
-/* Read the whole file into a new buffer. */
+/* Read exactly size bytes; 0, or -1 with errno set (EIO when the file
+ * ended early). */
+static int read_exactly(int fd, unsigned char *data, size_t size)
+{
+    size_t done = 0;
+    while (done < size) {
+        ssize_t n = read(fd, data + done, size - done);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            if (n == 0) {
+                errno = EIO; /* the file shrank while we read it */
+            }
+            return -1;
+        }
+        done += (size_t)n;
+    }
+    return 0;
+}
+
+/* Open a regular file for reading. O_NONBLOCK: a FIFO or device must not
+ * block the open; it is then refused as not a regular file. */
+static int open_regular(const char *path, const nnlite_load_options *o,
+                        size_t *size)
+{
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        tell(o, "cannot open", path, errno);
+        return -1;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0) {
+        tell(o, "not a regular file:", path, EINVAL);
+        (void)close(fd);
+        return -1;
+    }
+    *size = (size_t)st.st_size;
+    return fd;
+}
+
+/* Read the whole file into a new buffer, but only after its header says it
+ * is an nnlite model of exactly this size: a large file of anything else
+ * is refused before its size is allocated. */
 static nnlite_status read_file(const char *path, const nnlite_allocator *a,
                                const nnlite_load_options *o,
                                unsigned char **data, size_t *size)
 {
-    struct stat st;
-    size_t done = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    unsigned char header[NNLITE__HEADER_SIZE];
+    nnlite_status s;
+    int fd = open_regular(path, o, size);
     if (fd < 0) {
-        tell(o, "cannot open", path, errno);
         return NNLITE_EIO;
     }
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        tell(o, "not a regular file:", path, errno == 0 ? EINVAL : errno);
+    const size_t head = *size < sizeof(header) ? *size : sizeof(header);
+    if (read_exactly(fd, header, head) != 0 || lseek(fd, 0, SEEK_SET) != 0) {
+        tell(o, "cannot read", path, errno);
         (void)close(fd);
         return NNLITE_EIO;
     }
-    *size = (size_t)st.st_size;
+    s = nnlite__check_file_header(header, *size, o);
+    if (s != NNLITE_OK) {
+        (void)close(fd);
+        return s;
+    }
     if ((*data = nnlite__alloc(a, *size)) == NULL) {
         (void)close(fd);
+        tell(o, "out of memory reading", path, ENOMEM);
         return NNLITE_ENOMEM;
     }
-    while (done < *size) {
-        ssize_t n = read(fd, *data + done, *size - done);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) { /* an error, or the file shrank while we read */
-            tell(o, "cannot read", path, n < 0 ? errno : EIO);
-            nnlite__free(a, *data);
-            (void)close(fd);
-            return NNLITE_EIO;
-        }
-        done += (size_t)n;
+    if (read_exactly(fd, *data, *size) != 0) {
+        tell(o, "cannot read", path, errno);
+        nnlite__free(a, *data);
+        (void)close(fd);
+        return NNLITE_EIO;
     }
     (void)close(fd);
     return NNLITE_OK;
@@ -237,9 +280,11 @@ nnlite_status nnlite_model_load_advanced(nnlite_model **out, const char *path,
     }
     if (path == NULL || options->version != NNLITE_LOAD_OPTIONS_VERSION ||
         nnlite__allocator_resolve(&a, options->allocator) != NNLITE_OK) {
+        nnlite__load_message(options, "invalid arguments: a path, options "
+                                      "of this version and a complete "
+                                      "allocator are needed");
         return NNLITE_EINVAL;
     }
-    errno = 0;
     if ((s = read_file(path, &a, options, &data, &size)) != NNLITE_OK) {
         return s;
     }

@@ -63,8 +63,8 @@ static nnlite_status check_options(nnlite_model *m,
     }
     if (o->validation_x != NULL &&
         (s = nnlite__model_check_dataset(m, o->validation_x,
-                                         o->validation_target,
-                                         "validation_x")) != NNLITE_OK) {
+                                         o->validation_target, true)) !=
+            NNLITE_OK) {
         return s;
     }
     return NNLITE_OK;
@@ -209,7 +209,7 @@ nnlite_status nnlite_model_fit(nnlite_model *m, const nnlite_tensor *x,
         return nnlite__fail(m, NNLITE_EINVAL, "x and target are needed");
     }
     if ((s = nnlite__model_check_ready(m, true, true)) != NNLITE_OK ||
-        (s = nnlite__model_check_dataset(m, x, target, "x")) != NNLITE_OK ||
+        (s = nnlite__model_check_dataset(m, x, target, false)) != NNLITE_OK ||
         (s = check_options(m, o)) != NNLITE_OK ||
         (s = prepare(m, x, target, o)) != NNLITE_OK) {
         return s;

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "model_impl.h"
+#include "nnlite/io.h"
 
 /* PNG-style magic: the high byte catches 7-bit transfers, CR LF and LF
  * catch newline translation, 0x1A stops DOS `type`. */
@@ -23,7 +24,23 @@
 /* Bytes the whole file takes for this model; 0 when that overflows. */
 size_t nnlite__model_saved_size(const nnlite_model *m);
 
+/* Draw the weights if not yet done, then NNLITE_ENUMERIC (with a message)
+ * when a parameter or optimizer state value is not finite: the loader
+ * would refuse such a file, so it is never written. */
+nnlite_status nnlite__model_check_savable(nnlite_model *m);
+
 /* Write the whole file image into out (exactly saved_size bytes). */
 void nnlite__model_write_image(const nnlite_model *m, unsigned char *out);
+
+/* Judge the first min(size, 24) bytes of an input of `size` bytes: magic,
+ * version, flags and body size. NNLITE_EFORMAT with a message in options'
+ * buffer when they are wrong; lets a file be refused before it is read. */
+nnlite_status nnlite__check_file_header(const unsigned char *header,
+                                        size_t size,
+                                        const nnlite_load_options *options);
+
+/* Copy a message into the load options' buffer, if there is one. */
+void nnlite__load_message(const nnlite_load_options *options,
+                          const char *what);
 
 #endif /* NNLITE_MODEL_FORMAT_IMPL_H */

@@ -159,20 +159,24 @@ nnlite_status nnlite__model_evaluate_rows(nnlite_model *m, const float *x,
 
 /* Value checks on a data set: finite inputs and targets, valid classes. */
 static nnlite_status check_data(nnlite_model *m, const nnlite_tensor *x,
-                                const nnlite_tensor *target)
+                                const nnlite_tensor *target, bool validation)
 {
+    char detail[NNLITE__ERROR_SIZE];
     nnlite_status s;
-    if ((s = nnlite__model_check_finite(m, x->data, x->shape[0], x->shape[1],
-                                        "x")) != NNLITE_OK ||
-        (s = nnlite__model_check_finite(m, target->data, target->shape[0],
-                                        target->shape[1], "target")) !=
-            NNLITE_OK) {
+    if ((s = nnlite__model_check_finite(
+             m, x->data, x->shape[0], x->shape[1],
+             validation ? "validation_x" : "x")) != NNLITE_OK ||
+        (s = nnlite__model_check_finite(
+             m, target->data, target->shape[0], target->shape[1],
+             validation ? "validation_target" : "target")) != NNLITE_OK) {
         return s;
     }
-    if (m->loss->ops->check_targets != NULL) {
-        return m->loss->ops->check_targets(
-            target->data, target->shape[0], nnlite__model_width(m),
-            target->shape[1], m->error, sizeof(m->error));
+    if (m->loss->ops->check_targets != NULL &&
+        (s = m->loss->ops->check_targets(
+             target->data, target->shape[0], nnlite__model_width(m),
+             target->shape[1], detail, sizeof(detail))) != NNLITE_OK) {
+        return nnlite__fail(m, s, "%s%s", validation ? "validation_" : "",
+                            detail);
     }
     return NNLITE_OK;
 }
@@ -180,14 +184,16 @@ static nnlite_status check_data(nnlite_model *m, const nnlite_tensor *x,
 nnlite_status nnlite__model_check_dataset(nnlite_model *m,
                                           const nnlite_tensor *x,
                                           const nnlite_tensor *target,
-                                          const char *name)
+                                          bool validation)
 {
     nnlite_status s;
-    if ((s = nnlite__model_check_input(m, x, name)) != NNLITE_OK ||
-        (s = nnlite__model_check_target(m, x, target)) != NNLITE_OK) {
+    if ((s = nnlite__model_check_input(
+             m, x, validation ? "validation_x" : "x")) != NNLITE_OK ||
+        (s = nnlite__model_check_target(m, x, target, validation)) !=
+            NNLITE_OK) {
         return s;
     }
-    return check_data(m, x, target);
+    return check_data(m, x, target, validation);
 }
 
 nnlite_status nnlite_model_evaluate(nnlite_model *m, const nnlite_tensor *x,
@@ -203,7 +209,7 @@ nnlite_status nnlite_model_evaluate(nnlite_model *m, const nnlite_tensor *x,
         return nnlite__fail(m, NNLITE_EINVAL, "x, target and loss are needed");
     }
     if ((s = nnlite__model_check_ready(m, true, false)) != NNLITE_OK ||
-        (s = nnlite__model_check_dataset(m, x, target, "x")) != NNLITE_OK) {
+        (s = nnlite__model_check_dataset(m, x, target, false)) != NNLITE_OK) {
         return s;
     }
     nnlite__model_initialize(m);

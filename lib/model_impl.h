@@ -129,14 +129,16 @@ nnlite_status nnlite__model_check_input(nnlite_model *m,
                                         const char *name);
 nnlite_status nnlite__model_check_target(nnlite_model *m,
                                          const nnlite_tensor *x,
-                                         const nnlite_tensor *target);
+                                         const nnlite_tensor *target,
+                                         bool validation);
 
 /* All checks on a data set: x [rows, input], target fitting the loss,
- * finite values, valid class targets. `name` names x in messages. */
+ * finite values, valid class targets. Messages call the tensors x and
+ * target, or validation_x and validation_target. */
 nnlite_status nnlite__model_check_dataset(nnlite_model *m,
                                           const nnlite_tensor *x,
                                           const nnlite_tensor *target,
-                                          const char *name);
+                                          bool validation);
 
 /* Reject NaN or infinity in a [rows, cols] buffer named `name`. */
 nnlite_status nnlite__model_check_finite(nnlite_model *m, const float *p,

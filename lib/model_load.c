@@ -94,12 +94,14 @@ static nnlite_status read_finite(loader *ld, float *dst, size_t n,
     return NNLITE_OK;
 }
 
-static nnlite_status check_header(loader *ld, size_t size)
+/* Magic, version, flags, and a body size that matches the whole input's
+ * `size`: everything that can be judged from the first 24 bytes. */
+static nnlite_status check_preamble(loader *ld, size_t size)
 {
-    uint32_t version, flags, crc;
+    uint32_t version, flags;
     uint64_t body;
     nnlite_status s;
-    if (size < NNLITE__MAGIC_SIZE ||
+    if (nnlite__remaining(&ld->r) < NNLITE__MAGIC_SIZE ||
         memcmp(ld->r.p, NNLITE__MAGIC, NNLITE__MAGIC_SIZE) != 0) {
         return reject(ld, NNLITE_EFORMAT, "not an nnlite model (bad magic)");
     }
@@ -124,6 +126,34 @@ static nnlite_status check_header(loader *ld, size_t size)
                       "(truncated or padded)",
                       (unsigned long long)body, size);
     }
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite__check_file_header(const unsigned char *header,
+                                        size_t size,
+                                        const nnlite_load_options *options)
+{
+    const size_t have =
+        size < NNLITE__HEADER_SIZE ? size : NNLITE__HEADER_SIZE;
+    loader ld = {{header, header, header + have}, options, NULL};
+    return check_preamble(&ld, size);
+}
+
+void nnlite__load_message(const nnlite_load_options *options,
+                          const char *what)
+{
+    if (options->error != NULL && options->error_size > 0) {
+        snprintf(options->error, options->error_size, "%s", what);
+    }
+}
+
+static nnlite_status check_header(loader *ld, size_t size)
+{
+    uint32_t crc;
+    nnlite_status s = check_preamble(ld, size);
+    if (s != NNLITE_OK) {
+        return s;
+    }
     nnlite__reader tail = {ld->r.start, ld->r.end - NNLITE__TRAILER_SIZE,
                            ld->r.end};
     nnlite__get_u32(&tail, &crc);
@@ -133,9 +163,10 @@ static nnlite_status check_header(loader *ld, size_t size)
 #ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
     if (crc != nnlite__crc32c(0, ld->r.start, size - NNLITE__TRAILER_SIZE)) {
         return reject(ld, NNLITE_EFORMAT,
-                      "checksum mismatch: the data is "
-                      "damaged");
+                      "checksum mismatch: the data is damaged");
     }
+#else
+    (void)crc;
 #endif
     ld->r.end -= NNLITE__TRAILER_SIZE; /* parse the body only */
     return NNLITE_OK;
@@ -448,8 +479,9 @@ nnlite_model_load_buffer_advanced(nnlite_model **out, const void *data,
     if (options == NULL) {
         options = &defaults;
     }
-    if (options->version != NNLITE_LOAD_OPTIONS_VERSION ||
-        (data == NULL && size > 0)) {
+    if (options->version != NNLITE_LOAD_OPTIONS_VERSION || data == NULL) {
+        nnlite__load_message(options, "invalid arguments: data and options "
+                                      "of this version are needed");
         return NNLITE_EINVAL;
     }
     if (options->error != NULL && options->error_size > 0) {
@@ -459,9 +491,6 @@ nnlite_model_load_buffer_advanced(nnlite_model **out, const void *data,
     ld.r.end = ld.r.start + size;
     ld.options = options;
     ld.model = NULL;
-    if (data == NULL) {
-        return reject(&ld, NNLITE_EFORMAT, "empty input");
-    }
     s = parse(&ld, size);
     if (s != NNLITE_OK) {
         nnlite_model_destroy(ld.model);

@@ -105,8 +105,13 @@ nnlite_status nnlite__model_apply(nnlite_model *m)
         return nnlite__fail(m, NNLITE_ENOMEM,
                             "out of memory for the optimizer's state");
     }
-    nnlite__optimizer_step(m->optimizer, m->params, m->grads,
-                           m->param_count);
+    if (!nnlite__optimizer_step(m->optimizer, m->params, m->grads,
+                                m->param_count)) {
+        return nnlite__fail(m, NNLITE_ENUMERIC,
+                            "the update would overflow a parameter or the "
+                            "optimizer's state (learning rate too large?); "
+                            "parameters left unchanged");
+    }
     return NNLITE_OK;
 }
 
@@ -126,7 +131,7 @@ static nnlite_status check_step(nnlite_model *m, const nnlite_tensor *x,
         NNLITE_OK) {
         return s;
     }
-    return nnlite__model_check_dataset(m, x, target, "x");
+    return nnlite__model_check_dataset(m, x, target, false);
 }
 
 static nnlite_status gradients(nnlite_model *m, const nnlite_tensor *x,

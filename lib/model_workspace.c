@@ -30,10 +30,11 @@ nnlite_status nnlite__model_reserve_rows(nnlite_model *m, size_t rows)
     if (rows <= m->batch_capacity) {
         return NNLITE_OK;
     }
-    for (size_t i = 0; i < m->layer_count; i++) {
-        width_sum += m->layers[i]->out; /* cannot overflow: params fit */
+    bool ok = nnlite__mul_size(&per_row, m->max_width, 2);
+    for (size_t i = 0; ok && i < m->layer_count; i++) {
+        ok = nnlite__add_size(&width_sum, width_sum, m->layers[i]->out);
     }
-    if (!nnlite__add_size(&per_row, width_sum, 2 * m->max_width) ||
+    if (!ok || !nnlite__add_size(&per_row, per_row, width_sum) ||
         !nnlite__mul_size(&floats, per_row, rows) ||
         (buffer = nnlite__calloc_array(&m->allocator, floats,
                                        sizeof(float))) == NULL) {

@@ -157,13 +157,18 @@ nnlite_status nnlite__optimizer_reserve(nnlite_optimizer *o, size_t n)
     return NNLITE_OK;
 }
 
-void nnlite__optimizer_step(nnlite_optimizer *o, float *params,
+bool nnlite__optimizer_step(nnlite_optimizer *o, float *params,
                             const float *grads, size_t n)
 {
-    o->steps++;
-    if (o->options.kind == NNLITE_OPTIMIZER_ADAM) {
-        nnlite__adam_step(o, params, grads, n);
-    } else {
-        nnlite__sgd_step(o, params, grads, n);
+    const bool adam = o->options.kind == NNLITE_OPTIMIZER_ADAM;
+    bool (*rule)(nnlite_optimizer *, float *, const float *, size_t, bool) =
+        adam ? nnlite__adam_step : nnlite__sgd_step;
+    /* Check first, then commit: a failed update leaves everything as it
+     * was, parameters, state and step count alike. */
+    if (!rule(o, params, grads, n, false)) {
+        return false;
     }
+    rule(o, params, grads, n, true);
+    o->steps++;
+    return true;
 }

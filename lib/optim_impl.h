@@ -2,6 +2,7 @@
 #ifndef NNLITE_OPTIM_IMPL_H
 #define NNLITE_OPTIM_IMPL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "nnlite/optim.h"
@@ -20,13 +21,18 @@ struct nnlite_optimizer {
  * returns NNLITE_ENOMEM when allocation fails. No-op if already sized. */
 nnlite_status nnlite__optimizer_reserve(nnlite_optimizer *o, size_t n);
 
-/* One update of n parameters from their gradients. State must be sized. */
-void nnlite__optimizer_step(nnlite_optimizer *o, float *params,
+/* One update of n parameters from their gradients (state must be sized).
+ * false, changing nothing, when the update would leave a parameter or a
+ * state value NaN or infinite (a step that overflows float). */
+bool nnlite__optimizer_step(nnlite_optimizer *o, float *params,
                             const float *grads, size_t n);
 
-void nnlite__sgd_step(nnlite_optimizer *o, float *params, const float *grads,
-                      size_t n);
-void nnlite__adam_step(nnlite_optimizer *o, float *params, const float *grads,
-                       size_t n);
+/* The update rules. commit false: only check that every new value would
+ * be finite (returns that), storing nothing; commit true: store them. Both
+ * passes compute the same expressions, so a checked update is exact. */
+bool nnlite__sgd_step(nnlite_optimizer *o, float *params, const float *grads,
+                      size_t n, bool commit);
+bool nnlite__adam_step(nnlite_optimizer *o, float *params, const float *grads,
+                       size_t n, bool commit);
 
 #endif /* NNLITE_OPTIM_IMPL_H */

@@ -2,23 +2,30 @@
  * step sets v = g); g = g + mu v (Nesterov) or v; p -= lr g. */
 #include "optim_impl.h"
 
-void nnlite__sgd_step(nnlite_optimizer *o, float *params, const float *grads,
-                      size_t n)
+bool nnlite__sgd_step(nnlite_optimizer *o, float *params, const float *grads,
+                      size_t n, bool commit)
 {
     const float lr = o->options.learning_rate;
     const float mu = o->options.momentum;
     const float wd = o->options.weight_decay;
-    float *v = o->state;
+    const int nesterov = o->options.nesterov;
+    float *v = o->state; /* NULL without momentum */
+    float bad = 0.0f;    /* x - x is 0 for finite x, NaN otherwise */
 
-    if (mu == 0.0f) {
-        for (size_t i = 0; i < n; i++) {
-            params[i] -= lr * (grads[i] + wd * params[i]);
-        }
-        return;
-    }
     for (size_t i = 0; i < n; i++) {
         const float g = grads[i] + wd * params[i];
-        v[i] = mu * v[i] + g;
-        params[i] -= lr * (o->options.nesterov ? g + mu * v[i] : v[i]);
+        const float velocity = v == NULL ? g : mu * v[i] + g;
+        const float step = v == NULL ? g : (nesterov ? g + mu * velocity
+                                                     : velocity);
+        const float p = params[i] - lr * step;
+        if (commit) {
+            params[i] = p;
+            if (v != NULL) {
+                v[i] = velocity;
+            }
+        } else {
+            bad += (p - p) + (velocity - velocity);
+        }
     }
+    return bad == 0.0f;
 }

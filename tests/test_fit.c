@@ -368,6 +368,83 @@ static void test_fit_epochs_allocate_nothing(void **state)
     assert_int_equal(st.live, 0);
 }
 
+
+static void test_fit_validation_errors_name_the_validation_set(void **state)
+{
+    fixture *f = *state;
+    nnlite_model *m = make_model(1);
+    nnlite_fit_options o = NNLITE_FIT_OPTIONS_INIT;
+    float vx[4] = {0, 1, 2, 3}, vt[3] = {0, NAN, 1};
+    nnlite_tensor *x = NULL, *t = NULL, *t3 = NULL;
+    assert_int_equal(nnlite_tensor_wrap2d(&x, vx, 2, 2), NNLITE_OK);
+    assert_int_equal(nnlite_tensor_wrap2d(&t, vt, 2, 1), NNLITE_OK);
+    assert_int_equal(nnlite_tensor_wrap2d(&t3, vt, 3, 1), NNLITE_OK);
+    o.validation_x = x;
+    o.validation_target = t3;
+    assert_int_equal(nnlite_model_fit(m, f->x, f->t, &o, NULL, NULL),
+                     NNLITE_ESHAPE);
+    assert_string_equal(nnlite_model_last_error(m),
+                        "validation_x has 2 rows but validation_target "
+                        "has 3");
+    o.validation_target = t;
+    assert_int_equal(nnlite_model_fit(m, f->x, f->t, &o, NULL, NULL),
+                     NNLITE_ENUMERIC);
+    assert_string_equal(nnlite_model_last_error(m),
+                        "validation_target[1][0] is not finite");
+    nnlite_tensor_destroy(x);
+    nnlite_tensor_destroy(t);
+    nnlite_tensor_destroy(t3);
+    nnlite_model_destroy(m);
+}
+
+/* fit with shuffling and a validation set, on a model whose allocator
+ * fails each allocation in turn: ENOMEM, parameters and step count as
+ * before, nothing leaked, and the same fit then succeeds. */
+static void test_fit_every_allocation_failure(void **state)
+{
+    fixture *f = *state;
+    test_alloc_state st = {0};
+    nnlite_allocator a = test_allocator(&st);
+    nnlite_fit_options o = NNLITE_FIT_OPTIONS_INIT;
+    nnlite_model *m = NULL;
+    float saved[64];
+    o.epochs = 2;
+    o.batch_size = 3;
+    o.validation_x = f->x;
+    o.validation_target = f->t;
+    for (size_t n = 1;; n++) {
+        st = (test_alloc_state){0};
+        assert_int_equal(nnlite_model_create_advanced(&m, 2, 1, &a),
+                         NNLITE_OK);
+        add_dense(m, 2, 4);
+        add_tanh(m);
+        add_dense(m, 4, 1);
+        set_mse(m);
+        set_sgd(m, 0.05f, 0.5f);
+        const size_t params = nnlite_model_param_count(m);
+        memcpy(saved, nnlite_model_params(m), params * sizeof(float));
+        st.fail_at = st.calls + n;
+        nnlite_status s = nnlite_model_fit(m, f->x, f->t, &o, NULL, NULL);
+        if (s == NNLITE_OK) {
+            nnlite_model_destroy(m);
+            assert_int_equal(st.live, 0);
+            assert_true(n > 1); /* fit allocates: the walk saw failures */
+            break;
+        }
+        assert_int_equal(s, NNLITE_ENOMEM);
+        assert_memory_equal(nnlite_model_params(m), saved,
+                            params * sizeof(float));
+        assert_int_equal(
+            nnlite_optimizer_get_step_count(nnlite_model_get_optimizer(m)),
+            0);
+        st.fail_at = 0;
+        assert_int_equal(nnlite_model_fit(m, f->x, f->t, &o, NULL, NULL),
+                         NNLITE_OK);
+        nnlite_model_destroy(m);
+        assert_int_equal(st.live, 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -390,6 +467,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fit_divergence_is_enumeric,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_fit_epochs_allocate_nothing,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_fit_validation_errors_name_the_validation_set, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(test_fit_every_allocation_failure,
                                         setup, teardown),
     };
     return cmocka_run_group_tests_name("fit", tests, NULL, NULL);

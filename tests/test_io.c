@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bytes_impl.h"
@@ -500,11 +501,21 @@ static void test_io_rejects_inconsistent_models(void **state)
     nnlite_model_destroy(m);
     test_free(buf);
 
-    /* A NaN weight. */
+    /* A NaN weight: never saved (the loader would refuse it), and a file
+     * that holds one anyway is refused. */
     assert_int_equal(nnlite_model_create(&m, 1, 1), NNLITE_OK);
     add_dense(m, 1, 1);
-    nnlite_model_params(m)[0] = NAN;
     buf = save(m, &size);
+    nnlite_model_params(m)[0] = NAN;
+    assert_int_equal(nnlite_model_save_buffer(m, buf, size, &size),
+                     NNLITE_ENUMERIC);
+    assert_non_null(strstr(nnlite_model_last_error(m), "parameter 0"));
+    assert_int_equal(nnlite_model_save(m, "/nonexistent-dir/x.nnl"),
+                     NNLITE_ENUMERIC);
+    /* The first parameter follows the layer record and the count. */
+    nnlite__writer nan_at = {buf + LAYER_COUNT_AT + 4 + 24 + 8};
+    nnlite__put_f32(&nan_at, NAN);
+    reseal(buf, size);
     assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
                      NNLITE_EFORMAT);
     assert_non_null(strstr(msg, "not finite"));
@@ -524,7 +535,7 @@ static void test_io_load_argument_errors(void **state)
     assert_null(m);
     assert_int_equal(nnlite_model_load_buffer(NULL, &byte, 1), NNLITE_EINVAL);
     assert_int_equal(nnlite_model_load_buffer(&m, NULL, 5), NNLITE_EINVAL);
-    assert_int_equal(nnlite_model_load_buffer(&m, NULL, 0), NNLITE_EFORMAT);
+    assert_int_equal(nnlite_model_load_buffer(&m, NULL, 0), NNLITE_EINVAL);
     o.version = 9;
     assert_int_equal(nnlite_model_load_buffer_advanced(&m, &byte, 1, &o),
                      NNLITE_EINVAL);
@@ -537,6 +548,48 @@ static void test_io_load_argument_errors(void **state)
     assert_non_null(strstr(msg, f->path));
     assert_int_equal(nnlite_model_load_advanced(&m, f->dir, &o), NNLITE_EIO);
     assert_null(m);
+}
+
+
+static void test_io_load_refuses_special_and_foreign_files(void **state)
+{
+    fixture *f = *state;
+    test_alloc_state st = {0};
+    nnlite_allocator a = test_allocator(&st);
+    nnlite_load_options o = NNLITE_LOAD_OPTIONS_INIT;
+    nnlite_model *m = NULL;
+    char msg[256] = "";
+    o.allocator = &a;
+    o.error = msg;
+    o.error_size = sizeof(msg);
+    /* A FIFO with no writer: refused at once, not waited on. */
+    assert_int_equal(mkfifo(f->path, 0600), 0);
+    assert_int_equal(nnlite_model_load_advanced(&m, f->path, &o), NNLITE_EIO);
+    assert_non_null(strstr(msg, "not a regular file"));
+    unlink(f->path);
+    /* 64 MiB of something else: refused from its first bytes, before any
+     * allocation of its size. */
+    FILE *fp = fopen(f->path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(ftruncate(fileno(fp), 64 << 20), 0);
+    fclose(fp);
+    assert_int_equal(nnlite_model_load_advanced(&m, f->path, &o),
+                     NNLITE_EFORMAT);
+    assert_non_null(strstr(msg, "magic"));
+    assert_int_equal(st.calls, 0);
+    /* A model file with bytes appended: refused from its header. */
+    nnlite_model *good = make_adam_model();
+    assert_int_equal(nnlite_model_save(good, f->path), NNLITE_OK);
+    fp = fopen(f->path, "ab");
+    assert_non_null(fp);
+    fputs("trailing", fp);
+    fclose(fp);
+    assert_int_equal(nnlite_model_load_advanced(&m, f->path, &o),
+                     NNLITE_EFORMAT);
+    assert_non_null(strstr(msg, "body size"));
+    assert_int_equal(st.calls, 0);
+    assert_null(m);
+    nnlite_model_destroy(good);
 }
 
 /* ---- saving without losing anything -------------------------------------- */
@@ -823,6 +876,7 @@ int main(void)
         T(test_io_oversized_counts_allocate_nothing_big),
         T(test_io_rejects_inconsistent_models),
         T(test_io_load_argument_errors),
+        T(test_io_load_refuses_special_and_foreign_files),
         T(test_io_failed_saves_keep_the_old_file),
         T(test_io_save_errors),
         T(test_io_metadata_api),

@@ -741,6 +741,128 @@ static void test_model_usable_after_enomem(void **state)
     assert_int_equal(st.live, 0);
 }
 
+
+/* An update that would overflow float (huge inputs, a legal learning rate)
+ * is refused: parameters, optimizer state and step count stay as they were,
+ * so the model can still be saved and loaded. */
+static void check_overflowing_update(nnlite_optimizer *o)
+{
+    float xs[2] = {1e19f, 1e19f}, ts[1] = {0.0f};
+    nnlite_tensor *x = NULL, *t = NULL;
+    nnlite_model *m = NULL, *loaded = NULL;
+    float saved[3], loss = -1.0f;
+    unsigned char file[512];
+    size_t size;
+    assert_int_equal(nnlite_model_create(&m, 2, 1), NNLITE_OK);
+    add_dense(m, 2, 1);
+    set_mse(m);
+    assert_int_equal(nnlite_model_set_optimizer(m, o), NNLITE_OK);
+    assert_int_equal(nnlite_tensor_wrap2d(&x, xs, 1, 2), NNLITE_OK);
+    assert_int_equal(nnlite_tensor_wrap2d(&t, ts, 1, 1), NNLITE_OK);
+    memcpy(saved, nnlite_model_params(m), sizeof(saved));
+    assert_int_equal(nnlite_model_train_batch(m, x, t, &loss),
+                     NNLITE_ENUMERIC);
+    assert_non_null(strstr(nnlite_model_last_error(m), "overflow"));
+    assert_memory_equal(nnlite_model_params(m), saved, sizeof(saved));
+    assert_int_equal(
+        nnlite_optimizer_get_step_count(nnlite_model_get_optimizer(m)), 0);
+    assert_int_equal(nnlite_model_save_buffer(m, file, sizeof(file), &size),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_model_load_buffer(&loaded, file, size),
+                     NNLITE_OK);
+    nnlite_model_destroy(loaded);
+    nnlite_tensor_destroy(x);
+    nnlite_tensor_destroy(t);
+    nnlite_model_destroy(m);
+}
+
+static void test_model_overflowing_update_changes_nothing(void **state)
+{
+    nnlite_optimizer *o = NULL;
+    (void)state;
+    /* SGD: p - lr * g with g ~ 1e38 overflows. */
+    assert_int_equal(nnlite_sgd_create(&o, 10.0f, 0.9f), NNLITE_OK);
+    check_overflowing_update(o);
+    /* Adam: the second moment g^2 overflows even when p stays finite. */
+    assert_int_equal(nnlite_adam_create(&o, 1e-3f, 0.9f, 0.999f, 1e-8f),
+                     NNLITE_OK);
+    check_overflowing_update(o);
+}
+
+static void test_model_grads_freezes_layers(void **state)
+{
+    nnlite_model *m = NULL;
+    nnlite_layer *l = NULL;
+    (void)state;
+    assert_int_equal(nnlite_model_create(&m, 2, 1), NNLITE_OK);
+    add_dense(m, 2, 2);
+    float *g = nnlite_model_grads(m);
+    assert_non_null(g);
+    /* The buffer must not move: adding a layer is refused. */
+    assert_int_equal(nnlite_relu_create(&l), NNLITE_OK);
+    assert_int_equal(nnlite_model_add(m, l), NNLITE_ESTATE);
+    g[0] = 1.0f; /* still valid (ASan would report a freed buffer) */
+    assert_ptr_equal(nnlite_model_grads(m), g);
+    nnlite_model_destroy(m);
+}
+
+static void test_model_without_parameters_trains(void **state)
+{
+    /* Activations only: nothing to learn, but every call must work (and
+     * stay clear of undefined behaviour on empty buffers). */
+    float xs[4] = {-1, 2, 3, -4}, ts[4] = {0, 2, 3, 0}, ys[4];
+    nnlite_tensor *x = NULL, *t = NULL, *y = NULL;
+    nnlite_model *m = NULL;
+    nnlite_optimizer *o = NULL;
+    float loss = -1.0f;
+    (void)state;
+    assert_int_equal(nnlite_model_create(&m, 2, 1), NNLITE_OK);
+    add_relu(m);
+    set_mse(m);
+    assert_int_equal(nnlite_adam_create(&o, 1e-3f, 0.9f, 0.999f, 1e-8f),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_model_set_optimizer(m, o), NNLITE_OK);
+    assert_int_equal(nnlite_tensor_wrap2d(&x, xs, 2, 2), NNLITE_OK);
+    assert_int_equal(nnlite_tensor_wrap2d(&t, ts, 2, 2), NNLITE_OK);
+    assert_int_equal(nnlite_tensor_wrap2d(&y, ys, 2, 2), NNLITE_OK);
+    assert_int_equal(nnlite_model_param_count(m), 0);
+    assert_int_equal(nnlite_model_train_batch(m, x, t, &loss), NNLITE_OK);
+    assert_true(loss == 0.0f); /* relu(x) equals the targets exactly */
+    assert_int_equal(nnlite_model_forward(m, x, y), NNLITE_OK);
+    assert_true(ys[0] == 0.0f && ys[1] == 2.0f);
+    assert_int_equal(nnlite_model_fit(m, x, t, NULL, NULL, NULL), NNLITE_OK);
+    nnlite_tensor_destroy(x);
+    nnlite_tensor_destroy(t);
+    nnlite_tensor_destroy(y);
+    nnlite_model_destroy(m);
+}
+
+static void test_model_same_handle_twice(void **state)
+{
+    nnlite_model *m = NULL;
+    nnlite_layer *l = NULL;
+    nnlite_loss *loss = NULL;
+    (void)state;
+    assert_int_equal(nnlite_model_create(&m, 2, 1), NNLITE_OK);
+    assert_int_equal(nnlite_dense_create(&l, 2, 2), NNLITE_OK);
+    assert_int_equal(nnlite_model_add(m, l), NNLITE_OK);
+    /* The same layer again: refused, and not freed (the model uses it). */
+    assert_int_equal(nnlite_model_add(m, l), NNLITE_EINVAL);
+    assert_non_null(strstr(nnlite_model_last_error(m), "already added"));
+    assert_int_equal(nnlite_model_layer_count(m), 1);
+    /* The model's own loss and optimizer handed back: nothing changes. */
+    assert_int_equal(nnlite_loss_mse_create(&loss), NNLITE_OK);
+    assert_int_equal(nnlite_model_set_loss(m, loss), NNLITE_OK);
+    assert_int_equal(nnlite_model_set_loss(m, loss), NNLITE_OK);
+    set_sgd(m, 0.5f, 0.0f);
+    assert_int_equal(
+        nnlite_model_set_optimizer(m, nnlite_model_get_optimizer(m)),
+        NNLITE_OK);
+    assert_true(nnlite_optimizer_get_learning_rate(
+                    nnlite_model_get_optimizer(m)) == 0.5f);
+    nnlite_model_destroy(m); /* frees each exactly once */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -765,6 +887,10 @@ int main(void)
         cmocka_unit_test(test_model_steady_state_allocates_nothing),
         cmocka_unit_test(test_model_every_allocation_failure),
         cmocka_unit_test(test_model_usable_after_enomem),
+        cmocka_unit_test(test_model_overflowing_update_changes_nothing),
+        cmocka_unit_test(test_model_grads_freezes_layers),
+        cmocka_unit_test(test_model_without_parameters_trains),
+        cmocka_unit_test(test_model_same_handle_twice),
     };
     return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }

@@ -41,10 +41,17 @@ NNLITE_BEGIN_DECLS
  * happened yet (so the file holds the weights you would train from), and
  * failures leave their message in nnlite_model_last_error().
  *
+ * The new file is created with mode 0666 less the process's umask, and
+ * replaces whatever `path` named: a symbolic link there is replaced by the
+ * file, not followed.
+ *
  * @param model the model; unchanged apart from the above.
  * @param path  the file to create or replace.
- * @return NNLITE_OK; NNLITE_EINVAL for NULL arguments; NNLITE_EIO when the
- *         file cannot be written (the message names the step and the
+ * @return NNLITE_OK; NNLITE_EINVAL for NULL arguments or an empty path;
+ *         NNLITE_ENUMERIC when a parameter or optimizer state value is NaN
+ *         or infinite (written there through nnlite_model_params(); such a
+ *         file could not be loaded, so none is written); NNLITE_EIO when
+ *         the file cannot be written (the message names the step and the
  *         system's reason); NNLITE_ENOMEM.
  */
 NNLITE_API nnlite_status nnlite_model_save(nnlite_model *model,
@@ -60,7 +67,7 @@ NNLITE_API nnlite_status nnlite_model_save(nnlite_model *model,
  *                 the buffer is too small); required.
  * @return NNLITE_OK (also for a size query with a NULL buffer);
  *         NNLITE_EINVAL for NULL arguments or a buffer smaller than *size
- *         (nothing is written then).
+ *         (nothing is written then); NNLITE_ENUMERIC as nnlite_model_save().
  */
 NNLITE_API nnlite_status nnlite_model_save_buffer(nnlite_model *model,
                                                   void *buffer,
@@ -103,9 +110,10 @@ NNLITE_API nnlite_status nnlite_model_load_advanced(
 
 /**
  * Load a model from memory (e.g. bytes from flash or the network).
- * @param data the bytes; only read, never kept.
+ * @param data the bytes; only read, never kept. Not NULL.
  * @param size their number.
- * @return as nnlite_model_load(), without NNLITE_EIO.
+ * @return as nnlite_model_load(), without NNLITE_EIO (NULL data is
+ *         NNLITE_EINVAL; too few bytes NNLITE_EFORMAT).
  */
 NNLITE_API nnlite_status nnlite_model_load_buffer(nnlite_model **out,
                                                   const void *data,

@@ -97,17 +97,21 @@ NNLITE_API void nnlite_model_destroy(nnlite_model *model);
 /**
  * Append a layer. The model takes ownership of `layer` even when this call
  * fails (the layer is then destroyed): never use or free it afterwards.
- * @return NNLITE_OK; NNLITE_EINVAL for NULL arguments; NNLITE_ESHAPE when a
- *         dense layer's in_features differs from the current output width;
- *         NNLITE_ESTATE once the weights were initialised; NNLITE_ENOMEM.
+ * @return NNLITE_OK; NNLITE_EINVAL for NULL arguments, or a layer this
+ *         model already holds (it is then left in place, not destroyed);
+ *         NNLITE_ESHAPE when a dense layer's in_features differs from the
+ *         current output width; NNLITE_ESTATE once the weights were
+ *         initialised; NNLITE_ENOMEM.
  */
 NNLITE_API nnlite_status nnlite_model_add(nnlite_model *model,
                                           nnlite_layer *layer);
 
 /**
  * Set the loss, replacing (and destroying) any previous one. The model takes
- * ownership of `loss` even when this call fails.
- * @return NNLITE_OK; NNLITE_EINVAL for NULL arguments.
+ * ownership of `loss` even when this call fails. Passing the model's own
+ * loss again changes nothing.
+ * @return NNLITE_OK; NNLITE_EINVAL for NULL arguments; NNLITE_ESTATE from a
+ *         fit callback.
  */
 NNLITE_API nnlite_status nnlite_model_set_loss(nnlite_model *model,
                                                nnlite_loss *loss);
@@ -115,9 +119,11 @@ NNLITE_API nnlite_status nnlite_model_set_loss(nnlite_model *model,
 /**
  * Set the optimizer, replacing (and destroying) any previous one; the new
  * one starts with fresh state. The model takes ownership even when this call
- * fails.
- * @return NNLITE_OK; NNLITE_EINVAL for NULL arguments; NNLITE_ENOMEM when
- *         its state cannot be allocated (the previous optimizer is kept).
+ * fails. Passing the model's own optimizer again (as returned by
+ * nnlite_model_get_optimizer) changes nothing.
+ * @return NNLITE_OK; NNLITE_EINVAL for NULL arguments; NNLITE_ESTATE from a
+ *         fit callback; NNLITE_ENOMEM when its state cannot be allocated
+ *         (the previous optimizer is kept).
  */
 NNLITE_API nnlite_status nnlite_model_set_optimizer(nnlite_model *model,
                                                     nnlite_optimizer *opt);
@@ -183,10 +189,14 @@ NNLITE_API nnlite_status nnlite_model_compute_gradients(
 
 /**
  * One optimizer update from the current gradient buffer: one "update" in
- * the lecture's words.
+ * the lecture's words. The update is checked before it is applied: when a
+ * gradient is NaN or infinite, or when the new parameters or optimizer
+ * state would overflow float (a learning rate far too large for the
+ * data), nothing changes, not even the optimizer's step count.
  * @return NNLITE_OK; NNLITE_EINVAL for NULL; NNLITE_ESTATE without layers or
- *         optimizer; NNLITE_ENUMERIC when a gradient is NaN or infinite
- *         (parameters untouched).
+ *         optimizer, or from a fit callback; NNLITE_ENUMERIC as above;
+ *         NNLITE_ENOMEM when the optimizer's state (set before the layers
+ *         were added) cannot be allocated.
  */
 NNLITE_API nnlite_status nnlite_model_apply_gradients(nnlite_model *model);
 
@@ -286,8 +296,10 @@ NNLITE_API float *nnlite_model_params(nnlite_model *model);
 /**
  * @return the flat gradient buffer, same layout and lifetime as the
  *         parameters; written by compute_gradients and train_batch, read by
- *         apply_gradients (so you may change it between them). NULL for NULL
- *         or a model without parameters.
+ *         apply_gradients (so you may change it between them). Like
+ *         nnlite_model_params(), it initialises the weights, so no layer can
+ *         be added afterwards and the buffer never moves. NULL for NULL or a
+ *         model without parameters.
  */
 NNLITE_API float *nnlite_model_grads(nnlite_model *model);
 
