@@ -10,7 +10,9 @@
 #   5. rebuilds with ThreadSanitizer and runs the unit suite (models trained
 #      from several threads at once);
 #   6. runs every libFuzzer harness for about a minute (scripts/fuzz.sh;
-#      installs clang when it can, says so and skips when it cannot).
+#      installs clang when it can, says so and skips when it cannot);
+#   7. with clang (when there), AddressSanitizer + UndefinedBehaviorSanitizer
+#      on the unit suite again: clang's UBSan checks more than gcc's.
 # Build trees go to .build/ (ignored by git).
 set -eu
 cd "$(dirname "$0")/.."
@@ -56,5 +58,15 @@ meson test -C .build/tsan --suite unit --print-errorlogs
 
 echo "== pass 5: fuzzing"
 ./scripts/fuzz.sh
+
+echo "== pass 6: clang, -Db_sanitize=address,undefined, unit suite"
+if command -v clang >/dev/null 2>&1; then
+    CC=clang configure .build/clang-sanitize -Dwerror=true -Dtests=enabled \
+        -Dexamples=false -Dbench=false -Db_sanitize=address,undefined \
+        -Db_lundef=false
+    meson test -C .build/clang-sanitize --suite unit --print-errorlogs
+else
+    echo "clang: SKIPPED (not installed)"
+fi
 
 echo "== all passes green"
