@@ -21,8 +21,8 @@
  * test set, which digits it confuses (a confusion matrix), a few predicted
  * probabilities, and one digit it got wrong, drawn in ASCII.
  *
- * Build out of tree:
- *   cc -std=c11 digits.c $(pkg-config --cflags --libs nnlite) -lm
+ * Build out of tree, from this folder (digits_csv.c reads the data):
+ *   cc -std=c11 *.c $(pkg-config --cflags --libs nnlite) -lm
  * Run: digits [--data FILE] [--epochs N] [--quick] [--min-accuracy A]
  */
 #include <nnlite/nnlite.h>
@@ -34,6 +34,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "digits_csv.h"
+
 /* Meson compiles in the absolute path of the shipped data set. */
 #ifndef DIGITS_DEFAULT_DATA
 #define DIGITS_DEFAULT_DATA "examples/data/digits.csv"
@@ -43,11 +45,8 @@
 
 enum {
     IMAGE_SIDE = 8,
-    PIXELS = IMAGE_SIDE * IMAGE_SIDE,
-    PIXEL_MAX = 16,       /* pixel counts are 0..16 */
-    CLASSES = 10,
-    FIELDS = PIXELS + 1,  /* a CSV line: 64 pixels, then the digit */
-    LINE_CHARS = 512,     /* a valid line needs at most 64*3 + 3 */
+    PIXELS = DIGITS_PIXELS, /* IMAGE_SIDE * IMAGE_SIDE */
+    CLASSES = DIGITS_CLASSES,
     MIN_ROWS = 10,        /* enough for a train, validation and test row */
     HIDDEN = 32,
     BATCH_SIZE = 32,
@@ -66,14 +65,6 @@ typedef struct options {
     size_t epochs;
     double min_accuracy;   /* fail below this test accuracy; 0: never */
 } options;
-
-/* The whole data set, one row per image. */
-typedef struct dataset {
-    float *pixels; /* [rows, PIXELS], scaled to [0, 1] */
-    float *labels; /* [rows], the digit as a float: a class index */
-    size_t rows;
-    size_t capacity;
-} dataset;
 
 /* Consecutive rows of the data set, seen as tensors (no copy). */
 typedef struct data_part {
@@ -196,181 +187,36 @@ static enum parse_result parse_options(int argc, char **argv, options *opts)
     return PARSE_RUN;
 }
 
-/* ---- Reading the CSV ---------------------------------------------------- */
+/* ---- Reading the CSV (digits_csv.c) ----------------------------------- */
 
-static void dataset_free(dataset *data)
+/* The shipped file: the compiled-in path, or the fallback when it is gone. */
+static const char *shipped_data(void)
 {
-    free(data->pixels);
-    free(data->labels);
-    data->pixels = NULL;
-    data->labels = NULL;
-    data->rows = data->capacity = 0;
+    FILE *probe = fopen(DIGITS_DEFAULT_DATA, "rb");
+
+    if (probe == NULL)
+        return DIGITS_FALLBACK_DATA;
+    fclose(probe);
+    return DIGITS_DEFAULT_DATA;
 }
 
-/* Make room for one more row, doubling the capacity when full. */
-static int dataset_reserve_row(dataset *data)
+/* Read --data, or the shipped file; a malformed file is an error. */
+static int load_digits(const char *requested, digits_data *data)
 {
-    size_t capacity = data->capacity ? 2 * data->capacity : 256;
-    float *pixels;
-    float *labels;
+    const char *path = requested ? requested : shipped_data();
+    char error[256];
 
-    if (data->rows < data->capacity)
-        return 1;
-    if (capacity > SIZE_MAX / (PIXELS * sizeof(float)))
-        return 0;
-    pixels = realloc(data->pixels, capacity * PIXELS * sizeof(float));
-    if (pixels == NULL)
-        return 0;
-    data->pixels = pixels;
-    labels = realloc(data->labels, capacity * sizeof(float));
-    if (labels == NULL)
-        return 0;
-    data->labels = labels;
-    data->capacity = capacity;
-    return 1;
-}
-
-/* Cut trailing spaces and the line end (\n or \r\n). */
-static void trim_line_end(char *line)
-{
-    size_t length = strlen(line);
-
-    while (length > 0 && isspace((unsigned char)line[length - 1]))
-        line[--length] = '\0';
-}
-
-static size_t count_fields(const char *line)
-{
-    size_t fields = 1;
-
-    for (; *line != '\0'; line++)
-        fields += *line == ',';
-    return fields;
-}
-
-/*
- * Parse the decimal digits at `text` up to the next comma or the line end.
- * (strtol alone would also take signs, spaces and "3.5" as 3.) A value too
- * large for a long comes back as LONG_MAX, which every range check rejects.
- */
-static int parse_whole_number(const char *text, char **end, long *value)
-{
-    if (!isdigit((unsigned char)*text))
-        return 0;
-    *value = strtol(text, end, 10);
-    return **end == ',' || **end == '\0';
-}
-
-/*
- * Parse "p1,...,p64,digit" into pixels scaled to [0, 1] and a class index.
- * On failure writes the reason into `why` and returns 0.
- */
-static int parse_row(const char *line, float *pixels, float *label,
-                     char *why, size_t why_size)
-{
-    size_t fields = count_fields(line);
-
-    if (fields != FIELDS) {
-        snprintf(why, why_size,
-                 "expected %d fields (64 pixels, then the digit), found %zu",
-                 FIELDS, fields);
+    if (digits_csv_read(data, path, error, sizeof error) != 0) {
+        fprintf(stderr, "%s\n", error);
         return 0;
     }
-    for (size_t field = 0; field < FIELDS; field++) {
-        long max = field < PIXELS ? PIXEL_MAX : CLASSES - 1;
-        char *end;
-        long value;
-
-        if (!parse_whole_number(line, &end, &value)) {
-            snprintf(why, why_size, "field %zu is not a whole number",
-                     field + 1);
-            return 0;
-        }
-        if (value > max) {
-            snprintf(why, why_size, "field %zu is outside 0..%ld",
-                     field + 1, max);
-            return 0;
-        }
-        if (field < PIXELS)
-            pixels[field] = (float)value / (float)PIXEL_MAX;
-        else
-            *label = (float)value;
-        line = end + (*end == ',');
-    }
-    return 1;
-}
-
-/* Read every line of `file`; errors name the file and line. */
-static int read_rows(FILE *file, const char *path, dataset *data)
-{
-    char line[LINE_CHARS];
-    char why[128];
-    size_t line_number = 0;
-
-    while (fgets(line, sizeof line, file) != NULL) {
-        size_t length = strlen(line);
-
-        line_number++;
-        if (length + 1 == sizeof line && line[length - 1] != '\n') {
-            fprintf(stderr, "%s:%zu: line too long\n", path, line_number);
-            return 0;
-        }
-        trim_line_end(line);
-        if (line[0] == '\0')
-            continue; /* blank lines, e.g. at the end, carry no sample */
-        if (!dataset_reserve_row(data)) {
-            fprintf(stderr, "digits: out of memory\n");
-            return 0;
-        }
-        if (!parse_row(line, data->pixels + data->rows * PIXELS,
-                       data->labels + data->rows, why, sizeof why)) {
-            fprintf(stderr, "%s:%zu: %s\n", path, line_number, why);
-            return 0;
-        }
-        data->rows++;
-    }
-    if (ferror(file)) {
-        fprintf(stderr, "%s: read error\n", path);
-        return 0;
-    }
-    return 1;
-}
-
-/* Open --data, or the shipped file (compiled-in path, then the fallback). */
-static FILE *open_data(const char *requested, const char **path)
-{
-    FILE *file;
-
-    *path = requested ? requested : DIGITS_DEFAULT_DATA;
-    file = fopen(*path, "r");
-    if (file == NULL && requested == NULL) {
-        *path = DIGITS_FALLBACK_DATA;
-        file = fopen(*path, "r");
-    }
-    if (file == NULL)
-        fprintf(stderr, "digits: cannot open %s: %s\n", *path,
-                strerror(errno));
-    return file;
-}
-
-static int load_digits(const char *requested, dataset *data)
-{
-    const char *path;
-    FILE *file = open_data(requested, &path);
-    int loaded;
-
-    if (file == NULL)
-        return 0;
-    loaded = read_rows(file, path, data);
-    fclose(file);
-    if (loaded && data->rows < MIN_ROWS) {
+    if (data->rows < MIN_ROWS) {
         fprintf(stderr, "%s: %zu samples, need at least %d\n", path,
                 data->rows, MIN_ROWS);
-        loaded = 0;
+        return 0;
     }
-    if (loaded)
-        fprintf(stderr, "read %zu digits from %s\n", data->rows, path);
-    return loaded;
+    fprintf(stderr, "read %zu digits from %s\n", data->rows, path);
+    return 1;
 }
 
 /* ---- A fixed, deterministic train / validation / test split ------------ */
@@ -385,7 +231,7 @@ static uint64_t splitmix64(uint64_t *state)
     return z ^ (z >> 31);
 }
 
-static void swap_rows(dataset *data, size_t a, size_t b)
+static void swap_rows(digits_data *data, size_t a, size_t b)
 {
     float pixels[PIXELS];
     float label = data->labels[a];
@@ -403,7 +249,7 @@ static void swap_rows(dataset *data, size_t a, size_t b)
  * particular, but shuffling makes each part a fair sample of all writers.
  * (The modulo bias is below 1e-15 for a few thousand rows.)
  */
-static void shuffle_rows(dataset *data, uint64_t seed)
+static void shuffle_rows(digits_data *data, uint64_t seed)
 {
     for (size_t i = data->rows; i > 1; i--) {
         size_t j = (size_t)(splitmix64(&seed) % (uint64_t)i);
@@ -412,7 +258,7 @@ static void shuffle_rows(dataset *data, uint64_t seed)
     }
 }
 
-static int wrap_part(dataset *data, size_t first, size_t rows,
+static int wrap_part(digits_data *data, size_t first, size_t rows,
                      data_part *part)
 {
     part->rows = rows;
@@ -435,7 +281,7 @@ static void destroy_part(data_part *part)
  * 20 % test (looked at once, at the end), 10 % validation (watched during
  * training to see over-fitting), the remaining 70 % for training.
  */
-static int split(dataset *data, data_part *train_part,
+static int split(digits_data *data, data_part *train_part,
                  data_part *validation, data_part *test)
 {
     size_t test_rows = data->rows / 5;
@@ -636,7 +482,7 @@ static int test_model(nnlite_model *model, const data_part *test,
 int main(int argc, char **argv)
 {
     options opts;
-    dataset data = {NULL, NULL, 0, 0};
+    digits_data data = {NULL, NULL, 0, 0};
     data_part train_part = {0, NULL, NULL};
     data_part validation = {0, NULL, NULL};
     data_part test = {0, NULL, NULL};
@@ -677,6 +523,6 @@ done:
     destroy_part(&train_part);
     destroy_part(&validation);
     destroy_part(&test);
-    dataset_free(&data);
+    digits_data_free(&data);
     return exit_code;
 }

@@ -31,7 +31,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dates.h"
 #include "svg_plot.h"
+#include "views_csv.h"
 
 /* Meson compiles in the shipped file's absolute path; a plain `cc` build
  * looks for it relative to the repository root. */
@@ -108,7 +110,7 @@ typedef struct run {
 static void print_usage(FILE *out)
 {
     fputs("usage: error_surface [--data FILE] [--out DIR] [--quick]\n"
-          "  --data FILE  daily views CSV (header Date,Views); default:\n"
+          "  --data FILE  daily views CSV (Date,Views); default:\n"
           "               " ERROR_SURFACE_DEFAULT_DATA "\n"
           "  --out DIR    where error_surface.svg goes (default: .)\n"
           "  --quick      coarse grid and few steps (for the test suite)\n",
@@ -143,95 +145,69 @@ static int parse_options(int argc, char **argv, options *opt)
 
 /* ---- Data ---- */
 
-/* Append to a growing array of floats; 0 ok, -1 out of memory. */
-static int push_value(float **values, size_t *count, size_t *capacity,
-                      float v)
+/* Day number of FIRST_TEST_DAY (a valid date, so date_parse succeeds). */
+static long first_test_day(void)
 {
-    if (*count == *capacity) {
-        size_t grown = *capacity ? 2 * *capacity : 1024;
-        float *bigger = realloc(*values, grown * sizeof *bigger);
-        if (bigger == NULL)
-            return -1;
-        *values = bigger;
-        *capacity = grown;
-    }
-    (*values)[(*count)++] = v;
-    return 0;
+    long day = 0;
+    date_parse(FIRST_TEST_DAY, strlen(FIRST_TEST_DAY), &day);
+    return day;
 }
 
 /*
- * Read the daily views before FIRST_TEST_DAY, in thousands. Minimal on
- * purpose (examples/youtube_views has the careful reader): "date,views"
- * lines after a header, in date order, one line per day.
+ * Pairs (yesterday, today) from the days before FIRST_TEST_DAY, in
+ * thousands: the 1-day model's inputs and targets. A day after a gap in
+ * the file has no yesterday, so it starts no pair.
  */
-static int read_training_views(const char *path, float **views,
-                               size_t *count)
+static int make_pairs(const views_series *series, const char *path,
+                      dataset *data)
 {
-    FILE *in = fopen(path, "r");
-    if (in == NULL) {
-        perror(path);
-        return -1;
-    }
-    char line[256];
-    size_t capacity = 0, line_number = 1;
-    int status = 0;
-    *views = NULL;
-    *count = 0;
-    if (fgets(line, sizeof line, in) == NULL) /* the header */
-        status = -1;
-    while (status == 0 && fgets(line, sizeof line, in) != NULL) {
-        line_number++;
-        char *comma = strchr(line, ',');
-        char *end = NULL;
-        double v = comma ? strtod(comma + 1, &end) : 0.0;
-        if (comma == NULL || end == comma + 1 || !isfinite(v) || v < 0.0) {
-            fprintf(stderr, "%s:%zu: expected date,views\n", path,
-                    line_number);
-            status = -1;
-        } else if (strncmp(line, FIRST_TEST_DAY, 10) < 0 &&
-                   push_value(views, count, &capacity,
-                              (float)(v / 1000.0)) != 0) {
-            fputs("error_surface: out of memory\n", stderr);
-            status = -1;
-        }
-    }
-    if (status == 0 && *count < 2) {
+    const long test_start = first_test_day();
+    size_t days = 0;
+    while (days < series->count && series->days[days] < test_start)
+        days++;
+    if (days < 2) {
         fprintf(stderr, "%s: need at least 2 days before %s\n", path,
                 FIRST_TEST_DAY);
-        status = -1;
-    }
-    fclose(in);
-    if (status != 0) {
-        free(*views);
-        *views = NULL;
-    }
-    return status;
-}
-
-/* Pairs (yesterday, today): the 1-day model's inputs and targets. */
-static int load_dataset(const char *path, dataset *data)
-{
-    float *views;
-    size_t days;
-    if (read_training_views(path, &views, &days) != 0)
         return -1;
-    data->n = days - 1;
-    data->x = malloc(data->n * sizeof *data->x);
-    data->y = malloc(data->n * sizeof *data->y);
+    }
+    data->n = 0;
+    data->x = malloc((days - 1) * sizeof *data->x);
+    data->y = malloc((days - 1) * sizeof *data->y);
     if (data->x == NULL || data->y == NULL) {
-        free(views);
         fputs("error_surface: out of memory\n", stderr);
         return -1;
     }
     double sum = 0.0;
-    for (size_t i = 0; i < data->n; i++) {
-        data->x[i] = views[i];
-        data->y[i] = views[i + 1];
-        sum += (double)views[i + 1];
+    for (size_t i = 1; i < days; i++) {
+        if (series->days[i] != series->days[i - 1] + 1)
+            continue;
+        data->x[data->n] = (float)(series->views[i - 1] / 1000.0);
+        data->y[data->n] = (float)(series->views[i] / 1000.0);
+        sum += (double)data->y[data->n];
+        data->n++;
+    }
+    if (data->n == 0) {
+        fprintf(stderr, "%s: no two consecutive days before %s\n", path,
+                FIRST_TEST_DAY);
+        return -1;
     }
     data->mean_y = sum / (double)data->n;
-    free(views);
     return 0;
+}
+
+/* Read the file with the examples' CSV reader (examples/common), which
+ * rejects malformed data naming the line, then pair up the days. */
+static int load_dataset(const char *path, dataset *data)
+{
+    views_series series;
+    char error[256];
+    if (views_csv_read(&series, path, error, sizeof error) != 0) {
+        fprintf(stderr, "error_surface: %s\n", error);
+        return -1;
+    }
+    int status = make_pairs(&series, path, data);
+    views_series_free(&series);
+    return status;
 }
 
 /* ---- The error surface ---- */

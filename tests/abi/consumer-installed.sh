@@ -43,15 +43,22 @@ $cc -std=c11 -Wall -Wextra -Werror $extra -o "$stage/consumer" \
     "$src/tests/abi/consumer.c" $(pkg-config --cflags --libs --static nnlite)
 
 # Every example, as examples/README.md tells users to build it: its own
-# folder's .c files, plus the shared plotting helper when it uses it.
+# folder's .c files, plus the shared helpers it uses (the plotting helper,
+# the daily-views CSV reader).
 for dir in "$src"/examples/*/; do
     name=$(basename "$dir")
     [ "$name" = common ] || [ "$name" = data ] && continue
     [ -f "$dir/$name.c" ] || continue
     common=
     if grep -q '"svg_plot.h"' "$dir"/*.c; then
-        common="-I$src/examples/common $src/examples/common/svg_plot.c"
+        common="$src/examples/common/svg_plot.c"
     fi
+    if grep -q '"views_csv.h"' "$dir"/*.c; then
+        for reader in views_csv csv_line dates; do
+            common="$common $src/examples/common/$reader.c"
+        done
+    fi
+    [ -z "$common" ] || common="-I$src/examples/common $common"
     # An example that calls libm itself links it itself; the others use
     # exactly the documented command.
     libm=

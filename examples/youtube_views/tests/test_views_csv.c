@@ -109,6 +109,20 @@ static void test_accepts_bom_and_crlf_in_memory(void)
     views_series_free(&s);
 }
 
+/* A NUL byte inside the views would cut a NUL-terminated copy short:
+ * "12<NUL>5" must be rejected, not read as 12. */
+static void test_rejects_nul_in_views(void)
+{
+    static const char text[] = "Date,Views\n2021-01-01,12\0" "5\n";
+    views_series s;
+    char error[256] = "";
+    CHECK(views_csv_parse(&s, text, sizeof text - 1, "memory", error,
+                          sizeof error) == -1);
+    CHECK(strstr(error, "memory:2: ") != NULL);
+    CHECK(s.count == 0);
+    views_series_free(&s);
+}
+
 static void test_rejects_malformed_lines(void)
 {
     check_rejected("bad_day.csv", 3, "no such day");
@@ -201,6 +215,7 @@ int main(int argc, char **argv)
     test_accepts_exports();
     test_accepts_bom_and_crlf_in_memory();
     test_rejects_malformed_lines();
+    test_rejects_nul_in_views();
     test_finds_gaps_and_skips_windows();
     test_split_falls_back_to_last_fifth();
     if (failures) {

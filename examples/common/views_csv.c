@@ -120,6 +120,10 @@ static int parse_views(reader *r, csv_field f, double *views)
         return fail_at(r, r->line, "views '%.20s...' is not a number",
                        f.text);
     }
+    /* A NUL would end the copy early: "12<NUL>x" must not read as 12. */
+    if (memchr(f.text, '\0', f.length) != NULL) {
+        return fail_at(r, r->line, "views hold a NUL byte: not a number");
+    }
     memcpy(text, f.text, f.length);
     text[f.length] = '\0';
     if (is_nan_text(text)) {

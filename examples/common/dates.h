@@ -2,8 +2,8 @@
  * dates: ISO calendar dates (YYYY-MM-DD) as day numbers, so that "the next
  * day" is n + 1 and a gap in a series is a jump of more than one.
  */
-#ifndef YOUTUBE_VIEWS_DATES_H
-#define YOUTUBE_VIEWS_DATES_H
+#ifndef EXAMPLES_DATES_H
+#define EXAMPLES_DATES_H
 
 #include <stddef.h>
 
@@ -27,4 +27,4 @@ date_parse_result date_parse(const char *text, size_t length, long *day);
 /* Write day number `day` as "YYYY-MM-DD" into `text`. */
 void date_format(long day, char text[DATE_TEXT_SIZE]);
 
-#endif /* YOUTUBE_VIEWS_DATES_H */
+#endif /* EXAMPLES_DATES_H */

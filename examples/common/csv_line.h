@@ -4,13 +4,13 @@
  * hold commas, and "" stands for one quote). Spaces around a field are
  * dropped.
  */
-#ifndef YOUTUBE_VIEWS_CSV_LINE_H
-#define YOUTUBE_VIEWS_CSV_LINE_H
+#ifndef EXAMPLES_CSV_LINE_H
+#define EXAMPLES_CSV_LINE_H
 
 #include <stddef.h>
 
 /* One field: a span of the line, without its quotes (a doubled quote
- * inside stays doubled; the values this program reads never hold one). */
+ * inside stays doubled; the values the examples read never hold one). */
 typedef struct csv_field {
     const char *text;
     size_t length;
@@ -25,4 +25,4 @@ typedef struct csv_field {
 long csv_split_line(const char *line, size_t length, csv_field *fields,
                     size_t max_fields);
 
-#endif /* YOUTUBE_VIEWS_CSV_LINE_H */
+#endif /* EXAMPLES_CSV_LINE_H */

@@ -12,10 +12,11 @@
  * more data; and a file with no data at all.
  *
  * Missing days are allowed; they are the caller's business (see
- * views_series_missing_days and windows.h).
+ * views_series_missing_days; youtube_views/windows.h skips the windows
+ * that would span a gap).
  */
-#ifndef YOUTUBE_VIEWS_VIEWS_CSV_H
-#define YOUTUBE_VIEWS_VIEWS_CSV_H
+#ifndef EXAMPLES_VIEWS_CSV_H
+#define EXAMPLES_VIEWS_CSV_H
 
 #include <stddef.h>
 
@@ -48,4 +49,4 @@ long views_series_missing_days(const views_series *series);
 /* Free what a read allocated and empty the series; NULL is fine. */
 void views_series_free(views_series *series);
 
-#endif /* YOUTUBE_VIEWS_VIEWS_CSV_H */
+#endif /* EXAMPLES_VIEWS_CSV_H */
