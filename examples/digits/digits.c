@@ -62,6 +62,7 @@ enum {
 
 typedef struct options {
     const char *data_path; /* NULL: the shipped file */
+    const char *save_path; /* where the trained model is saved */
     size_t epochs;
     double min_accuracy;   /* fail below this test accuracy; 0: never */
 } options;
@@ -97,7 +98,7 @@ static void print_usage(FILE *to)
 {
     fprintf(to,
             "usage: digits [--data FILE] [--epochs N] [--quick]"
-            " [--min-accuracy A]\n"
+            " [--min-accuracy A] [--save FILE]\n"
             "Train a 64-32-10 network to recognise handwritten digits.\n"
             "  --data FILE       CSV: 64 pixels 0..16, then the digit"
             " (default:\n"
@@ -107,6 +108,8 @@ static void print_usage(FILE *to)
             "  --quick           %d epochs, for tests\n"
             "  --min-accuracy A  exit non-zero when the test accuracy is"
             " below A\n"
+            "  --save FILE       where to save the trained model (default"
+            " digits.nnl)\n"
             "  --help            show this text\n",
             DIGITS_DEFAULT_DATA, FULL_EPOCHS, QUICK_EPOCHS);
 }
@@ -144,13 +147,18 @@ static int parse_fraction(const char *text, double *out)
 static int takes_value(const char *name)
 {
     return strcmp(name, "--data") == 0 || strcmp(name, "--epochs") == 0 ||
-           strcmp(name, "--min-accuracy") == 0;
+           strcmp(name, "--min-accuracy") == 0 ||
+           strcmp(name, "--save") == 0;
 }
 
 static int set_option(options *opts, const char *name, const char *value)
 {
     if (strcmp(name, "--data") == 0) {
         opts->data_path = value;
+        return 1;
+    }
+    if (strcmp(name, "--save") == 0) {
+        opts->save_path = value;
         return 1;
     }
     if (strcmp(name, "--epochs") == 0)
@@ -164,6 +172,7 @@ enum parse_result { PARSE_RUN, PARSE_HELP, PARSE_ERROR };
 static enum parse_result parse_options(int argc, char **argv, options *opts)
 {
     opts->data_path = NULL;
+    opts->save_path = "digits.nnl";
     opts->epochs = FULL_EPOCHS;
     opts->min_accuracy = 0.0;
     for (int i = 1; i < argc; i++) {
@@ -445,6 +454,47 @@ static void print_first_mistake(const float *pixels, const float *labels,
 }
 
 /* Predict the test set; print what we learn. Sets *accuracy. */
+/*
+ * Save the trained model, with the one fact a program needs to use it
+ * again (pixels were divided by 16), then load it back in its place: from
+ * here on the program works with the copy from the file, exactly as a
+ * separate program that only loads the model would.
+ */
+static int save_and_reload(nnlite_model **model, const char *path)
+{
+    const float pixel_max[1] = {16.0f};
+    const float *stored;
+    size_t count;
+    nnlite_model *loaded = NULL;
+
+    if (!ok(nnlite_model_set_metadata(*model, "pixel_max", pixel_max, 1),
+            *model, "attaching metadata") ||
+        !ok(nnlite_model_save(*model, path), *model, "saving the model"))
+        return 0;
+    /* Loading has no model to keep a message in: give it a buffer. */
+    char why[256] = "";
+    nnlite_load_options load = NNLITE_LOAD_OPTIONS_INIT;
+    load.error = why;
+    load.error_size = sizeof(why);
+    if (nnlite_model_load_advanced(&loaded, path, &load) != NNLITE_OK) {
+        fprintf(stderr, "digits: loading the model: %s\n", why);
+        return 0;
+    }
+    if (nnlite_model_get_metadata(loaded, "pixel_max", &stored, &count) !=
+            NNLITE_OK ||
+        count != 1) {
+        fprintf(stderr, "digits: %s lost its metadata\n", path);
+        nnlite_model_destroy(loaded);
+        return 0;
+    }
+    printf("saved the model to %s and loaded it back (%zu parameters, "
+           "pixels scaled by 1/%g)\n",
+           path, nnlite_model_param_count(loaded), (double)stored[0]);
+    nnlite_model_destroy(*model);
+    *model = loaded;
+    return 1;
+}
+
 static int test_model(nnlite_model *model, const data_part *test,
                       double *accuracy)
 {
@@ -505,12 +555,9 @@ int main(int argc, char **argv)
         !build_model(&model) ||
         !train(model, &train_part, &validation, opts.epochs))
         goto done;
-    /*
-     * SAVE AND RELOAD: nnlite cannot save models yet (a later issue). This
-     * is where the trained model would be written to a file and read back,
-     * so the test below would check the reloaded copy.
-     */
-    if (!test_model(model, &test, &accuracy))
+    /* The test below checks the copy read back from the file. */
+    if (!save_and_reload(&model, opts.save_path) ||
+        !test_model(model, &test, &accuracy))
         goto done;
     if (accuracy < opts.min_accuracy) {
         fprintf(stderr, "digits: test accuracy %.3f is below %.3f\n",
