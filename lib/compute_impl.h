@@ -13,8 +13,8 @@
 
 typedef struct nnlite__compute {
     const nnlite__gemm_kernels *kernels;
-    float *pack;        /* parts * pack_floats floats */
-    size_t pack_floats; /* per part; enough for the widest layer */
+    float *pack;        /* threads * pack_floats floats */
+    size_t pack_floats; /* per thread; enough for the widest layer */
     nnlite__pool *pool; /* NULL: one thread */
 } nnlite__compute;
 
@@ -22,9 +22,9 @@ typedef struct nnlite__compute {
  * a worker costs microseconds, more than it would save. */
 #define NNLITE__THREAD_MIN_WORK ((size_t)1 << 20)
 
-/* The whole product; split by output columns over the pool when large.
- * Each C element is computed by one thread with the same operations in
- * the same order as without a pool, so results are bit-identical. */
+/* The whole product; split by output rows or columns over the pool when
+ * large. Each C element is computed by one thread with the same operations
+ * in the same order as without a pool, so results are bit-identical. */
 void nnlite__compute_gemm(const nnlite__compute *cx,
                           const nnlite__gemm_args *g);
 

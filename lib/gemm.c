@@ -2,6 +2,9 @@
  * columns (KC rows at a time, so a panel stays in cache while every MR-row
  * strip of A streams past it); A is read in place through its strides, one
  * broadcast per element, so neither operand is ever transposed in memory.
+ * Kernels with direct_b skip the packing when B's rows are contiguous (dW
+ * and dx of a dense layer): the panels would be plain copies; pack_t
+ * packs W^T (the forward pass) with vector transposes.
  * Loop order: column block (NC) > reduction block (KC) > row strip (MR) >
  * panel (NR) > micro-kernel. */
 #include "gemm_impl.h"
@@ -19,13 +22,18 @@ size_t nnlite__gemm_pack_floats(size_t n)
 /* Pack B(p0 + p, j0 + j), p < kc, j < nc into panels of nr columns:
  * panel q holds rows p at dst[q * kc * nr + p * nr + (j - q * nr)], and
  * zeros past nc so micro-kernels never test for the edge. */
-static void pack_b(const nnlite__gemm_args *g, size_t p0, size_t kc,
+static void pack_b(const nnlite__gemm_kernels *k,
+                   const nnlite__gemm_args *g, size_t p0, size_t kc,
                    size_t j0, size_t nc, size_t nr, float *dst)
 {
     for (size_t q = 0; q * nr < nc; q++, dst += kc * nr) {
         const size_t jq = j0 + q * nr;
         const size_t w = nc - q * nr < nr ? nc - q * nr : nr;
         const float *src = g->b + p0 * g->brs + jq * g->bcs;
+        if (g->bcs != 1 && k->pack_t != NULL) { /* brs is 1 here */
+            k->pack_t(src, g->bcs, kc, w, dst);
+            continue;
+        }
         if (w < nr) {
             memset(dst, 0, kc * nr * sizeof(float));
         }
@@ -65,14 +73,21 @@ static void block(const nnlite__gemm_kernels *k, const nnlite__gemm_args *g,
     const int accumulate = g->accumulate || p0 > 0;
     const float *bias = accumulate ? NULL : g->bias;
     const size_t mr = k->mr, nr = k->nr;
+    /* Rows of B contiguous and a kernel that masks its edge loads: read B
+     * in place (same operations, same order; packing would only copy). */
+    const int direct = k->direct_b && g->bcs == 1;
+    const float *b = direct ? g->b + p0 * g->brs + j0 : pack;
+    const size_t ldb = direct ? g->brs : nr;
 
-    pack_b(g, p0, kc, j0, nc, nr, pack);
+    if (!direct) {
+        pack_b(k, g, p0, kc, j0, nc, nr, pack);
+    }
     for (size_t i = 0; i < g->m; i += mr) {
         const size_t rows = g->m - i < mr ? g->m - i : mr;
         const float *a = g->a + i * g->ars + p0 * g->acs;
         for (size_t j = 0; j < nc; j += nr) {
             const size_t cols = nc - j < nr ? nc - j : nr;
-            k->tile(kc, a, g->ars, g->acs, pack + j * kc,
+            k->tile(kc, a, g->ars, g->acs, direct ? b + j : b + j * kc, ldb,
                     g->c + i * g->ldc + j0 + j, g->ldc, rows, cols,
                     accumulate, bias != NULL ? bias + j0 + j : NULL);
         }

@@ -47,8 +47,8 @@ TARGET static inline void store_row(float *c, __m256 lo, __m256 hi,
 }
 
 TARGET static void tile_avx2(size_t k, const float *a, size_t ars,
-                             size_t acs, const float *b, float *c,
-                             size_t ldc, size_t mr, size_t nr,
+                             size_t acs, const float *b, size_t ldb,
+                             float *c, size_t ldc, size_t mr, size_t nr,
                              int accumulate, const float *bias)
 {
     /* Rows past mr repeat the last real row: computed, never stored. */
@@ -61,7 +61,7 @@ TARGET static void tile_avx2(size_t k, const float *a, size_t ars,
     __m256 c20 = c00, c21 = c00, c30 = c00, c31 = c00;
     __m256 c40 = c00, c41 = c00, c50 = c00, c51 = c00;
 
-    for (size_t p = 0, off = 0; p < k; p++, off += acs, b += NR) {
+    for (size_t p = 0, off = 0; p < k; p++, off += acs, b += ldb) {
         const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
         __m256 av;
 #define ROW(r)                                                              \
@@ -150,7 +150,7 @@ TARGET static void gemv_avx2(const float *w, const float *x,
 }
 
 const nnlite__gemm_kernels nnlite__gemm_avx2 = {
-    NNLITE__PATH_AVX2, "avx2", MR, NR, tile_avx2, gemv_avx2,
+    NNLITE__PATH_AVX2, "avx2", MR, NR, 0, tile_avx2, gemv_avx2, NULL,
 };
 #else
 /* ISO C wants at least one declaration in a translation unit. */

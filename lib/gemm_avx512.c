@@ -37,11 +37,41 @@ TARGET static inline void store_row(float *c, __m512 lo, __m512 hi,
     _mm512_mask_storeu_ps(c + 16, m1, hi);
 }
 
+/* The tile for nr <= 16 (a layer's last, narrow panel): half the FMAs of
+ * the full tile, with the same operations on every stored element. */
+TARGET static void tile16(size_t k, const float *const *ar, size_t acs,
+                          const float *b, size_t ldb, float *c, size_t ldc,
+                          size_t mr, __mmask16 m0, int accumulate,
+                          const float *bias)
+{
+    const float *a0 = ar[0], *a1 = ar[1], *a2 = ar[2], *a3 = ar[3];
+    const float *a4 = ar[4], *a5 = ar[5], *a6 = ar[6], *a7 = ar[7];
+    const __m512 z = _mm512_setzero_ps();
+    __m512 c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z;
+
+    for (size_t p = 0, off = 0; p < k; p++, off += acs, b += ldb) {
+        const __m512 b0 = _mm512_maskz_loadu_ps(m0, b);
+#define ROW(r) c##r = _mm512_fmadd_ps(_mm512_set1_ps(a##r[off]), b0, c##r)
+        ROW(0); ROW(1); ROW(2); ROW(3); ROW(4); ROW(5); ROW(6); ROW(7);
+#undef ROW
+    }
+    store_row(c, c0, z, m0, 0, accumulate, bias);
+    if (mr > 1) store_row(c + ldc, c1, z, m0, 0, accumulate, bias);
+    if (mr > 2) store_row(c + 2 * ldc, c2, z, m0, 0, accumulate, bias);
+    if (mr > 3) store_row(c + 3 * ldc, c3, z, m0, 0, accumulate, bias);
+    if (mr > 4) store_row(c + 4 * ldc, c4, z, m0, 0, accumulate, bias);
+    if (mr > 5) store_row(c + 5 * ldc, c5, z, m0, 0, accumulate, bias);
+    if (mr > 6) store_row(c + 6 * ldc, c6, z, m0, 0, accumulate, bias);
+    if (mr > 7) store_row(c + 7 * ldc, c7, z, m0, 0, accumulate, bias);
+}
+
 TARGET static void tile_avx512(size_t k, const float *a, size_t ars,
-                               size_t acs, const float *b, float *c,
-                               size_t ldc, size_t mr, size_t nr,
+                               size_t acs, const float *b, size_t ldb,
+                               float *c, size_t ldc, size_t mr, size_t nr,
                                int accumulate, const float *bias)
 {
+    /* Masked loads: B may be read in place, up to column nr only. */
+    const __mmask16 m0 = lanes(nr), m1 = lanes(nr > 16 ? nr - 16 : 0);
     /* Rows past mr repeat the last real row: computed, never stored. */
     const float *a0 = a, *a1 = a + (1 < mr ? 1 : mr - 1) * ars;
     const float *a2 = a + (2 < mr ? 2 : mr - 1) * ars;
@@ -50,13 +80,19 @@ TARGET static void tile_avx512(size_t k, const float *a, size_t ars,
     const float *a5 = a + (5 < mr ? 5 : mr - 1) * ars;
     const float *a6 = a + (6 < mr ? 6 : mr - 1) * ars;
     const float *a7 = a + (7 < mr ? 7 : mr - 1) * ars;
+    if (nr <= 16) {
+        const float *const ar[8] = {a0, a1, a2, a3, a4, a5, a6, a7};
+        tile16(k, ar, acs, b, ldb, c, ldc, mr, m0, accumulate, bias);
+        return;
+    }
     __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00;
     __m512 c20 = c00, c21 = c00, c30 = c00, c31 = c00;
     __m512 c40 = c00, c41 = c00, c50 = c00, c51 = c00;
     __m512 c60 = c00, c61 = c00, c70 = c00, c71 = c00;
 
-    for (size_t p = 0, off = 0; p < k; p++, off += acs, b += NR) {
-        const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
+    for (size_t p = 0, off = 0; p < k; p++, off += acs, b += ldb) {
+        const __m512 b0 = _mm512_maskz_loadu_ps(m0, b);
+        const __m512 b1 = _mm512_maskz_loadu_ps(m1, b + 16);
         __m512 av;
 #define ROW(r)                                                              \
     av = _mm512_set1_ps(a##r[off]);                                         \
@@ -65,7 +101,6 @@ TARGET static void tile_avx512(size_t k, const float *a, size_t ars,
         ROW(0); ROW(1); ROW(2); ROW(3); ROW(4); ROW(5); ROW(6); ROW(7);
 #undef ROW
     }
-    const __mmask16 m0 = lanes(nr), m1 = lanes(nr > 16 ? nr - 16 : 0);
     store_row(c, c00, c01, m0, m1, accumulate, bias);
     if (mr > 1) store_row(c + ldc, c10, c11, m0, m1, accumulate, bias);
     if (mr > 2) store_row(c + 2 * ldc, c20, c21, m0, m1, accumulate, bias);
@@ -137,8 +172,80 @@ TARGET static void gemv_avx512(const float *w, const float *x,
     }
 }
 
+/* Transpose 16 rows of 16 floats in registers: r[i] becomes column i.
+ * Four rounds of shuffles pair elements 1, 2, 4, 8 apart. Written out
+ * (no loops over the array) so that compilers keep it in registers. */
+TARGET static inline void transpose16(__m512 *r)
+{
+    __m512 t[16];
+#define UNPACK(i)                                                           \
+    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);                              \
+    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1])
+    UNPACK(0); UNPACK(2); UNPACK(4); UNPACK(6);
+    UNPACK(8); UNPACK(10); UNPACK(12); UNPACK(14);
+#undef UNPACK
+#define PAIRS(i)                                                            \
+    r[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);                         \
+    r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xee);                     \
+    r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);                 \
+    r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xee)
+    PAIRS(0); PAIRS(4); PAIRS(8); PAIRS(12);
+#undef PAIRS
+#define QUADS(i)                                                            \
+    t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);                      \
+    t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xdd);                  \
+    t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);             \
+    t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xdd)
+    QUADS(0); QUADS(1); QUADS(2); QUADS(3);
+#undef QUADS
+#define HALVES(i)                                                           \
+    r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);                      \
+    r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd)
+    HALVES(0); HALVES(1); HALVES(2); HALVES(3);
+    HALVES(4); HALVES(5); HALVES(6); HALVES(7);
+#undef HALVES
+}
+
+/* W^T panels by 16 x 16 register transposes instead of a scalar gather
+ * (the forward pass packs every weight once per step). Rows j >= w are
+ * zero; loads are masked at p = kc, stores stop there. */
+TARGET static void pack_t_avx512(const float *src, size_t lds, size_t kc,
+                                 size_t w, float *dst)
+{
+    for (size_t jh = 0; jh < NR; jh += 16) {
+        for (size_t p0 = 0; p0 < kc; p0 += 16) {
+            const __mmask16 m = lanes(kc - p0);
+            const size_t rows = kc - p0 < 16 ? kc - p0 : 16;
+            const float *s0 = src + jh * lds + p0;
+            float *d = dst + p0 * NR + jh;
+            __m512 r[16];
+#define LOAD(j)                                                             \
+    r[j] = jh + j < w ? _mm512_maskz_loadu_ps(m, s0 + j * lds)              \
+                      : _mm512_setzero_ps()
+            LOAD(0); LOAD(1); LOAD(2); LOAD(3); LOAD(4); LOAD(5);
+            LOAD(6); LOAD(7); LOAD(8); LOAD(9); LOAD(10); LOAD(11);
+            LOAD(12); LOAD(13); LOAD(14); LOAD(15);
+#undef LOAD
+            transpose16(r);
+            if (rows == 16) {
+#define STORE(p) _mm512_storeu_ps(d + p * NR, r[p])
+                STORE(0); STORE(1); STORE(2); STORE(3); STORE(4);
+                STORE(5); STORE(6); STORE(7); STORE(8); STORE(9);
+                STORE(10); STORE(11); STORE(12); STORE(13); STORE(14);
+                STORE(15);
+#undef STORE
+            } else {
+                for (size_t p = 0; p < rows; p++) {
+                    _mm512_storeu_ps(d + p * NR, r[p]);
+                }
+            }
+        }
+    }
+}
+
 const nnlite__gemm_kernels nnlite__gemm_avx512 = {
-    NNLITE__PATH_AVX512, "avx512", MR, NR, tile_avx512, gemv_avx512,
+    NNLITE__PATH_AVX512, "avx512", MR, NR, 1, tile_avx512, gemv_avx512,
+    pack_t_avx512,
 };
 #else
 /* ISO C wants at least one declaration in a translation unit. */

@@ -6,8 +6,9 @@
 #define NR 8
 
 static void tile_generic(size_t k, const float *a, size_t ars, size_t acs,
-                         const float *b, float *c, size_t ldc, size_t mr,
-                         size_t nr, int accumulate, const float *bias)
+                         const float *b, size_t ldb, float *c, size_t ldc,
+                         size_t mr, size_t nr, int accumulate,
+                         const float *bias)
 {
     float acc[MR][NR] = {{0}};
     const float *row[MR];
@@ -16,7 +17,7 @@ static void tile_generic(size_t k, const float *a, size_t ars, size_t acs,
         row[r] = a + (r < mr ? r : mr - 1) * ars;
     }
     for (size_t p = 0; p < k; p++) {
-        const float *bp = b + p * NR;
+        const float *bp = b + p * ldb;
         for (size_t r = 0; r < MR; r++) {
             const float ar = row[r][p * acs];
             for (size_t j = 0; j < NR; j++) {
@@ -55,5 +56,6 @@ static void gemv_generic(const float *w, const float *x, const float *bias,
 }
 
 const nnlite__gemm_kernels nnlite__gemm_generic = {
-    NNLITE__PATH_GENERIC, "generic", MR, NR, tile_generic, gemv_generic,
+    NNLITE__PATH_GENERIC, "generic", MR, NR, 0, tile_generic, gemv_generic,
+    NULL,
 };

@@ -32,13 +32,20 @@ typedef enum nnlite__gemm_path {
 
 /*
  * One micro-tile: C[mr x nr] = (accumulate ? C : bias) + A[mr x k] B[k x nr]
- * with A(i, p) = a[i * ars + p * acs] and B packed k-major, NR floats a row,
- * zero beyond nr. mr <= MR, nr <= NR. bias is NULL or [nr].
+ * with A(i, p) = a[i * ars + p * acs] and B(p, j) = b[p * ldb + j]: either
+ * a packed panel (ldb = NR, zero beyond nr) or, for kernels with direct_b,
+ * B read in place (any ldb; nothing at or beyond column nr is read).
+ * mr <= MR, nr <= NR. bias is NULL or [nr].
  */
 typedef void (*nnlite__tile_fn)(size_t k, const float *a, size_t ars,
-                                size_t acs, const float *b, float *c,
-                                size_t ldc, size_t mr, size_t nr,
+                                size_t acs, const float *b, size_t ldb,
+                                float *c, size_t ldc, size_t mr, size_t nr,
                                 int accumulate, const float *bias);
+
+/* Pack a panel of B = S^T: dst[p * NR + j] = src[j * lds + p] for p < kc,
+ * j < w <= NR, and zero for w <= j < NR (a dense layer's W^T). */
+typedef void (*nnlite__pack_t_fn)(const float *src, size_t lds, size_t kc,
+                                  size_t w, float *dst);
 
 /* y[j] = bias[j] + dot(w + j * k, x) for j < n (bias may be NULL). */
 typedef void (*nnlite__gemv_fn)(const float *w, const float *x,
@@ -49,8 +56,10 @@ typedef struct nnlite__gemm_kernels {
     nnlite__gemm_path path;
     const char *name;
     size_t mr, nr; /* micro-tile shape */
+    int direct_b;  /* tile reads B with contiguous rows in place */
     nnlite__tile_fn tile;
     nnlite__gemv_fn gemv;
+    nnlite__pack_t_fn pack_t; /* NULL: the portable loop in gemm.c */
 } nnlite__gemm_kernels;
 
 extern const nnlite__gemm_kernels nnlite__gemm_generic;

@@ -91,7 +91,8 @@ nnlite_status nnlite__model_gradients_rows(nnlite_model *m, const float *x,
     return NNLITE_OK;
 }
 
-nnlite_status nnlite__model_apply(nnlite_model *m)
+/* NNLITE_ENUMERIC naming the first non-finite gradient, if any. */
+static nnlite_status check_grads(nnlite_model *m)
 {
     size_t bad;
     if (!all_finite_fast(m->grads, m->param_count, &bad)) {
@@ -100,17 +101,34 @@ nnlite_status nnlite__model_apply(nnlite_model *m)
                             "parameters left unchanged",
                             bad);
     }
-    if (nnlite__optimizer_reserve(m->optimizer, m->param_count) !=
-        NNLITE_OK) {
-        return nnlite__fail(m, NNLITE_ENOMEM,
-                            "out of memory for the optimizer's state");
+    return NNLITE_OK;
+}
+
+/* A non-finite gradient makes the update non-finite, which the optimizer
+ * refuses changing nothing; so once the state is sized, the gradients are
+ * scanned only when a step fails, to name the cause (one pass less per
+ * step, same results). The first step scans before it allocates. */
+nnlite_status nnlite__model_apply(nnlite_model *m)
+{
+    nnlite_status s;
+    if (m->optimizer->param_count != m->param_count) {
+        if ((s = check_grads(m)) != NNLITE_OK) {
+            return s;
+        }
+        if (nnlite__optimizer_reserve(m->optimizer, m->param_count) !=
+            NNLITE_OK) {
+            return nnlite__fail(m, NNLITE_ENOMEM,
+                                "out of memory for the optimizer's state");
+        }
     }
     if (!nnlite__optimizer_step(m->optimizer, m->params, m->grads,
                                 m->param_count)) {
-        return nnlite__fail(m, NNLITE_ENUMERIC,
-                            "the update would overflow a parameter or the "
-                            "optimizer's state (learning rate too large?); "
-                            "parameters left unchanged");
+        return (s = check_grads(m)) != NNLITE_OK
+                   ? s
+                   : nnlite__fail(m, NNLITE_ENUMERIC,
+                                  "the update would overflow a parameter "
+                                  "or the optimizer's state (learning rate "
+                                  "too large?); parameters left unchanged");
     }
     return NNLITE_OK;
 }

@@ -4,7 +4,9 @@
 
 #include "harness.h"
 
+#include "compute_impl.h"
 #include "model_util.h"
+#include "thread_pool.h"
 
 enum { IN = 200, ROWS = 64 };
 
@@ -131,12 +133,136 @@ static void test_threads_out_of_memory(void **state)
     }
 }
 
+/* The pool alone: every part of every job runs exactly once, on a valid
+ * slot, over many back-to-back jobs of every size (this also drives the
+ * claim and wake-up protocol under ThreadSanitizer). */
+typedef struct count_job {
+    unsigned runs[NNLITE__POOL_MAX_PARTS];
+    size_t threads;
+    int bad_slot;
+} count_job;
+
+static void count_part(void *ctx, size_t part, size_t slot)
+{
+    count_job *job = ctx;
+    job->runs[part]++; /* each part is claimed by one thread only */
+    if (slot >= job->threads) {
+        job->bad_slot = 1;
+    }
+}
+
+static void test_threads_pool_runs_each_part_once(void **state)
+{
+    test_alloc_state st = {0};
+    nnlite_allocator a = test_allocator(&st);
+    static count_job job;
+    nnlite__pool *p = NULL;
+    (void)state;
+    for (size_t threads = 1; threads <= 4; threads++) {
+        assert_int_equal(nnlite__pool_create(&p, threads, &a), NNLITE_OK);
+        assert_int_equal(nnlite__pool_size(p), threads);
+        for (size_t round = 0; round < 300; round++) {
+            const size_t parts = round % NNLITE__POOL_MAX_PARTS + 1;
+            memset(&job, 0, sizeof(job));
+            job.threads = threads;
+            nnlite__pool_run(p, count_part, &job, parts);
+            for (size_t i = 0; i < NNLITE__POOL_MAX_PARTS; i++) {
+                assert_int_equal(job.runs[i], i < parts ? 1 : 0);
+            }
+            assert_int_equal(job.bad_slot, 0);
+        }
+        nnlite__pool_destroy(p);
+    }
+    assert_int_equal(st.live, 0);
+}
+
+static float lcg_value(uint64_t *s) /* [-1, 1) */
+{
+    *s = *s * 6364136223846793005u + 1442695040888963407u;
+    return (float)(*s >> 40) / 8388608.0f - 1.0f;
+}
+
+/* The three products of a dense layer, split by rows (B read in place,
+ * dW, dx) and by columns (B packed, forward), on every kernel path and
+ * 1 to 4 threads: bit-identical to the unsplit product. Shapes are not
+ * multiples of any tile, and m * n * k is above the split threshold. */
+static void check_split(const nnlite__gemm_kernels *kern, size_t threads,
+                        size_t m, size_t n, size_t k)
+{
+    test_alloc_state st = {0};
+    nnlite_allocator a = test_allocator(&st);
+    uint64_t seed = 11;
+    const size_t pf = nnlite__gemm_pack_floats(n);
+    float *A = test_malloc(m * k * sizeof(float));
+    float *B = test_malloc(k * n * sizeof(float));
+    float *bias = test_malloc(n * sizeof(float));
+    float *one = test_malloc(m * n * sizeof(float));
+    float *many = test_malloc(m * n * sizeof(float));
+    float *pack = test_malloc(threads * pf * sizeof(float));
+    nnlite__compute cx1 = {kern, pack, pf, NULL}, cxn = cx1;
+    assert_non_null(pack);
+    for (size_t i = 0; i < m * k; i++) {
+        A[i] = lcg_value(&seed);
+    }
+    for (size_t i = 0; i < k * n; i++) {
+        B[i] = lcg_value(&seed);
+    }
+    for (size_t i = 0; i < n; i++) {
+        bias[i] = lcg_value(&seed);
+    }
+    assert_int_equal(nnlite__pool_create(&cxn.pool, threads, &a),
+                     NNLITE_OK);
+    const nnlite__gemm_args shapes[3] = {
+        {m, n, k, A, k, 1, B, 1, k, NULL, n, bias, 0},   /* forward */
+        {m, n, k, A, 1, m, B, n, 1, NULL, n, NULL, 1},   /* dW */
+        {m, n, k, A, k, 1, B, n, 1, NULL, n, NULL, 0},   /* dx */
+    };
+    for (size_t s = 0; s < 3; s++) {
+        nnlite__gemm_args g1 = shapes[s], gn = shapes[s];
+        g1.c = one;
+        gn.c = many;
+        for (size_t i = 0; i < m * n; i++) {
+            one[i] = many[i] = (float)(i % 13) * 0.25f; /* dW adds to C */
+        }
+        nnlite__compute_gemm(&cx1, &g1);
+        nnlite__compute_gemm(&cxn, &gn);
+        assert_memory_equal(one, many, m * n * sizeof(float));
+    }
+    nnlite__pool_destroy(cxn.pool);
+    test_free(A);
+    test_free(B);
+    test_free(bias);
+    test_free(one);
+    test_free(many);
+    test_free(pack);
+    assert_int_equal(st.live, 0);
+}
+
+static void test_threads_gemm_splits_bit_identical(void **state)
+{
+    (void)state;
+    for (int path = 0; path < NNLITE__PATH_COUNT; path++) {
+        const nnlite__gemm_kernels *kern =
+            nnlite__gemm_kernels_for((nnlite__gemm_path)path);
+        if (kern == NULL) {
+            continue;
+        }
+        for (size_t threads = 2; threads <= 4; threads++) {
+            check_split(kern, threads, 67, 131, 300); /* rows, columns */
+            check_split(kern, threads, 5, 263, 1000); /* few rows */
+            check_split(kern, threads, 203, 33, 200); /* narrow */
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_threads_bit_identical),
         cmocka_unit_test(test_threads_errors),
         cmocka_unit_test(test_threads_out_of_memory),
+        cmocka_unit_test(test_threads_pool_runs_each_part_once),
+        cmocka_unit_test(test_threads_gemm_splits_bit_identical),
     };
     return cmocka_run_group_tests_name("threads", tests, NULL, NULL);
 }

@@ -45,7 +45,10 @@ def build_peers(tmp):
         subprocess.run([cc, "-O2", "-std=c11", "-o", exe,
                         os.path.join(HERE, "peer_fann.c"), "-lfann", "-lm"],
                        check=True)
-        peers["FANN"] = lambda w: [exe, "3"] if w == "W3" else None
+        # exe=exe binds the path now: a plain closure would see the later
+        # rebinding of exe to the OpenBLAS floor and run that instead.
+        peers["FANN"] = (lambda w, exe=exe: [exe, "3"]
+                         if w == "W3" else None)
     blas_inc = "/usr/include/x86_64-linux-gnu"
     if cc and subprocess.run([cc, "-lopenblas", "-x", "c", "-", "-o",
                               os.devnull], input="int main(void){return 0;}",
@@ -54,7 +57,7 @@ def build_peers(tmp):
         subprocess.run([cc, "-O2", "-std=c11", "-I" + blas_inc, "-o", exe,
                         os.path.join(HERE, "peer_openblas_floor.c"),
                         "-lopenblas"], check=True)
-        peers["floor"] = (lambda w: [exe, w, "3"]
+        peers["floor"] = (lambda w, exe=exe: [exe, w, "3"]
                           if w in ("W1", "W2", "W4") else None)
     if subprocess.run(["/usr/bin/python3", "-c", "import torch"],
                       capture_output=True).returncode == 0:
