@@ -2,7 +2,6 @@
  * buffer, then the optimizer's update. Nothing here allocates once the
  * workspace holds the batch. */
 #include <math.h>
-#include <stdint.h>
 #include <string.h>
 
 #include "compute_impl.h"
@@ -36,32 +35,6 @@ static void backward(nnlite_model *m, const float *x, size_t rows)
     }
 }
 
-/* As nnlite__all_finite, but the common all-finite case first tests
- * blocks of exponents with integer ops the compiler vectorises: a float
- * is infinite or NaN exactly when its exponent bits are all ones. */
-static bool all_finite_fast(const float *p, size_t n, size_t *bad)
-{
-    enum { BLOCK = 64 };
-    const uint32_t exponent = 0x7f800000u;
-    size_t i = 0;
-    for (; i + BLOCK <= n; i += BLOCK) {
-        uint32_t bits[BLOCK];
-        uint32_t any = 0;
-        memcpy(bits, p + i, sizeof(bits));
-        for (size_t j = 0; j < BLOCK; j++) {
-            any |= (uint32_t)((bits[j] & exponent) == exponent);
-        }
-        if (any != 0) {
-            break;
-        }
-    }
-    if (nnlite__all_finite(p + i, n - i, bad)) {
-        return true;
-    }
-    *bad += i;
-    return false;
-}
-
 nnlite_status nnlite__model_gradients_rows(nnlite_model *m, const float *x,
                                            const float *target, size_t rows,
                                            size_t target_cols, double *loss)
@@ -84,51 +57,9 @@ nnlite_status nnlite__model_gradients_rows(nnlite_model *m, const float *x,
                             "smaller learning rate)");
     }
     backward(m, x, rows);
-    if (!all_finite_fast(m->grads, m->param_count, &bad)) {
+    if (!nnlite__all_finite(m->grads, m->param_count, &bad)) {
         return nnlite__fail(m, NNLITE_ENUMERIC,
                             "gradient of parameter %zu is not finite", bad);
-    }
-    return NNLITE_OK;
-}
-
-/* NNLITE_ENUMERIC naming the first non-finite gradient, if any. */
-static nnlite_status check_grads(nnlite_model *m)
-{
-    size_t bad;
-    if (!all_finite_fast(m->grads, m->param_count, &bad)) {
-        return nnlite__fail(m, NNLITE_ENUMERIC,
-                            "gradient of parameter %zu is not finite; "
-                            "parameters left unchanged",
-                            bad);
-    }
-    return NNLITE_OK;
-}
-
-/* A non-finite gradient makes the update non-finite, which the optimizer
- * refuses changing nothing; so once the state is sized, the gradients are
- * scanned only when a step fails, to name the cause (one pass less per
- * step, same results). The first step scans before it allocates. */
-nnlite_status nnlite__model_apply(nnlite_model *m)
-{
-    nnlite_status s;
-    if (m->optimizer->param_count != m->param_count) {
-        if ((s = check_grads(m)) != NNLITE_OK) {
-            return s;
-        }
-        if (nnlite__optimizer_reserve(m->optimizer, m->param_count) !=
-            NNLITE_OK) {
-            return nnlite__fail(m, NNLITE_ENOMEM,
-                                "out of memory for the optimizer's state");
-        }
-    }
-    if (!nnlite__optimizer_step(m->optimizer, m->params, m->grads,
-                                m->param_count)) {
-        return (s = check_grads(m)) != NNLITE_OK
-                   ? s
-                   : nnlite__fail(m, NNLITE_ENUMERIC,
-                                  "the update would overflow a parameter "
-                                  "or the optimizer's state (learning rate "
-                                  "too large?); parameters left unchanged");
     }
     return NNLITE_OK;
 }

@@ -2,6 +2,7 @@
 #include "optim_impl.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "alloc_impl.h"
 
@@ -96,7 +97,7 @@ void nnlite_optimizer_destroy(nnlite_optimizer *optimizer)
 {
     if (optimizer != NULL) {
         nnlite_allocator a = optimizer->allocator;
-        nnlite__free(&a, optimizer->state);
+        nnlite__free(&a, optimizer->buffer);
         nnlite__free(&a, optimizer);
     }
 }
@@ -133,23 +134,30 @@ static size_t state_per_param(const nnlite_optimizer *o)
 
 nnlite_status nnlite__optimizer_reserve(nnlite_optimizer *o, size_t n)
 {
-    size_t count;
-    float *state;
-    if (o->param_count == n) {
+    const size_t half = state_per_param(o);
+    size_t per_param, count;
+    float *buffer;
+    if (o->param_count == n && (n == 0 || o->buffer != NULL)) {
         return NNLITE_OK;
     }
-    if (!nnlite__mul_size(&count, n, state_per_param(o))) {
+    /* Two halves of state, then the backup: (2 half + 1) n floats. */
+    if (!nnlite__mul_size(&per_param, half, 2) ||
+        !nnlite__add_size(&per_param, per_param, 1) ||
+        !nnlite__mul_size(&count, n, per_param)) {
         return NNLITE_ENOMEM;
     }
-    state = NULL;
+    buffer = NULL;
     if (count > 0 &&
-        (state = nnlite__calloc_array(&o->allocator, count, sizeof(float))) ==
-            NULL) {
+        (buffer = nnlite__calloc_array(&o->allocator, count,
+                                       sizeof(float))) == NULL) {
         return NNLITE_ENOMEM;
     }
     /* A new parameter set starts the optimizer afresh. */
-    nnlite__free(&o->allocator, o->state);
-    o->state = state;
+    nnlite__free(&o->allocator, o->buffer);
+    o->buffer = buffer;
+    o->state = half > 0 ? buffer : NULL;
+    o->spare = half > 0 ? buffer + half * n : NULL;
+    o->backup = n > 0 ? buffer + 2 * half * n : NULL;
     o->param_count = n;
     o->steps = 0;
     o->beta1_power = 1.0;
@@ -157,18 +165,45 @@ nnlite_status nnlite__optimizer_reserve(nnlite_optimizer *o, size_t n)
     return NNLITE_OK;
 }
 
-bool nnlite__optimizer_step(nnlite_optimizer *o, float *params,
-                            const float *grads, size_t n)
+void nnlite__optimizer_begin(const nnlite_optimizer *o, float *params,
+                             const float *grads, nnlite__update *u)
 {
-    const bool adam = o->options.kind == NNLITE_OPTIMIZER_ADAM;
-    bool (*rule)(nnlite_optimizer *, float *, const float *, size_t, bool) =
-        adam ? nnlite__adam_step : nnlite__sgd_step;
-    /* Check first, then commit: a failed update leaves everything as it
-     * was, parameters, state and step count alike. */
-    if (!rule(o, params, grads, n, false)) {
-        return false;
+    *u = (nnlite__update){0};
+    u->params = params;
+    u->grads = grads;
+    u->backup = o->backup;
+    u->state = o->state;
+    u->next_state = o->spare;
+    u->n = o->param_count;
+    if (o->options.kind == NNLITE_OPTIMIZER_ADAM) {
+        nnlite__adam_begin(o, u);
+    } else {
+        nnlite__sgd_begin(o, u);
     }
-    rule(o, params, grads, n, true);
+}
+
+nnlite__update_fn nnlite__optimizer_kernel(const nnlite_optimizer *o,
+                                           const nnlite__update_kernels *k)
+{
+    if (o->options.kind == NNLITE_OPTIMIZER_ADAM) {
+        return k->adam;
+    }
+    return o->state != NULL ? k->momentum : k->sgd;
+}
+
+void nnlite__optimizer_finish(nnlite_optimizer *o, const nnlite__update *u,
+                              bool ok)
+{
+    if (!ok) { /* the spare state half is scratch: nothing to undo there */
+        memcpy(u->params, u->backup, u->n * sizeof(float));
+        return;
+    }
+    float *t = o->state;
+    o->state = o->spare;
+    o->spare = t;
     o->steps++;
-    return true;
+    if (o->options.kind == NNLITE_OPTIMIZER_ADAM) {
+        o->beta1_power = u->beta1_power;
+        o->beta2_power = u->beta2_power;
+    }
 }

@@ -1,5 +1,6 @@
 /* Worker threads: results bit-identical to one thread, argument errors,
  * and the pool's memory through the model's allocator (no leaks). */
+#include <math.h>
 #include <string.h>
 
 #include "harness.h"
@@ -99,6 +100,64 @@ static void test_threads_errors(void **state)
     assert_int_equal(nnlite_model_set_threads(m, 2), NNLITE_OK);
     assert_int_equal(nnlite_model_set_threads(m, 1), NNLITE_OK);
     nnlite_model_destroy(m);
+}
+
+/* A split update that fails in its last range (a NaN gradient there)
+ * after the first ranges wrote their new parameters: all of them are put
+ * back, the step is not counted, and the next good step matches one
+ * thread's bit for bit. The model has more parameters than the split's
+ * threshold (model_update.c). */
+static float *rolled_back_then_stepped(size_t threads)
+{
+    enum { WIDE = 400 }; /* 80,801 parameters */
+    nnlite_model *m = NULL;
+    nnlite_tensor *x = NULL, *t = NULL;
+    static float before[IN * WIDE + WIDE + WIDE + 1];
+    const size_t n = sizeof(before) / sizeof(before[0]);
+    assert_int_equal(nnlite_model_create(&m, IN, 2), NNLITE_OK);
+    add_dense(m, IN, WIDE);
+    add_relu(m);
+    add_dense(m, WIDE, 1);
+    set_mse(m);
+    set_sgd(m, 0.01f, 0.9f);
+    assert_int_equal(nnlite_model_set_threads(m, threads), NNLITE_OK);
+    assert_int_equal(nnlite_model_param_count(m), n);
+    assert_int_equal(nnlite_tensor_wrap2d(&x, x_data, ROWS, IN), NNLITE_OK);
+    assert_int_equal(nnlite_tensor_wrap2d(&t, t_data, ROWS, 1), NNLITE_OK);
+    assert_int_equal(nnlite_model_train_batch(m, x, t, NULL), NNLITE_OK);
+    assert_int_equal(nnlite_model_compute_gradients(m, x, t, NULL),
+                     NNLITE_OK);
+    float *g = nnlite_model_grads(m);
+    const float saved = g[n - 1];
+    memcpy(before, nnlite_model_params(m), sizeof(before));
+    g[n - 1] = NAN;
+    assert_int_equal(nnlite_model_apply_gradients(m), NNLITE_ENUMERIC);
+    assert_non_null(strstr(nnlite_model_last_error(m), "not finite"));
+    assert_memory_equal(nnlite_model_params(m), before, sizeof(before));
+    assert_int_equal(nnlite_optimizer_get_step_count(
+                         nnlite_model_get_optimizer(m)),
+                     1);
+    g[n - 1] = saved;
+    assert_int_equal(nnlite_model_apply_gradients(m), NNLITE_OK);
+    float *p = test_malloc(sizeof(before));
+    assert_non_null(p);
+    memcpy(p, nnlite_model_params(m), sizeof(before));
+    assert_memory_not_equal(p, before, sizeof(before));
+    nnlite_tensor_destroy(x);
+    nnlite_tensor_destroy(t);
+    nnlite_model_destroy(m);
+    return p;
+}
+
+static void test_threads_failed_update_rolls_back(void **state)
+{
+    (void)state;
+    fill_data();
+    float *one = rolled_back_then_stepped(1);
+    float *two = rolled_back_then_stepped(2);
+    assert_memory_equal(one, two, (IN * 400 + 400 + 400 + 1) * sizeof(float));
+    test_free(one);
+    test_free(two);
 }
 
 /* Every allocation of a threaded training call may fail: the status says
@@ -261,6 +320,7 @@ int main(void)
         cmocka_unit_test(test_threads_bit_identical),
         cmocka_unit_test(test_threads_errors),
         cmocka_unit_test(test_threads_out_of_memory),
+        cmocka_unit_test(test_threads_failed_update_rolls_back),
         cmocka_unit_test(test_threads_pool_runs_each_part_once),
         cmocka_unit_test(test_threads_gemm_splits_bit_identical),
     };

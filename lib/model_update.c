@@ -1,0 +1,118 @@
+/* The optimizer update of a training step, split over the model's
+ * threads when the parameters are many. Ranges are fixed by their index
+ * (whole cache lines each), and every element's arithmetic depends on that
+ * element alone, so the result is bit-identical to one thread. */
+#include "compute_impl.h"
+#include "model_impl.h"
+#include "numeric_impl.h"
+#include "optim_impl.h"
+
+/* Below this many parameters one thread does the update: it streams a
+ * few floats per parameter, and waking a worker costs microseconds. */
+#define THREAD_MIN_PARAMS ((size_t)1 << 16)
+
+/* Floats per range step: a 64-byte cache line, so that threads do not
+ * write the same line (given the 64-byte aligned buffers malloc gives
+ * big blocks on common systems; a shared line would cost speed only). */
+#define RANGE_ALIGN 16
+
+/* Ranges per thread: a few more than threads, for balance. */
+#define PARTS_PER_THREAD 2
+
+typedef struct update_job {
+    const nnlite__update *u;
+    nnlite__update_fn fn;
+    size_t chunk;
+    bool ok[NNLITE__POOL_MAX_PARTS];
+} update_job;
+
+static void update_part(void *ctx, size_t part, size_t slot)
+{
+    update_job *job = ctx;
+    const size_t n = job->u->n, i0 = part * job->chunk;
+    const size_t i1 = n - i0 < job->chunk ? n : i0 + job->chunk;
+    (void)slot;
+    job->ok[part] = job->fn(job->u, i0, i1);
+}
+
+/* Run fn over all parameters; true when every new value is finite. */
+static bool run_update(const nnlite_model *m, const nnlite__update *u,
+                       nnlite__update_fn fn)
+{
+    nnlite__compute cx;
+    if (u->n < THREAD_MIN_PARAMS || !nnlite__model_compute(m, &cx) ||
+        cx.pool == NULL) {
+        return fn(u, 0, u->n);
+    }
+    update_job job;
+    const size_t units = (u->n + RANGE_ALIGN - 1) / RANGE_ALIGN;
+    size_t parts = nnlite__pool_size(cx.pool) * PARTS_PER_THREAD;
+    parts = parts < NNLITE__POOL_MAX_PARTS ? parts : NNLITE__POOL_MAX_PARTS;
+    job.u = u;
+    job.fn = fn;
+    job.chunk = (units + parts - 1) / parts * RANGE_ALIGN;
+    parts = (u->n + job.chunk - 1) / job.chunk;
+    nnlite__pool_run(cx.pool, update_part, &job, parts);
+    for (size_t i = 0; i < parts; i++) {
+        if (!job.ok[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The kernels of the model's path (the CPU's best before any pass ran). */
+static const nnlite__update_kernels *update_kernels(const nnlite_model *m)
+{
+    return nnlite__update_kernels_for(m->kernels != NULL
+                                          ? m->kernels->path
+                                          : nnlite__cpu_best_path());
+}
+
+/* NNLITE_ENUMERIC naming the first non-finite gradient, if any. */
+static nnlite_status check_grads(nnlite_model *m)
+{
+    size_t bad;
+    if (!nnlite__all_finite(m->grads, m->param_count, &bad)) {
+        return nnlite__fail(m, NNLITE_ENUMERIC,
+                            "gradient of parameter %zu is not finite; "
+                            "parameters left unchanged",
+                            bad);
+    }
+    return NNLITE_OK;
+}
+
+/* A non-finite gradient makes the update non-finite, which the optimizer
+ * rolls back; so once the state is sized, the gradients are scanned only
+ * when a step fails, to name the cause. The first step scans before it
+ * allocates. */
+nnlite_status nnlite__model_apply(nnlite_model *m)
+{
+    nnlite_optimizer *o = m->optimizer;
+    nnlite__update u;
+    nnlite_status s;
+    bool ok;
+    if (o->param_count != m->param_count) {
+        if ((s = check_grads(m)) != NNLITE_OK) {
+            return s;
+        }
+        if (nnlite__optimizer_reserve(o, m->param_count) != NNLITE_OK) {
+            return nnlite__fail(m, NNLITE_ENOMEM,
+                                "out of memory for the optimizer's state");
+        }
+    }
+    nnlite__optimizer_begin(o, m->params, m->grads, &u);
+    /* No parameters (NULL buffers): nothing to run, but the step counts. */
+    ok = m->param_count == 0 ||
+         run_update(m, &u, nnlite__optimizer_kernel(o, update_kernels(m)));
+    nnlite__optimizer_finish(o, &u, ok);
+    if (!ok) {
+        return (s = check_grads(m)) != NNLITE_OK
+                   ? s
+                   : nnlite__fail(m, NNLITE_ENUMERIC,
+                                  "the update would overflow a parameter "
+                                  "or the optimizer's state (learning rate "
+                                  "too large?); parameters left unchanged");
+    }
+    return NNLITE_OK;
+}

@@ -1,0 +1,30 @@
+/* The optimizer updates on 16-float AVX-512 vectors (see update_impl.h);
+ * a per-function target attribute, as in gemm_avx512.c. */
+#include "update_impl.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+
+#define TARGET __attribute__((target("avx,avx2,fma,avx512f")))
+#define VEC __m512
+#define WIDTH 16
+#define LOAD _mm512_loadu_ps
+#define STORE _mm512_storeu_ps
+#define SET1 _mm512_set1_ps
+#define ADD _mm512_add_ps
+#define SUB _mm512_sub_ps
+#define MUL _mm512_mul_ps
+#define DIV _mm512_div_ps
+#define SQRT _mm512_sqrt_ps
+#define SGD_FN sgd_avx512
+#define MOMENTUM_FN momentum_avx512
+#define ADAM_FN adam_avx512
+#include "update_simd_impl.h"
+
+const nnlite__update_kernels nnlite__update_avx512 = {
+    sgd_avx512, momentum_avx512, adam_avx512,
+};
+#else
+/* ISO C wants at least one declaration in a translation unit. */
+typedef int nnlite__update_avx512_unused;
+#endif
