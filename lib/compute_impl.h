@@ -29,8 +29,10 @@ void nnlite__compute_gemm(const nnlite__compute *cx,
                           const nnlite__gemm_args *g);
 
 /* Dense passes on the kernels (float accumulation; see gemm_impl.h).
- * Same contracts as the layer ops: forward overwrites y; backward
- * accumulates dparams and overwrites dx unless it is NULL. */
+ * Contracts as the layer ops', except that backward overwrites dparams
+ * (a step computes each layer's gradients once, so nothing needs zeroing
+ * first): forward overwrites y; backward overwrites dparams, and dx
+ * unless it is NULL. */
 void nnlite__dense_forward_fast(const nnlite_layer *layer,
                                 const float *params, const float *x,
                                 float *y, size_t batch,

@@ -161,10 +161,10 @@ void nnlite__dense_forward_fast(const nnlite_layer *layer,
     nnlite__compute_gemm(cx, &g);
 }
 
-/* One sample: dW[o] += dy[o] x, db += dy, dx = dy W (dx may be NULL).
- * The sums run in the order of accumulate_param_grads and input_grads;
- * terms with dy[o] = 0, which those skip, add exactly 0 here (skipping
- * pays for wide ReLU layers, not for a few inputs). */
+/* One sample: dW[o] = dy[o] x, db = dy, dx = dy W (dx may be NULL).
+ * The sums run in the order of input_grads; terms with dy[o] = 0, which
+ * it skips, add exactly 0 here (skipping pays for wide ReLU layers, not
+ * for a few inputs). */
 static void one_sample_grads(const float *w, const float *x,
                              const float *dy, float *dx, float *dw,
                              float *db, size_t in, size_t out)
@@ -173,9 +173,9 @@ static void one_sample_grads(const float *w, const float *x,
         const float g = dy[o];
         float *dwo = dw + o * in;
         for (size_t i = 0; i < in; i++) {
-            dwo[i] += g * x[i];
+            dwo[i] = g * x[i];
         }
-        db[o] += g;
+        db[o] = g;
     }
     if (dx == NULL) {
         return;
@@ -204,21 +204,23 @@ void nnlite__dense_backward_fast(const nnlite_layer *layer,
         return;
     }
     if (batch < FAST_MIN_ROWS) {
+        memset(dparams, 0, (in * out + out) * sizeof(float));
         accumulate_param_grads(x, dy, dw, db, in, out, batch);
         if (dx != NULL) {
             input_grads(params, dy, dx, in, out, batch);
         }
         return;
     }
-    for (size_t n = 0; n < batch; n++) { /* db += column sums of dy */
+    memcpy(db, dy, out * sizeof(float)); /* db = column sums of dy */
+    for (size_t n = 1; n < batch; n++) {
         const float *dyn = dy + n * out;
         for (size_t o = 0; o < out; o++) {
             db[o] += dyn[o];
         }
     }
-    /* dW += dy^T x: A(o, n) = dy[n][o], B = x as stored. */
+    /* dW = dy^T x: A(o, n) = dy[n][o], B = x as stored. */
     const nnlite__gemm_args gw = {out, in, batch, dy, 1, out, x, in, 1,
-                                  dw, in, NULL, 1};
+                                  dw, in, NULL, 0};
     nnlite__compute_gemm(cx, &gw);
     if (dx != NULL) { /* dx = dy W: both as stored */
         const nnlite__gemm_args gx = {batch, in, out, dy, out, 1, params,

@@ -15,17 +15,19 @@ static void backward(nnlite_model *m, const float *x, size_t rows)
     float *dy = m->delta[0], *dx = m->delta[1];
     nnlite__compute cx;
     const bool fast = nnlite__model_compute(m, &cx);
-    memset(m->grads, 0, m->param_count * sizeof(float));
     for (size_t i = m->layer_count; i-- > 0;) {
         const nnlite_layer *l = m->layers[i];
         const float *in = i == 0 ? x : m->outputs[i - 1];
         float *p = m->params + l->param_offset;
         float *g = m->grads + l->param_offset;
-        /* The first layer's input gradient is never needed. */
+        /* The first layer's input gradient is never needed. Each layer's
+         * gradients are written once: the fast pass overwrites them, the
+         * layer ops accumulate into zeros. */
         if (fast && l->ops->kind == NNLITE_LAYER_DENSE) {
             nnlite__dense_backward_fast(l, p, in, dy, i == 0 ? NULL : dx, g,
                                         rows, &cx);
         } else {
+            memset(g, 0, l->ops->param_count(l) * sizeof(float));
             l->ops->backward(l, p, in, m->outputs[i], dy,
                              i == 0 ? NULL : dx, g, rows);
         }
