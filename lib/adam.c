@@ -1,5 +1,6 @@
 /* Adam's constants for one step; the rule itself (PyTorch's arithmetic,
- * L2 or decoupled AdamW decay) is nnlite__adam_element in update_impl.h.
+ * L2 or decoupled AdamW decay) is in update_generic.c and, lane by lane,
+ * update_simd_impl.h.
  * b^t is a running product, so no pow() can round differently; the step
  * size and sqrt(1 - b2^t) are rounded to float once, as PyTorch does. */
 #include <math.h>

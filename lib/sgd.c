@@ -1,6 +1,6 @@
 /* SGD's constants for one step; the rule itself (PyTorch's: weight decay,
- * momentum, Nesterov) is nnlite__sgd_element and nnlite__momentum_element
- * in update_impl.h. */
+ * momentum, Nesterov) is in update_generic.c and, lane by lane,
+ * update_simd_impl.h. */
 #include "optim_impl.h"
 
 void nnlite__sgd_begin(const nnlite_optimizer *o, nnlite__update *u)

@@ -6,10 +6,22 @@
 #include <immintrin.h>
 
 #define TARGET __attribute__((target("avx,avx2,fma")))
+
+/* The first n (<= 8) of 8 lanes (sign bits set). */
+TARGET static inline __m256i tail_mask(size_t n)
+{
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), lane);
+}
+
 #define VEC __m256
 #define WIDTH 8
+#define MASK __m256i
+#define TAIL_MASK(n) tail_mask(n)
 #define LOAD _mm256_loadu_ps
 #define STORE _mm256_storeu_ps
+#define LOAD_MASKED(m, p) _mm256_maskload_ps(p, m)
+#define STORE_MASKED _mm256_maskstore_ps
 #define SET1 _mm256_set1_ps
 #define ADD _mm256_add_ps
 #define SUB _mm256_sub_ps

@@ -6,10 +6,22 @@
 #include <immintrin.h>
 
 #define TARGET __attribute__((target("avx,avx2,fma,avx512f")))
+
+/* The first n (<= 16) of 16 lanes. */
+static inline __mmask16 tail_mask(size_t n)
+{
+    const unsigned bits = n >= 16 ? 0xffffu : (1u << (unsigned)n) - 1u;
+    return (__mmask16)bits;
+}
+
 #define VEC __m512
 #define WIDTH 16
+#define MASK __mmask16
+#define TAIL_MASK(n) tail_mask(n)
 #define LOAD _mm512_loadu_ps
 #define STORE _mm512_storeu_ps
+#define LOAD_MASKED _mm512_maskz_loadu_ps
+#define STORE_MASKED _mm512_mask_storeu_ps
 #define SET1 _mm512_set1_ps
 #define ADD _mm512_add_ps
 #define SUB _mm512_sub_ps

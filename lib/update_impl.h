@@ -10,14 +10,13 @@
  * from backup, state untouched). This replaces a check pass followed by a
  * commit pass, computing every update once instead of twice.
  *
- * The vector paths do the operations of the scalar element functions below
- * in the same order (separate multiplies and adds, IEEE sqrt and division,
+ * The vector paths do the operations of the portable path
+ * (update_generic.c) in the same order (separate multiplies and adds, IEEE sqrt and division,
  * no fused multiply-add), so every path gives the same bits; tests rely on
  * it, and so may a user who moves a model between machines. */
 #ifndef NNLITE_UPDATE_IMPL_H
 #define NNLITE_UPDATE_IMPL_H
 
-#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -60,63 +59,5 @@ extern const nnlite__update_kernels nnlite__update_avx512; /* x86-64 only */
 
 /* The kernels of a path (any path gemm_kernels_for accepts). */
 const nnlite__update_kernels *nnlite__update_kernels_for(nnlite__gemm_path p);
-
-/* x - x is 0 for finite x and NaN otherwise; summing such terms flags a
- * non-finite value without a branch. */
-static inline float nnlite__not_finite_term(float x)
-{
-    return x - x;
-}
-
-/* SGD, PyTorch's rule: g += wd p; v = mu v + g (v starts at 0, so the
- * first step sets v = g); step = g + mu v (Nesterov) or v; p -= lr step.
- * Element i of a range; returns the terms to sum for the finite check. */
-static inline float nnlite__sgd_element(const nnlite__update *u, size_t i)
-{
-    const float p = u->params[i];
-    const float g = u->grads[i] + u->weight_decay * p;
-    const float p1 = p - u->lr * g;
-    u->backup[i] = p;
-    u->params[i] = p1;
-    return nnlite__not_finite_term(p1);
-}
-
-static inline float nnlite__momentum_element(const nnlite__update *u,
-                                             size_t i)
-{
-    const float p = u->params[i];
-    const float g = u->grads[i] + u->weight_decay * p;
-    const float v = u->momentum * u->state[i] + g;
-    const float step = u->nesterov ? g + u->momentum * v : v;
-    const float p1 = p - u->lr * step;
-    u->backup[i] = p;
-    u->params[i] = p1;
-    u->next_state[i] = v;
-    return nnlite__not_finite_term(p1) + nnlite__not_finite_term(v);
-}
-
-/* Adam with bias correction, PyTorch's arithmetic:
- *   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
- *   p = p decay - (lr / (1 - b1^t)) m / (sqrt(v) / sqrt(1 - b2^t) + eps)
- * L2 decay (not decoupled) adds wd p to g first. */
-static inline float nnlite__adam_element(const nnlite__update *u, size_t i)
-{
-    const size_t n = u->n;
-    const float p = u->params[i];
-    const float g =
-        u->decoupled ? u->grads[i] : u->grads[i] + u->weight_decay * p;
-    const float m = u->beta1 * u->state[i] + (1.0f - u->beta1) * g;
-    const float v =
-        u->beta2 * u->state[n + i] + (1.0f - u->beta2) * g * g;
-    const float p1 =
-        p * u->decay - u->step_size * m / (sqrtf(v) / u->bc2_sqrt +
-                                           u->epsilon);
-    u->backup[i] = p;
-    u->params[i] = p1;
-    u->next_state[i] = m;
-    u->next_state[n + i] = v;
-    return nnlite__not_finite_term(p1) + nnlite__not_finite_term(m) +
-           nnlite__not_finite_term(v);
-}
 
 #endif /* NNLITE_UPDATE_IMPL_H */

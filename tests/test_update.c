@@ -5,6 +5,7 @@
  * holding the old parameters for the rollback. The arithmetic itself is
  * checked against hand-computed steps in test_optim.c. */
 #include <float.h>
+#include <math.h>
 #include <string.h>
 
 #include "harness.h"
