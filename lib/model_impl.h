@@ -146,12 +146,17 @@ nnlite_status nnlite__model_check_finite(nnlite_model *m, const float *p,
                                          const char *name);
 
 /* Forward, loss, backward for raw rows (all checks done by the caller
- * except finiteness and target values); grads overwritten. */
+ * except finiteness and target values); grads overwritten, and not
+ * checked: see nnlite__model_check_grads. */
 nnlite_status nnlite__model_gradients_rows(nnlite_model *m, const float *x,
                                            const float *target, size_t rows,
                                            size_t target_cols, double *loss);
 
-/* The optimizer update; grads checked for finiteness first. */
+/* NNLITE_ENUMERIC naming the first non-finite gradient, if any. */
+nnlite_status nnlite__model_check_grads(nnlite_model *m);
+
+/* The optimizer update. A non-finite gradient (or result) fails it with
+ * NNLITE_ENUMERIC, changing nothing. */
 nnlite_status nnlite__model_apply(nnlite_model *m);
 
 /* Mean loss over a data set, in chunks; x, target already checked. */

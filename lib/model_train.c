@@ -6,7 +6,6 @@
 
 #include "compute_impl.h"
 #include "model_impl.h"
-#include "numeric_impl.h"
 #include "tensor_impl.h"
 
 /* Backward through every layer; the loss gradient is in delta[0]. */
@@ -43,7 +42,6 @@ nnlite_status nnlite__model_gradients_rows(nnlite_model *m, const float *x,
 {
     const size_t width = nnlite__model_width(m);
     const float *out;
-    size_t bad;
     nnlite_status s;
 
     if ((s = nnlite__model_reserve_rows(m, rows)) != NNLITE_OK ||
@@ -59,10 +57,6 @@ nnlite_status nnlite__model_gradients_rows(nnlite_model *m, const float *x,
                             "smaller learning rate)");
     }
     backward(m, x, rows);
-    if (!nnlite__all_finite(m->grads, m->param_count, &bad)) {
-        return nnlite__fail(m, NNLITE_ENUMERIC,
-                            "gradient of parameter %zu is not finite", bad);
-    }
     return NNLITE_OK;
 }
 
@@ -109,10 +103,11 @@ nnlite_status nnlite_model_compute_gradients(nnlite_model *m,
         return NNLITE_EINVAL;
     }
     m->error[0] = '\0';
-    if ((s = check_step(m, x, target, false)) != NNLITE_OK) {
+    if ((s = check_step(m, x, target, false)) != NNLITE_OK ||
+        (s = gradients(m, x, target, loss)) != NNLITE_OK) {
         return s;
     }
-    return gradients(m, x, target, loss);
+    return nnlite__model_check_grads(m);
 }
 
 nnlite_status nnlite_model_apply_gradients(nnlite_model *m)

@@ -69,8 +69,7 @@ static const nnlite__update_kernels *update_kernels(const nnlite_model *m)
                                           : nnlite__cpu_best_path());
 }
 
-/* NNLITE_ENUMERIC naming the first non-finite gradient, if any. */
-static nnlite_status check_grads(nnlite_model *m)
+nnlite_status nnlite__model_check_grads(nnlite_model *m)
 {
     size_t bad;
     if (!nnlite__all_finite(m->grads, m->param_count, &bad)) {
@@ -84,7 +83,8 @@ static nnlite_status check_grads(nnlite_model *m)
 
 /* A non-finite gradient makes the update non-finite, which the optimizer
  * rolls back; so once the state is sized, the gradients are scanned only
- * when a step fails, to name the cause. The first step scans before it
+ * when a step fails, to name the cause (nor does a training step scan
+ * them before: one pass less). The first step scans before it
  * allocates. */
 nnlite_status nnlite__model_apply(nnlite_model *m)
 {
@@ -93,7 +93,7 @@ nnlite_status nnlite__model_apply(nnlite_model *m)
     nnlite_status s;
     bool ok;
     if (o->param_count != m->param_count) {
-        if ((s = check_grads(m)) != NNLITE_OK) {
+        if ((s = nnlite__model_check_grads(m)) != NNLITE_OK) {
             return s;
         }
         if (nnlite__optimizer_reserve(o, m->param_count) != NNLITE_OK) {
@@ -107,7 +107,7 @@ nnlite_status nnlite__model_apply(nnlite_model *m)
          run_update(m, &u, nnlite__optimizer_kernel(o, update_kernels(m)));
     nnlite__optimizer_finish(o, &u, ok);
     if (!ok) {
-        return (s = check_grads(m)) != NNLITE_OK
+        return (s = nnlite__model_check_grads(m)) != NNLITE_OK
                    ? s
                    : nnlite__fail(m, NNLITE_ENUMERIC,
                                   "the update would overflow a parameter "

@@ -566,6 +566,54 @@ static void test_model_nonfinite_update_leaves_params(void **state)
     nnlite_model_destroy(m);
 }
 
+/* A finite loss with an infinite gradient: (y - t)^2 = 1e30 fits a float,
+ * dL/dw0 = 2 (y - t) x0 = 2e45 does not. compute_gradients scans the
+ * gradients; train_batch leaves that to the update, which must still
+ * refuse, name the gradient and change nothing (also once the optimizer's
+ * state exists, when no scan runs before the update). */
+static void test_model_infinite_gradient_finite_loss(void **state)
+{
+    float xs[2] = {1e30f, 0.0f}, ts[1] = {0.0f}, good[2] = {1, 2};
+    nnlite_tensor *x = NULL, *t = NULL, *xg = NULL;
+    nnlite_model *m = NULL;
+    float saved[3], loss;
+    (void)state;
+    assert_int_equal(nnlite_model_create(&m, 2, 1), NNLITE_OK);
+    add_dense(m, 2, 1);
+    set_mse(m);
+    set_sgd(m, 0.1f, 0.9f);
+    assert_int_equal(nnlite_tensor_wrap2d(&x, xs, 1, 2), NNLITE_OK);
+    assert_int_equal(nnlite_tensor_wrap2d(&t, ts, 1, 1), NNLITE_OK);
+    assert_int_equal(nnlite_tensor_wrap2d(&xg, good, 1, 2), NNLITE_OK);
+    for (int sized = 0; sized < 2; sized++) {
+        float *p = nnlite_model_params(m);
+        p[0] = 1e-15f;
+        p[1] = p[2] = 0.0f;
+        memcpy(saved, p, sizeof(saved));
+        const unsigned long long steps =
+            nnlite_optimizer_get_step_count(nnlite_model_get_optimizer(m));
+        assert_int_equal(nnlite_model_compute_gradients(m, x, t, &loss),
+                         NNLITE_ENUMERIC);
+        assert_non_null(strstr(nnlite_model_last_error(m),
+                               "gradient of parameter 0 is not finite"));
+        assert_int_equal(nnlite_model_train_batch(m, x, t, &loss),
+                         NNLITE_ENUMERIC);
+        assert_non_null(strstr(nnlite_model_last_error(m),
+                               "gradient of parameter 0 is not finite"));
+        assert_memory_equal(nnlite_model_params(m), saved, sizeof(saved));
+        assert_int_equal(nnlite_optimizer_get_step_count(
+                             nnlite_model_get_optimizer(m)),
+                         steps);
+        /* A good step sizes the optimizer for the second round. */
+        assert_int_equal(nnlite_model_train_batch(m, xg, t, &loss),
+                         NNLITE_OK);
+    }
+    nnlite_tensor_destroy(x);
+    nnlite_tensor_destroy(t);
+    nnlite_tensor_destroy(xg);
+    nnlite_model_destroy(m);
+}
+
 /* ---- evaluate ------------------------------------------------------------ */
 
 static void test_model_evaluate_in_chunks(void **state)
@@ -883,6 +931,7 @@ int main(void)
         cmocka_unit_test(test_model_class_index_out_of_range),
         cmocka_unit_test(test_model_nan_input_is_enumeric),
         cmocka_unit_test(test_model_nonfinite_update_leaves_params),
+        cmocka_unit_test(test_model_infinite_gradient_finite_loss),
         cmocka_unit_test(test_model_evaluate_in_chunks),
         cmocka_unit_test(test_model_steady_state_allocates_nothing),
         cmocka_unit_test(test_model_every_allocation_failure),
