@@ -10,13 +10,12 @@ static void sigmoid_forward(const nnlite_layer *layer, const float *params,
     const size_t n = batch * layer->out;
     (void)params;
     for (size_t i = 0; i < n; i++) {
-        /* Both branches keep expf's argument <= 0, so it never overflows. */
-        if (x[i] >= 0.0f) {
-            y[i] = 1.0f / (1.0f + expf(-x[i]));
-        } else {
-            const float e = expf(x[i]);
-            y[i] = e / (1.0f + e);
-        }
+        /* e^-|x| never overflows: y = 1 / (1 + e) for x >= 0 and
+         * e / (1 + e) below. Selecting the numerator, not branching,
+         * spares a mispredicted jump on inputs of either sign. */
+        const float e = expf(-fabsf(x[i]));
+        const float numerator = x[i] >= 0.0f ? 1.0f : e;
+        y[i] = numerator / (1.0f + e);
     }
 }
 
