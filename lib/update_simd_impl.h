@@ -1,13 +1,14 @@
 /* Private: the optimizer update loops written once for any vector width.
  * The including file defines TARGET (its target attribute), VEC (the
  * vector type), WIDTH (floats per vector), MASK (a lane mask type) with
- * TAIL_MASK(n) (the first n lanes), and LOAD, STORE, LOAD_MASKED (zero in
- * lanes outside the mask), STORE_MASKED, SET1, ADD, SUB, MUL, DIV, SQRT,
- * then names the three kernels SGD_FN, MOMENTUM_FN and ADAM_FN. Each lane
- * does the operations of the scalar element functions in the same order
- * (update_impl.h), so the bits never depend on the path or the split.
- * The last, partial vector is masked: zeros in the other lanes keep every
- * rule finite there (Adam divides by 0 / bc2 + eps), so the flag holds. */
+ * TAIL_MASK(n) (the first n lanes), LOAD, STORE, LOAD_MASKED (zero in
+ * lanes outside the mask), STORE_MASKED, SET1, ADD, SUB, MUL, DIV, SQRT
+ * and ALL_ZERO (true when every lane is 0), then names the three kernels
+ * SGD_FN, MOMENTUM_FN and ADAM_FN. Each lane does the operations of the
+ * portable path (update_generic.c) in the same order, so the bits never
+ * depend on the path or the split. The last, partial vector is masked:
+ * zeros in the other lanes keep every rule finite there (Adam divides by
+ * 0 / bc2 + eps), so the flag holds. */
 #include "update_impl.h"
 
 /* Sum of x - x over lanes: 0 while every lane stays finite. */
@@ -17,18 +18,6 @@
  * bodies below are inlined with `full` constant, so no test remains. */
 #define LD(p) (full ? LOAD(p) : LOAD_MASKED(m, p))
 #define ST(p, v) (full ? STORE(p, v) : STORE_MASKED(p, m, v))
-
-/* true when no lane of the flags is NaN. */
-TARGET static inline bool lanes_finite(VEC bad)
-{
-    float lanes[WIDTH];
-    float sum = 0.0f;
-    STORE(lanes, bad);
-    for (size_t i = 0; i < WIDTH; i++) {
-        sum += lanes[i];
-    }
-    return sum == 0.0f;
-}
 
 /* The parameters at i (a vector's worth, or the lanes of m). */
 TARGET static inline VEC sgd_lanes(const nnlite__update *u, size_t i,
@@ -99,7 +88,7 @@ TARGET static inline VEC adam_lanes(const nnlite__update *u, size_t i,
         if (i < i1) {                                                       \
             bad = lanes(u, i, TAIL_MASK(i1 - i), false, bad);               \
         }                                                                   \
-        return lanes_finite(bad);                                           \
+        return ALL_ZERO(bad);                                               \
     }
 
 UPDATE_KERNEL(SGD_FN, sgd_lanes)
