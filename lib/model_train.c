@@ -26,7 +26,10 @@ static void backward(nnlite_model *m, const float *x, size_t rows)
             nnlite__dense_backward_fast(l, p, in, dy, i == 0 ? NULL : dx, g,
                                         rows, &cx);
         } else {
-            memset(g, 0, l->ops->param_count(l) * sizeof(float));
+            const size_t count = l->ops->param_count(l);
+            if (count > 0) { /* activations have none */
+                memset(g, 0, count * sizeof(float));
+            }
             l->ops->backward(l, p, in, m->outputs[i], dy,
                              i == 0 ? NULL : dx, g, rows);
         }
