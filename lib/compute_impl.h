@@ -8,7 +8,6 @@
 
 #include "gemm_impl.h"
 #include "layer_impl.h"
-#include "small_impl.h"
 #include "nnlite/model.h"
 #include "thread_pool.h"
 
@@ -17,7 +16,6 @@ typedef struct nnlite__compute {
     float *pack;        /* threads * pack_floats floats */
     size_t pack_floats; /* per thread; enough for the widest layer */
     nnlite__pool *pool; /* NULL: one thread */
-    const nnlite__small_kernels *small; /* of the same path */
 } nnlite__compute;
 
 /* Products with fewer multiply-adds than this stay on one thread: waking

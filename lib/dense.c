@@ -119,6 +119,23 @@ static void dense_backward(const nnlite_layer *layer, const float *params,
  * packed: packing touches every weight once per call. */
 #define FAST_MIN_ROWS 4
 
+/* Inputs narrower than one vector: a plain loop beats the masked vector
+ * loads and the horizontal sum of a SIMD GEMV (the online W3 network). */
+#define TINY_IN 16
+
+static void tiny_gemv(const float *w, const float *x, const float *b,
+                      float *y, size_t out, size_t in)
+{
+    for (size_t o = 0; o < out; o++) {
+        const float *wo = w + o * in;
+        float s = 0.0f;
+        for (size_t i = 0; i < in; i++) {
+            s += wo[i] * x[i];
+        }
+        y[o] = b[o] + s;
+    }
+}
+
 void nnlite__dense_forward_fast(const nnlite_layer *layer,
                                 const float *params, const float *x,
                                 float *y, size_t batch,
@@ -126,9 +143,9 @@ void nnlite__dense_forward_fast(const nnlite_layer *layer,
 {
     const size_t in = layer->in, out = layer->out;
     const float *w = params, *b = params + in * out;
-    if (batch < FAST_MIN_ROWS && in < NNLITE__SMALL_IN) {
-        for (size_t n = 0; n < batch; n++) { /* a handful of FMAs */
-            cx->small->forward(w, x + n * in, b, y + n * out, out, in);
+    if (batch < FAST_MIN_ROWS && in < TINY_IN) { /* a handful of FMAs */
+        for (size_t n = 0; n < batch; n++) {
+            tiny_gemv(w, x + n * in, b, y + n * out, out, in);
         }
         return;
     }
@@ -144,6 +161,37 @@ void nnlite__dense_forward_fast(const nnlite_layer *layer,
     nnlite__compute_gemm(cx, &g);
 }
 
+/* One sample: dW[o] = dy[o] x, db = dy, dx = dy W (dx may be NULL).
+ * The sums run in the order of input_grads; terms with dy[o] = 0, which
+ * it skips, add exactly 0 here (skipping pays for wide ReLU layers, not
+ * for a few inputs). */
+static void one_sample_grads(const float *w, const float *x,
+                             const float *dy, float *dx, float *dw,
+                             float *db, size_t in, size_t out)
+{
+    for (size_t o = 0; o < out; o++) {
+        const float g = dy[o];
+        float *dwo = dw + o * in;
+        for (size_t i = 0; i < in; i++) {
+            dwo[i] = g * x[i];
+        }
+        db[o] = g;
+    }
+    if (dx == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < in; i++) {
+        dx[i] = 0.0f;
+    }
+    for (size_t o = 0; o < out; o++) {
+        const float g = dy[o];
+        const float *wo = w + o * in;
+        for (size_t i = 0; i < in; i++) {
+            dx[i] += g * wo[i];
+        }
+    }
+}
+
 void nnlite__dense_backward_fast(const nnlite_layer *layer,
                                  const float *params, const float *x,
                                  const float *dy, float *dx, float *dparams,
@@ -151,8 +199,8 @@ void nnlite__dense_backward_fast(const nnlite_layer *layer,
 {
     const size_t in = layer->in, out = layer->out;
     float *dw = dparams, *db = dparams + in * out;
-    if (batch == 1 && in < NNLITE__SMALL_IN) { /* small online nets */
-        cx->small->backward(params, x, dy, dx, dw, db, in, out);
+    if (batch == 1 && in < TINY_IN) { /* tiny online nets: no calls */
+        one_sample_grads(params, x, dy, dx, dw, db, in, out);
         return;
     }
     if (batch < FAST_MIN_ROWS) {

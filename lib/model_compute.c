@@ -66,7 +66,6 @@ bool nnlite__model_compute(const nnlite_model *m, nnlite__compute *cx)
         return false;
     }
     cx->kernels = m->kernels;
-    cx->small = nnlite__small_kernels_for(m->kernels->path);
     cx->pack = m->pack;
     cx->pack_floats = m->pack_floats;
     cx->pool = m->pool;
