@@ -15,6 +15,12 @@
  *
  * An optimizer is handed to nnlite_model_set_optimizer(), which takes
  * ownership. Its state (momentum, Adam moments, step count) lives with it.
+ *
+ * Memory, allocated once for the model's parameters: an update is all or
+ * nothing (one that would leave a value NaN or infinite changes nothing),
+ * so the optimizer keeps a copy of the parameters to restore and writes
+ * new state beside the old. Per parameter: 1 float for plain SGD, 3 with
+ * momentum, 5 for Adam.
  */
 #ifndef NNLITE_OPTIM_H
 #define NNLITE_OPTIM_H
