@@ -22,6 +22,10 @@ typedef struct nnlite__compute {
  * a worker costs microseconds, more than it would save. */
 #define NNLITE__THREAD_MIN_WORK ((size_t)1 << 20)
 
+/* Below this many parameters one thread does the optimizer update
+ * (model_update.c): it streams a few floats per parameter. */
+#define NNLITE__THREAD_MIN_PARAMS ((size_t)1 << 16)
+
 /* The whole product; split by output rows or columns over the pool when
  * large. Each C element is computed by one thread with the same operations
  * in the same order as without a pool, so results are bit-identical. */

@@ -7,13 +7,9 @@
 #include "numeric_impl.h"
 #include "optim_impl.h"
 
-/* Below this many parameters one thread does the update: it streams a
- * few floats per parameter, and waking a worker costs microseconds. */
-#define THREAD_MIN_PARAMS ((size_t)1 << 16)
-
-/* Floats per range step: a 64-byte cache line, so that threads do not
- * write the same line (given the 64-byte aligned buffers malloc gives
- * big blocks on common systems; a shared line would cost speed only). */
+/* Floats per range step: a 64-byte cache line. Buffers are only 16-byte
+ * aligned (glibc), so neighbouring ranges may still share one line at
+ * their boundary: a little speed, never correctness. */
 #define RANGE_ALIGN 16
 
 /* Ranges per thread: a few more than threads, for balance. */
@@ -40,7 +36,7 @@ static bool run_update(const nnlite_model *m, const nnlite__update *u,
                        nnlite__update_fn fn)
 {
     nnlite__compute cx;
-    if (u->n < THREAD_MIN_PARAMS || !nnlite__model_compute(m, &cx) ||
+    if (u->n < NNLITE__THREAD_MIN_PARAMS || !nnlite__model_compute(m, &cx) ||
         cx.pool == NULL) {
         return fn(u, 0, u->n);
     }

@@ -7,7 +7,9 @@ static double mse_compute(const float *pred, const float *target,
 {
     const size_t n = rows * cols;
     /* One division per call, not two: it is most of the cost for the one
-     * output of an online step. 2 (1/n) is 2/n exactly. */
+     * output of an online step. The gradient scale 2 (1/n) is 2/n exactly;
+     * the mean sum (1/n) may differ from sum / n in the last bit of the
+     * double, far below the float the caller receives. */
     const double inv_n = 1.0 / (double)n;
     const float scale = (float)(2.0 * inv_n);
     double sum = 0.0;

@@ -11,9 +11,10 @@
  * commit pass, computing every update once instead of twice.
  *
  * The vector paths do the operations of the portable path
- * (update_generic.c) in the same order (separate multiplies and adds, IEEE sqrt and division,
- * no fused multiply-add), so every path gives the same bits; tests rely on
- * it, and so may a user who moves a model between machines. */
+ * (update_generic.c) in the same order (separate multiplies and adds, IEEE
+ * sqrt and division, no fused multiply-add), so every path gives the same
+ * bits; tests rely on it, and so may a user who moves a model between
+ * machines. */
 #ifndef NNLITE_UPDATE_IMPL_H
 #define NNLITE_UPDATE_IMPL_H
 

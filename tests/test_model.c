@@ -569,8 +569,10 @@ static void test_model_nonfinite_update_leaves_params(void **state)
 /* A finite loss with an infinite gradient: (y - t)^2 = 1e30 fits a float,
  * dL/dw0 = 2 (y - t) x0 = 2e45 does not. compute_gradients scans the
  * gradients; train_batch leaves that to the update, which must still
- * refuse, name the gradient and change nothing (also once the optimizer's
- * state exists, when no scan runs before the update). */
+ * refuse, name the gradient and change nothing: in the first round with
+ * the optimizer set before the layers (its state is sized by the first
+ * update, after a scan), in the second once its state exists (no scan
+ * runs before the update). */
 static void test_model_infinite_gradient_finite_loss(void **state)
 {
     float xs[2] = {1e30f, 0.0f}, ts[1] = {0.0f}, good[2] = {1, 2};
@@ -579,9 +581,9 @@ static void test_model_infinite_gradient_finite_loss(void **state)
     float saved[3], loss;
     (void)state;
     assert_int_equal(nnlite_model_create(&m, 2, 1), NNLITE_OK);
-    add_dense(m, 2, 1);
     set_mse(m);
     set_sgd(m, 0.1f, 0.9f);
+    add_dense(m, 2, 1);
     assert_int_equal(nnlite_tensor_wrap2d(&x, xs, 1, 2), NNLITE_OK);
     assert_int_equal(nnlite_tensor_wrap2d(&t, ts, 1, 1), NNLITE_OK);
     assert_int_equal(nnlite_tensor_wrap2d(&xg, good, 1, 2), NNLITE_OK);
@@ -604,13 +606,55 @@ static void test_model_infinite_gradient_finite_loss(void **state)
         assert_int_equal(nnlite_optimizer_get_step_count(
                              nnlite_model_get_optimizer(m)),
                          steps);
-        /* A good step sizes the optimizer for the second round. */
+        /* A good step (the first one sizes the optimizer's state). */
         assert_int_equal(nnlite_model_train_batch(m, xg, t, &loss),
                          NNLITE_OK);
     }
     nnlite_tensor_destroy(x);
     nnlite_tensor_destroy(t);
     nnlite_tensor_destroy(xg);
+    nnlite_model_destroy(m);
+}
+
+/* A failed Adam step leaves everything a file records as it was: the
+ * parameters, both moments, the step count and the bias corrections'
+ * running powers. */
+static void test_model_failed_adam_step_changes_nothing(void **state)
+{
+    float xs[4] = {1, 2, -1, 0.5f}, ts[2] = {1, -1};
+    nnlite_tensor *x = NULL, *t = NULL;
+    nnlite_model *m = NULL;
+    nnlite_optimizer *o = NULL;
+    static unsigned char before[4096], after[4096];
+    size_t size_before = 0, size_after = 0;
+    (void)state;
+    assert_int_equal(nnlite_model_create(&m, 2, 1), NNLITE_OK);
+    add_dense(m, 2, 3);
+    add_relu(m);
+    add_dense(m, 3, 1);
+    set_mse(m);
+    assert_int_equal(nnlite_adam_create(&o, 0.01f, 0.9f, 0.999f, 1e-8f),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_model_set_optimizer(m, o), NNLITE_OK);
+    assert_int_equal(nnlite_tensor_wrap2d(&x, xs, 2, 2), NNLITE_OK);
+    assert_int_equal(nnlite_tensor_wrap2d(&t, ts, 2, 1), NNLITE_OK);
+    for (int step = 0; step < 2; step++) {
+        assert_int_equal(nnlite_model_train_batch(m, x, t, NULL), NNLITE_OK);
+    }
+    assert_int_equal(nnlite_model_compute_gradients(m, x, t, NULL),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_model_save_buffer(m, before, sizeof(before),
+                                              &size_before),
+                     NNLITE_OK);
+    nnlite_model_grads(m)[nnlite_model_param_count(m) - 1] = NAN;
+    assert_int_equal(nnlite_model_apply_gradients(m), NNLITE_ENUMERIC);
+    assert_int_equal(nnlite_model_save_buffer(m, after, sizeof(after),
+                                              &size_after),
+                     NNLITE_OK);
+    assert_int_equal(size_before, size_after);
+    assert_memory_equal(before, after, size_before);
+    nnlite_tensor_destroy(x);
+    nnlite_tensor_destroy(t);
     nnlite_model_destroy(m);
 }
 
@@ -932,6 +976,7 @@ int main(void)
         cmocka_unit_test(test_model_nan_input_is_enumeric),
         cmocka_unit_test(test_model_nonfinite_update_leaves_params),
         cmocka_unit_test(test_model_infinite_gradient_finite_loss),
+        cmocka_unit_test(test_model_failed_adam_step_changes_nothing),
         cmocka_unit_test(test_model_evaluate_in_chunks),
         cmocka_unit_test(test_model_steady_state_allocates_nothing),
         cmocka_unit_test(test_model_every_allocation_failure),

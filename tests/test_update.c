@@ -119,6 +119,29 @@ static void test_update_paths_match_portable(void **state)
     }
 }
 
+/* Ranges run separately (as threads run them) give the bits of one run
+ * over the whole, whatever the boundary: mid-vector, or at one. */
+static void test_update_ranges_match_whole(void **state)
+{
+    static buffers whole, split;
+    nnlite__update uw, us;
+    const size_t n = 67, cuts[] = {1, 5, 16, 33, 66};
+    const nnlite__update_kernels *k =
+        nnlite__update_kernels_for(nnlite__cpu_best_path());
+    (void)state;
+    for (int r = 0; r < RULES; r++) {
+        for (size_t c = 0; c < sizeof(cuts) / sizeof(cuts[0]); c++) {
+            fill(&whole, 9);
+            fill(&split, 9);
+            assert_true(rule(k, r, &uw, &whole, n)(&uw, 0, n));
+            nnlite__update_fn fn = rule(k, r, &us, &split, n);
+            assert_true(fn(&us, cuts[c], n)); /* either order works */
+            assert_true(fn(&us, 0, cuts[c]));
+            assert_memory_equal(&whole, &split, sizeof(whole));
+        }
+    }
+}
+
 /* The update changes the values: the comparison above is not vacuous. */
 static void test_update_changes_and_backs_up(void **state)
 {
@@ -148,7 +171,7 @@ static void test_update_changes_and_backs_up(void **state)
     }
 }
 
-/* An overflow or a NaN at `at`, in the vector body or the scalar tail of
+/* An overflow or a NaN in a whole vector or in the masked last one, on
  * every path, is reported; the backup still holds every old parameter. */
 static void test_update_reports_non_finite(void **state)
 {
@@ -183,6 +206,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_update_paths_match_portable),
+        cmocka_unit_test(test_update_ranges_match_whole),
         cmocka_unit_test(test_update_changes_and_backs_up),
         cmocka_unit_test(test_update_reports_non_finite),
     };

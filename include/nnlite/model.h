@@ -189,10 +189,11 @@ NNLITE_API nnlite_status nnlite_model_compute_gradients(
 
 /**
  * One optimizer update from the current gradient buffer: one "update" in
- * the lecture's words. The update is checked before it is applied: when a
- * gradient is NaN or infinite, or when the new parameters or optimizer
- * state would overflow float (a learning rate far too large for the
- * data), nothing changes, not even the optimizer's step count.
+ * the lecture's words. The update is all or nothing: when a gradient is
+ * NaN or infinite, or when the new parameters or optimizer state would
+ * overflow float (a learning rate far too large for the data), it is
+ * undone (parameters restored bit for bit) and nothing changes, not even
+ * the optimizer's step count.
  * @return NNLITE_OK; NNLITE_EINVAL for NULL; NNLITE_ESTATE without layers or
  *         optimizer, or from a fit callback; NNLITE_ENUMERIC as above;
  *         NNLITE_ENOMEM when the optimizer's state (set before the layers

@@ -2,13 +2,14 @@
  * @file threads.h
  * @brief Worker threads and the compute kernels of a model.
  *
- * A model can split its large matrix products over worker threads it owns
+ * A model can split its large matrix products, and the optimizer update of
+ * a model with 65,536 parameters or more, over worker threads it owns
  * (never a process-wide pool). Results are bit-identical for every thread
- * count: each output element is computed by exactly one thread, with the
- * same operations in the same order as with one thread; threads split the
- * output columns of a product, never a sum. Small products (fewer than
- * about a million multiply-adds) stay on the calling thread, where waking
- * a worker would cost more than it saves.
+ * count: each output element (each parameter) is computed by exactly one
+ * thread, with the same operations in the same order as with one thread;
+ * threads split the outputs of a product, never a sum. Small products
+ * (fewer than about a million multiply-adds) stay on the calling thread,
+ * where waking a worker would cost more than it saves.
  *
  * @code
  *   nnlite_model_set_threads(model, 2);  // before or between fits
