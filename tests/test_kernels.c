@@ -217,11 +217,77 @@ static void test_kernels_model_paths_agree(void **state)
     assert_true(count > 0);
 }
 
+/* Every GEMV row length from 0 to 300 floats (one to sixteen vectors of
+ * x held in registers, the short and long rows of dot8, a partial last
+ * vector) for odd and even row counts, none a multiple of 8 or 16. W ends
+ * where a plain malloc block ends, so that AddressSanitizer flags a read
+ * past it (test_malloc pads its blocks with guard bytes); x is followed
+ * by NaNs, which reach the result if any lane past k is summed. */
+static void test_kernels_gemv_every_row_length(void **state)
+{
+    enum { MAX_K = 300, MAX_N = 19, GUARD = 16 };
+    static const size_t rows[] = {1, 2, 3, 9, 18, MAX_N};
+    uint64_t seed = 4;
+    float *wbuf = malloc(MAX_N * MAX_K * sizeof(float));
+    float *xbuf = malloc((MAX_K + GUARD) * sizeof(float));
+    float *b = random_floats(MAX_N, &seed), *y = test_malloc(MAX_N * 4);
+    (void)state;
+    assert_non_null(wbuf);
+    assert_non_null(xbuf);
+    assert_non_null(y);
+    for (size_t i = MAX_K; i < MAX_K + GUARD; i++) {
+        xbuf[i] = NAN;
+    }
+    for (int p = 0; p < NNLITE__PATH_COUNT; p++) {
+        const nnlite__gemm_kernels *kern =
+            nnlite__gemm_kernels_for((nnlite__gemm_path)p);
+        if (kern == NULL) {
+            continue;
+        }
+        for (size_t k = 0; k <= MAX_K; k++) {
+            for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+                const size_t n = rows[r];
+                float *w = wbuf + MAX_N * MAX_K - n * k;
+                float *x = xbuf + MAX_K - k;
+                const float *bias = (k + n) & 1 ? b : NULL;
+                for (size_t i = 0; i < n * k; i++) {
+                    w[i] = next_value(&seed);
+                }
+                for (size_t i = 0; i < k; i++) {
+                    x[i] = next_value(&seed);
+                }
+                for (size_t j = 0; j < n; j++) {
+                    y[j] = 1e30f; /* caught if left unwritten */
+                }
+                kern->gemv(w, x, bias, y, n, k);
+                for (size_t j = 0; j < n; j++) {
+                    double s = bias != NULL ? (double)bias[j] : 0.0;
+                    double mag = fabs(s);
+                    for (size_t i = 0; i < k; i++) {
+                        const double t = (double)w[j * k + i] * (double)x[i];
+                        s += t;
+                        mag += fabs(t);
+                    }
+                    if (isnan(y[j])) {
+                        fail_msg("row %zu of %zu, k %zu: NaN", j, n, k);
+                    }
+                    assert_close(y[j], s, mag, k);
+                }
+            }
+        }
+    }
+    free(wbuf);
+    free(xbuf);
+    test_free(b);
+    test_free(y);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kernels_gemm_every_path_and_size),
         cmocka_unit_test(test_kernels_gemv_every_path_and_size),
+        cmocka_unit_test(test_kernels_gemv_every_row_length),
         cmocka_unit_test(test_kernels_empty_reduction_gives_bias),
         cmocka_unit_test(test_kernels_model_paths_agree),
     };
