@@ -7,7 +7,7 @@
 #include "nnlite/tensor.h"
 
 struct nnlite_tensor {
-    float *data;           /* owned: inside this struct's block; else borrowed */
+    float *data; /* owned: inside this struct's block; else borrowed */
     size_t rank;
     size_t shape[NNLITE_TENSOR_MAX_RANK];
     size_t size;           /* product of shape */
