@@ -14,9 +14,9 @@
  * to SPIN_NS (pause hint, then yielding) before sleeping, and the caller
  * polls `remaining` likewise before sleeping on `done`. Every sleeper
  * re-checks its condition under the mutex and whoever makes it true
- * signals under that mutex, so no wake-up is lost. Because the caller claims parts too, a job never waits
- * for a worker that has not started: on a machine with no idle core the
- * caller simply runs every part. */
+ * signals under that mutex, so no wake-up is lost. Because the caller
+ * claims parts too, a job never waits for a worker that has not started:
+ * on a machine with no idle core the caller simply runs every part. */
 /* clock_gettime() and CLOCK_MONOTONIC are POSIX, not C11. */
 #define _POSIX_C_SOURCE 200809L
 
