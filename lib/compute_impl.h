@@ -18,6 +18,15 @@ typedef struct nnlite__compute {
     nnlite__pool *pool; /* NULL: one thread */
 } nnlite__compute;
 
+/* Below this many rows a dense product is cheaper as dot products or
+ * axpys (one GEMV per sample forward) than packed: packing touches every
+ * weight once per call. */
+#define NNLITE__DENSE_FAST_MIN_ROWS 4
+
+/* Inputs narrower than one vector: a plain loop beats the masked vector
+ * loads and the horizontal sum of a SIMD GEMV (the online W3 network). */
+#define NNLITE__DENSE_TINY_IN 16
+
 /* Products with fewer multiply-adds than this stay on one thread: waking
  * a worker costs microseconds, more than it would save. */
 #define NNLITE__THREAD_MIN_WORK ((size_t)1 << 20)

@@ -115,14 +115,6 @@ static void dense_backward(const nnlite_layer *layer, const float *params,
     }
 }
 
-/* Below this many rows a product is cheaper as dot products or axpys than
- * packed: packing touches every weight once per call. */
-#define FAST_MIN_ROWS 4
-
-/* Inputs narrower than one vector: a plain loop beats the masked vector
- * loads and the horizontal sum of a SIMD GEMV (the online W3 network). */
-#define TINY_IN 16
-
 static void tiny_gemv(const float *w, const float *x, const float *b,
                       float *y, size_t out, size_t in)
 {
@@ -143,13 +135,14 @@ void nnlite__dense_forward_fast(const nnlite_layer *layer,
 {
     const size_t in = layer->in, out = layer->out;
     const float *w = params, *b = params + in * out;
-    if (batch < FAST_MIN_ROWS && in < TINY_IN) { /* a handful of FMAs */
+    if (batch < NNLITE__DENSE_FAST_MIN_ROWS &&
+        in < NNLITE__DENSE_TINY_IN) { /* a handful of FMAs */
         for (size_t n = 0; n < batch; n++) {
             tiny_gemv(w, x + n * in, b, y + n * out, out, in);
         }
         return;
     }
-    if (batch < FAST_MIN_ROWS) { /* GEMV: one sample at a time */
+    if (batch < NNLITE__DENSE_FAST_MIN_ROWS) { /* GEMV: one sample at a time */
         for (size_t n = 0; n < batch; n++) {
             cx->kernels->gemv(w, x + n * in, b, y + n * out, out, in);
         }
@@ -199,11 +192,11 @@ void nnlite__dense_backward_fast(const nnlite_layer *layer,
 {
     const size_t in = layer->in, out = layer->out;
     float *dw = dparams, *db = dparams + in * out;
-    if (batch == 1 && in < TINY_IN) { /* tiny online nets: no calls */
+    if (batch == 1 && in < NNLITE__DENSE_TINY_IN) { /* tiny nets: no calls */
         one_sample_grads(params, x, dy, dx, dw, db, in, out);
         return;
     }
-    if (batch < FAST_MIN_ROWS) {
+    if (batch < NNLITE__DENSE_FAST_MIN_ROWS) {
         memset(dparams, 0, (in * out + out) * sizeof(float));
         accumulate_param_grads(x, dy, dw, db, in, out, batch);
         if (dx != NULL) {

@@ -133,8 +133,12 @@ TARGET static float dot1(const float *w, const float *x, size_t k)
     return _mm_cvtss_f32(q);
 }
 
-TARGET static void gemv_avx2(const float *w, const float *x,
-                             const float *bias, float *y, size_t n, size_t k)
+/* y = bias + W x, and r = relu(y) unless r is NULL: one body for both
+ * table entries, so the fused one gives gemv's bits. max(v, 0) is
+ * v > 0 ? v : 0 (the second operand when unordered: NaN gives 0). */
+TARGET static inline __attribute__((always_inline)) void
+gemv_body(const float *w, const float *x, const float *bias, float *y,
+          float *r, size_t n, size_t k)
 {
     size_t j = 0;
     for (; j + 8 <= n; j += 8) {
@@ -143,14 +147,36 @@ TARGET static void gemv_avx2(const float *w, const float *x,
             v = _mm256_add_ps(_mm256_loadu_ps(bias + j), v);
         }
         _mm256_storeu_ps(y + j, v);
+        if (r != NULL) {
+            _mm256_storeu_ps(r + j, _mm256_max_ps(v, _mm256_setzero_ps()));
+        }
     }
     for (; j < n; j++) {
-        y[j] = (bias != NULL ? bias[j] : 0.0f) + dot1(w + j * k, x, k);
+        const float v =
+            (bias != NULL ? bias[j] : 0.0f) + dot1(w + j * k, x, k);
+        y[j] = v;
+        if (r != NULL) {
+            r[j] = v > 0.0f ? v : 0.0f;
+        }
     }
+}
+
+TARGET static void gemv_avx2(const float *w, const float *x,
+                             const float *bias, float *y, size_t n, size_t k)
+{
+    gemv_body(w, x, bias, y, NULL, n, k);
+}
+
+TARGET static void gemv_relu_avx2(const float *w, const float *x,
+                                  const float *bias, float *y, float *r,
+                                  size_t n, size_t k)
+{
+    gemv_body(w, x, bias, y, r, n, k);
 }
 
 const nnlite__gemm_kernels nnlite__gemm_avx2 = {
     NNLITE__PATH_AVX2, "avx2", MR, NR, 0, tile_avx2, gemv_avx2, NULL,
+    gemv_relu_avx2,
 };
 #else
 /* ISO C wants at least one declaration in a translation unit. */

@@ -35,8 +35,11 @@ static void tile_generic(size_t k, const float *a, size_t ars, size_t acs,
     }
 }
 
-static void gemv_generic(const float *w, const float *x, const float *bias,
-                         float *y, size_t n, size_t k)
+/* y = bias + W x, and r = relu(y) unless r is NULL: one loop for both
+ * table entries, so the fused one gives gemv's bits. */
+static inline void gemv_body(const float *w, const float *x,
+                             const float *bias, float *y, float *r,
+                             size_t n, size_t k)
 {
     for (size_t j = 0; j < n; j++) {
         const float *wj = w + j * k;
@@ -51,11 +54,29 @@ static void gemv_generic(const float *w, const float *x, const float *bias,
         for (; p < k; p++) {
             s0 += wj[p] * x[p];
         }
-        y[j] = (bias != NULL ? bias[j] : 0.0f) + ((s0 + s1) + (s2 + s3));
+        const float v =
+            (bias != NULL ? bias[j] : 0.0f) + ((s0 + s1) + (s2 + s3));
+        y[j] = v;
+        if (r != NULL) {
+            r[j] = v > 0.0f ? v : 0.0f;
+        }
     }
+}
+
+static void gemv_generic(const float *w, const float *x, const float *bias,
+                         float *y, size_t n, size_t k)
+{
+    gemv_body(w, x, bias, y, NULL, n, k);
+}
+
+static void gemv_relu_generic(const float *w, const float *x,
+                              const float *bias, float *y, float *r,
+                              size_t n, size_t k)
+{
+    gemv_body(w, x, bias, y, r, n, k);
 }
 
 const nnlite__gemm_kernels nnlite__gemm_generic = {
     NNLITE__PATH_GENERIC, "generic", MR, NR, 0, tile_generic, gemv_generic,
-    NULL,
+    NULL, gemv_relu_generic,
 };

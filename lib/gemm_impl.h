@@ -52,6 +52,14 @@ typedef void (*nnlite__gemv_fn)(const float *w, const float *x,
                                 const float *bias, float *y, size_t n,
                                 size_t k);
 
+/* The GEMV of a dense layer followed by a ReLU, in one pass over W: y as
+ * gemv gives it (the same bits), and r[j] = y[j] > 0 ? y[j] : 0 (NaN and
+ * -0 give +0), as the ReLU layer's forward would. Training keeps both:
+ * the ReLU's backward reads y. Saves the separate ReLU pass over y. */
+typedef void (*nnlite__gemv_relu_fn)(const float *w, const float *x,
+                                     const float *bias, float *y, float *r,
+                                     size_t n, size_t k);
+
 typedef struct nnlite__gemm_kernels {
     nnlite__gemm_path path;
     const char *name;
@@ -60,6 +68,7 @@ typedef struct nnlite__gemm_kernels {
     nnlite__tile_fn tile;
     nnlite__gemv_fn gemv;
     nnlite__pack_t_fn pack_t; /* NULL: the portable loop in gemm.c */
+    nnlite__gemv_relu_fn gemv_relu;
 } nnlite__gemm_kernels;
 
 extern const nnlite__gemm_kernels nnlite__gemm_generic;

@@ -282,12 +282,106 @@ static void test_kernels_gemv_every_row_length(void **state)
     test_free(y);
 }
 
+/* Bits of a float (NaNs compare by their bits too). */
+static uint32_t bits_of(float v)
+{
+    uint32_t u;
+    memcpy(&u, &v, sizeof(u));
+    return u;
+}
+
+/* ReLU values the fused GEMV must produce: NaN, infinities, negatives,
+ * zeros and positives, from the bias alone (a zero row) or through the
+ * dot product (a NaN weight). */
+static const float relu_biases[7] = {NAN, -INFINITY, -1.5f, 0.0f,
+                                     INFINITY, 2.5f, -0.0f};
+
+/* gemv_relu gives gemv's y bit for bit and r = y > 0 ? y : 0 (NaN and -0
+ * to +0, as the ReLU layer), on every path, for every row length from 0
+ * to 300 floats and awkward row counts (one, part of a 4-row group, one
+ * and two 16-row blocks plus a tail). W ends where its malloc block ends
+ * (AddressSanitizer sees a read past it); y and r are followed by guard
+ * values that must survive. */
+static void test_kernels_gemv_relu_matches_gemv_every_path(void **state)
+{
+    enum { MAX_K = 300, MAX_N = 40, GUARD = 8 };
+    static const size_t rows[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31,
+                                  33, MAX_N};
+    uint64_t seed = 5;
+    float *wbuf = malloc(MAX_N * MAX_K * sizeof(float));
+    float *x = random_floats(MAX_K, &seed), *b = random_floats(MAX_N, &seed);
+    float *y1 = test_malloc((MAX_N + GUARD) * sizeof(float));
+    float *y2 = test_malloc((MAX_N + GUARD) * sizeof(float));
+    float *r = test_malloc((MAX_N + GUARD) * sizeof(float));
+    size_t paths = 0;
+    (void)state;
+    assert_non_null(wbuf);
+    assert_non_null(y1);
+    assert_non_null(y2);
+    assert_non_null(r);
+    for (int p = 0; p < NNLITE__PATH_COUNT; p++) {
+        const nnlite__gemm_kernels *kern =
+            nnlite__gemm_kernels_for((nnlite__gemm_path)p);
+        if (kern == NULL) {
+            continue;
+        }
+        paths++;
+        assert_non_null(kern->gemv_relu);
+        for (size_t k = 0; k <= MAX_K; k++) {
+            for (size_t q = 0; q < sizeof(rows) / sizeof(rows[0]); q++) {
+                const size_t n = rows[q];
+                float *w = wbuf + MAX_N * MAX_K - n * k;
+                const float *bias = (k + n) % 3 == 0 ? NULL : b;
+                for (size_t i = 0; i < n * k; i++) {
+                    w[i] = next_value(&seed);
+                }
+                for (size_t j = 0; j < n && bias != NULL; j++) {
+                    b[j] = j % 4 == 1 ? relu_biases[(j / 4 + k) % 7]
+                                      : next_value(&seed);
+                    if (j % 4 == 1 && k > 0) { /* y is the bias alone */
+                        memset(w + j * k, 0, k * sizeof(float));
+                    }
+                }
+                if (n > 2 && k > 0) {
+                    w[2 * k + k / 2] = NAN; /* row 2 gives NaN */
+                }
+                for (size_t j = 0; j < n + GUARD; j++) {
+                    y1[j] = y2[j] = r[j] = 1e30f;
+                }
+                kern->gemv(w, x, bias, y1, n, k);
+                kern->gemv_relu(w, x, bias, y2, r, n, k);
+                for (size_t j = 0; j < n; j++) {
+                    const float want = y1[j] > 0.0f ? y1[j] : 0.0f;
+                    if (bits_of(y2[j]) != bits_of(y1[j]) ||
+                        bits_of(r[j]) != bits_of(want)) {
+                        fail_msg("%s, n %zu, k %zu, row %zu: y %.9g r %.9g,"
+                                 " want y %.9g r %.9g",
+                                 kern->name, n, k, j, (double)y2[j],
+                                 (double)r[j], (double)y1[j], (double)want);
+                    }
+                }
+                for (size_t j = n; j < n + GUARD; j++) {
+                    assert_true(y2[j] == 1e30f && r[j] == 1e30f);
+                }
+            }
+        }
+    }
+    assert_true(paths >= 1);
+    free(wbuf);
+    test_free(x);
+    test_free(b);
+    test_free(y1);
+    test_free(y2);
+    test_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kernels_gemm_every_path_and_size),
         cmocka_unit_test(test_kernels_gemv_every_path_and_size),
         cmocka_unit_test(test_kernels_gemv_every_row_length),
+        cmocka_unit_test(test_kernels_gemv_relu_matches_gemv_every_path),
         cmocka_unit_test(test_kernels_empty_reduction_gives_bias),
         cmocka_unit_test(test_kernels_model_paths_agree),
     };
