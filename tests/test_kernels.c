@@ -1,6 +1,7 @@
 /* The float kernels (every dispatch path this CPU has) against a naive
  * double-precision reference, over awkward sizes: 1 to 67, non-multiples
  * of every vector width and tile, reductions longer than one KC block. */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,13 +292,14 @@ static uint32_t bits_of(float v)
 }
 
 /* ReLU values the fused GEMV must produce: NaN, infinities, negatives,
- * zeros and positives, from the bias alone (a zero row) or through the
- * dot product (a NaN weight). */
+ * zero, positives and the smallest subnormal, from the bias alone (a
+ * zero row) or through the dot product (a NaN weight). (-0 cannot occur:
+ * the bias is added to a sum that starts at +0.) */
 static const float relu_biases[7] = {NAN, -INFINITY, -1.5f, 0.0f,
-                                     INFINITY, 2.5f, -0.0f};
+                                     INFINITY, 2.5f, FLT_TRUE_MIN};
 
-/* gemv_relu gives gemv's y bit for bit and r = y > 0 ? y : 0 (NaN and -0
- * to +0, as the ReLU layer), on every path, for every row length from 0
+/* gemv_relu gives gemv's y bit for bit and r = y > 0 ? y : 0 (NaN to
+ * +0, as the ReLU layer), on every path, for every row length from 0
  * to 300 floats and awkward row counts (one, part of a 4-row group, one
  * and two 16-row blocks plus a tail). W ends where its malloc block ends
  * (AddressSanitizer sees a read past it); y and r are followed by guard
@@ -361,7 +363,8 @@ static void test_kernels_gemv_relu_matches_gemv_every_path(void **state)
                     }
                 }
                 for (size_t j = n; j < n + GUARD; j++) {
-                    assert_true(y2[j] == 1e30f && r[j] == 1e30f);
+                    assert_true(y1[j] == 1e30f && y2[j] == 1e30f &&
+                                r[j] == 1e30f);
                 }
             }
         }

@@ -14,8 +14,8 @@
  * Measure before you keep more than one thread: the gain depends on the
  * cores you get. On a 2-vCPU cloud machine, training the 784-256-256-10
  * network of the benchmark ran 1.65-1.75x faster on two threads while
- * both vCPUs were fast, but no faster (sometimes 10% slower) while the
- * host held one of them back.
+ * both vCPUs were fast, but no faster (at times up to 15% slower) while
+ * the host held one of them back.
  *
  * @code
  *   nnlite_model_set_threads(model, 2);  // before or between fits
