@@ -17,7 +17,9 @@ Usage: compare.py [--bench PATH] [--rounds N] [--install] [--threads2]
 
 Peers run where installed: PyTorch (python3-torch, 1 thread), FANN (W3,
 libfann-dev) and the OpenBLAS GEMM-only floor (libopenblas-dev, 1
-thread). OPENBLAS_CORETYPE is removed from the peers' environment: some
+thread). W3 also runs against its floor, the same network written by hand
+with nnlite's arithmetic (peer_handwritten_w3.c; needs only a compiler).
+OPENBLAS_CORETYPE is removed from the peers' environment: some
 environments set it to Haswell, which holds OpenBLAS to AVX2."""
 import argparse
 import os
@@ -65,6 +67,13 @@ def build_peers(tmp):
         # rebinding of exe to the OpenBLAS floor and run that instead.
         peers["FANN"] = (lambda w, exe=exe: [exe, "3"]
                          if w == "W3" else None)
+    if cc:  # the W3 floor: the same step written by hand, no packages
+        exe = os.path.join(tmp, "peer_handwritten")
+        subprocess.run([cc, "-O2", "-std=c11", "-ffp-contract=off", "-o",
+                        exe, os.path.join(HERE, "peer_handwritten_w3.c"),
+                        "-lm"], check=True)
+        peers["hand-written"] = (lambda w, exe=exe: [exe, "3"]
+                                 if w == "W3" else None)
     blas_inc = "/usr/include/x86_64-linux-gnu"
     if cc and subprocess.run([cc, "-lopenblas", "-x", "c", "-", "-o",
                               os.devnull], input="int main(void){return 0;}",
