@@ -77,7 +77,7 @@ static inline double hw_step(hw_net *n, const float *x, float target,
     }
     if (bad) {
         memcpy(n->p, n->backup, sizeof(n->p));
-        return NAN;
+        return (double)NAN;
     }
     return d * d;
 }
