@@ -6,7 +6,6 @@
  * MSE, backward, SGD), and what lets the benchmark call the hand-written
  * loop the same computation. */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
@@ -61,7 +60,10 @@ static int compare_on_path(int p, float lr, float weight_scale)
         hand.p[i] = weight_scale * next_value(&s);
     }
 
-    assert_int_equal(nnlite_model_create(&m, HW_IN, 1), NNLITE_OK);
+    test_alloc_state st = {0};
+    const nnlite_allocator a = test_allocator(&st);
+    assert_int_equal(nnlite_model_create_advanced(&m, HW_IN, 1, &a),
+                     NNLITE_OK);
     add_dense(m, HW_IN, HW_HIDDEN);
     add_sigmoid(m);
     add_dense(m, HW_HIDDEN, 1);
@@ -71,6 +73,7 @@ static int compare_on_path(int p, float lr, float weight_scale)
         nnlite_model_destroy(m);
         return 0;
     }
+    print_message("path %d, lr %g\n", p, (double)lr);
     assert_int_equal(nnlite_model_param_count(m), HW_PARAMS);
     memcpy(nnlite_model_params(m), hand.p, sizeof(hand.p));
     assert_int_equal(nnlite_tensor_wrap2d(&tx, x, ROWS, HW_IN), NNLITE_OK);
@@ -92,6 +95,7 @@ static int compare_on_path(int p, float lr, float weight_scale)
     nnlite_tensor_destroy(tx);
     nnlite_tensor_destroy(tt);
     nnlite_model_destroy(m);
+    assert_int_equal(st.live, 0);
     return 1;
 }
 
@@ -123,5 +127,5 @@ int main(void)
         cmocka_unit_test(test_handwritten_online_fit_same_bits),
         cmocka_unit_test(test_handwritten_online_fit_large_steps),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests_name("handwritten", tests, NULL, NULL);
 }

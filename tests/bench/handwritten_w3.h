@@ -1,10 +1,12 @@
 /* W3's network (7 -> 3 sigmoid -> 1, MSE, SGD, one sample per step)
- * written by hand as fixed-size loops, with nnlite's arithmetic and
- * guarantees: float sums in index order, lib/sigmoid.c's formula, the MSE
- * gradient 2 (y - t), SGD keeping a backup of every parameter and checking
- * that each new one is finite, the loss in double. Trained from the same
- * weights on the same rows, nnlite gives the same bits
- * (tests/test_handwritten.c checks it). Shared by that test and the
+ * written by hand as fixed-size loops, with nnlite's arithmetic: float
+ * sums in index order, lib/sigmoid.c's formula, the MSE gradient
+ * 2 (y - t), every product rounded to float where nnlite stores it, SGD
+ * keeping a backup of every parameter and checking that each new one is
+ * finite, the loss in double. Trained from the same weights on the same
+ * rows, nnlite gives the same bits as long as every step succeeds
+ * (tests/test_handwritten.c checks it; nnlite's fit stops at a failed
+ * step, hw_epoch rolls it back and goes on). Shared by that test and the
  * floor peer_handwritten_w3.c; what it leaves out is everything a library
  * needs to serve any network: layer lists, buffers sized at run time,
  * dispatch. */
@@ -42,7 +44,7 @@ static inline int hw_update(hw_net *n, int i, float g, float lr)
 
 /* One sample: forward, loss, backward and update; returns the squared
  * error, or NaN after rolling back a step that made a parameter
- * non-finite. */
+ * non-finite (where nnlite's fit stops with NNLITE_ENUMERIC). */
 static inline double hw_step(hw_net *n, const float *x, float target,
                              float lr)
 {
@@ -63,7 +65,10 @@ static inline double hw_step(hw_net *n, const float *x, float target,
     const float g = 2.0f * (y - target);
     int bad = 0;
     for (int o = 0; o < HW_HIDDEN; o++) { /* with the old w2 */
-        dh[o] = g * n->p[HW_W2 + o] * h[o] * (1.0f - h[o]);
+        /* Rounded to float first, as nnlite stores it between layers
+         * (differs only where float maths runs wider, e.g. x87). */
+        const float gw = g * n->p[HW_W2 + o];
+        dh[o] = gw * h[o] * (1.0f - h[o]);
     }
     for (int o = 0; o < HW_HIDDEN; o++) {
         bad |= hw_update(n, HW_W2 + o, g * h[o], lr);
