@@ -8,7 +8,7 @@
 
 #include "harness.h"
 
-#include "compute_impl.h"
+#include "dense_impl.h"
 #include "layer_impl.h"
 #include "loss_impl.h"
 #include "model_impl.h"

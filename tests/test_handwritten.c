@@ -11,7 +11,7 @@
 #include "harness.h"
 
 #include "bench/handwritten_w3.h"
-#include "compute_impl.h"
+#include "model_impl.h"
 #include "gemm_impl.h"
 #include "model_util.h"
 

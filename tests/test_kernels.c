@@ -8,7 +8,7 @@
 
 #include "harness.h"
 
-#include "compute_impl.h"
+#include "model_impl.h"
 #include "gemm_impl.h"
 #include "model_util.h"
 
@@ -105,7 +105,7 @@ static void test_kernels_gemm_every_path_and_size(void **state)
     (void)state;
     for (int p = 0; p < NNLITE__PATH_COUNT; p++) {
         const nnlite__gemm_kernels *kern =
-            nnlite__gemm_kernels_for((nnlite__gemm_path)p);
+            nnlite__gemm_kernels_for((nnlite__kernel_path)p);
         if (kern == NULL) {
             continue; /* this CPU lacks it */
         }
@@ -130,7 +130,7 @@ static void test_kernels_gemv_every_path_and_size(void **state)
     (void)state;
     for (int p = 0; p < NNLITE__PATH_COUNT; p++) {
         const nnlite__gemm_kernels *kern =
-            nnlite__gemm_kernels_for((nnlite__gemm_path)p);
+            nnlite__gemm_kernels_for((nnlite__kernel_path)p);
         if (kern == NULL) {
             continue;
         }
@@ -241,7 +241,7 @@ static void test_kernels_gemv_every_row_length(void **state)
     }
     for (int p = 0; p < NNLITE__PATH_COUNT; p++) {
         const nnlite__gemm_kernels *kern =
-            nnlite__gemm_kernels_for((nnlite__gemm_path)p);
+            nnlite__gemm_kernels_for((nnlite__kernel_path)p);
         if (kern == NULL) {
             continue;
         }
@@ -323,7 +323,7 @@ static void test_kernels_gemv_relu_matches_gemv_every_path(void **state)
     assert_non_null(r);
     for (int p = 0; p < NNLITE__PATH_COUNT; p++) {
         const nnlite__gemm_kernels *kern =
-            nnlite__gemm_kernels_for((nnlite__gemm_path)p);
+            nnlite__gemm_kernels_for((nnlite__kernel_path)p);
         if (kern == NULL) {
             continue;
         }

@@ -5,9 +5,9 @@
 
 #include "harness.h"
 
-#include "compute_impl.h"
+#include "model_impl.h"
 #include "model_util.h"
-#include "thread_pool.h"
+#include "thread_pool_impl.h"
 
 enum { IN = 200, ROWS = 64 };
 
@@ -304,7 +304,7 @@ static void test_threads_gemm_splits_bit_identical(void **state)
     (void)state;
     for (int path = 0; path < NNLITE__PATH_COUNT; path++) {
         const nnlite__gemm_kernels *kern =
-            nnlite__gemm_kernels_for((nnlite__gemm_path)path);
+            nnlite__gemm_kernels_for((nnlite__kernel_path)path);
         if (kern == NULL) {
             continue;
         }

@@ -77,12 +77,12 @@ static nnlite__update_fn rule(const nnlite__update_kernels *k, int r,
 }
 
 /* The paths besides the portable one that this build and CPU can run. */
-static size_t vector_paths(nnlite__gemm_path *out)
+static size_t vector_paths(nnlite__kernel_path *out)
 {
     size_t count = 0;
     for (int p = NNLITE__PATH_AVX2; p < NNLITE__PATH_COUNT; p++) {
-        if (nnlite__gemm_kernels_for((nnlite__gemm_path)p) != NULL) {
-            out[count++] = (nnlite__gemm_path)p;
+        if (nnlite__gemm_kernels_for((nnlite__kernel_path)p) != NULL) {
+            out[count++] = (nnlite__kernel_path)p;
         }
     }
     return count;
@@ -91,7 +91,7 @@ static size_t vector_paths(nnlite__gemm_path *out)
 static void test_update_paths_match_portable(void **state)
 {
     static buffers want, got;
-    nnlite__gemm_path paths[NNLITE__PATH_COUNT];
+    nnlite__kernel_path paths[NNLITE__PATH_COUNT];
     const size_t path_count = vector_paths(paths);
     const nnlite__update_kernels *portable =
         nnlite__update_kernels_for(NNLITE__PATH_GENERIC);
@@ -180,11 +180,11 @@ static void test_update_reports_non_finite(void **state)
     const size_t n = 37, spots[] = {0, 15, 20, 31, 32, 36};
     (void)state;
     for (int p = 0; p < NNLITE__PATH_COUNT; p++) {
-        if (nnlite__gemm_kernels_for((nnlite__gemm_path)p) == NULL) {
+        if (nnlite__gemm_kernels_for((nnlite__kernel_path)p) == NULL) {
             continue;
         }
         const nnlite__update_kernels *k =
-            nnlite__update_kernels_for((nnlite__gemm_path)p);
+            nnlite__update_kernels_for((nnlite__kernel_path)p);
         for (int r = 0; r < RULES; r++) {
             for (size_t s = 0; s < sizeof(spots) / sizeof(spots[0]); s++) {
                 for (int nan = 0; nan < 2; nan++) {

@@ -1,0 +1,508 @@
+/* Loading a model image. Nothing in the input is trusted: the checksum is
+ * verified before parsing, every count is bounded by the bytes that remain
+ * before anything is allocated, and the model is rebuilt through the same
+ * checked constructors a program would call, so an inconsistent file is
+ * rejected exactly as inconsistent calls would be. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc_impl.h"
+#include "bytes_impl.h"
+#include "crc32c_impl.h"
+#include "format_impl.h"
+#include "nnlite/io.h"
+
+/* Parsing state: input, the options, the model being built. */
+typedef struct loader {
+    nnlite__reader r;
+    const nnlite_load_options *options;
+    nnlite_model *model;
+} loader;
+
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static nnlite_status
+reject(loader *ld, nnlite_status s, const char *fmt, ...)
+{
+    char what[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    if (ld->options->error != NULL && ld->options->error_size > 0) {
+        snprintf(ld->options->error, ld->options->error_size,
+                 "%s (at byte %zu)", what, nnlite__offset(&ld->r));
+    }
+    return s;
+}
+
+/* Reading helpers that turn a short input into a message. */
+static nnlite_status need_u32(loader *ld, uint32_t *v, const char *what)
+{
+    return nnlite__get_u32(&ld->r, v)
+               ? NNLITE_OK
+               : reject(ld, NNLITE_EFORMAT, "truncated: no room for %s", what);
+}
+
+static nnlite_status need_u64(loader *ld, uint64_t *v, const char *what)
+{
+    return nnlite__get_u64(&ld->r, v)
+               ? NNLITE_OK
+               : reject(ld, NNLITE_EFORMAT, "truncated: no room for %s", what);
+}
+
+static nnlite_status need_f32(loader *ld, float *v, const char *what)
+{
+    return nnlite__get_f32(&ld->r, v)
+               ? NNLITE_OK
+               : reject(ld, NNLITE_EFORMAT, "truncated: no room for %s", what);
+}
+
+static nnlite_status need_f64(loader *ld, double *v, const char *what)
+{
+    return nnlite__get_f64(&ld->r, v)
+               ? NNLITE_OK
+               : reject(ld, NNLITE_EFORMAT, "truncated: no room for %s", what);
+}
+
+/* A count of `elem`-byte items must fit in what remains (and in size_t). */
+static nnlite_status need_count(loader *ld, uint64_t count, size_t elem,
+                                const char *what, size_t *out)
+{
+    if (count > nnlite__remaining(&ld->r) / elem) {
+        return reject(ld, NNLITE_EFORMAT,
+                      "%s count %llu exceeds the %zu bytes that remain", what,
+                      (unsigned long long)count, nnlite__remaining(&ld->r));
+    }
+    *out = (size_t)count;
+    return NNLITE_OK;
+}
+
+/* Read n finite floats into dst. */
+static nnlite_status read_finite(loader *ld, float *dst, size_t n,
+                                 const char *what)
+{
+    for (size_t i = 0; i < n; i++) {
+        nnlite__get_f32(&ld->r, &dst[i]); /* bounded by need_count */
+        if (!isfinite(dst[i])) {
+            return reject(ld, NNLITE_EFORMAT, "%s %zu is not finite", what, i);
+        }
+    }
+    return NNLITE_OK;
+}
+
+/* Magic, version, flags, and a body size that matches the whole input's
+ * `size`: everything that can be judged from the first 24 bytes. */
+static nnlite_status check_preamble(loader *ld, size_t size)
+{
+    uint32_t version, flags;
+    uint64_t body;
+    nnlite_status s;
+    if (nnlite__remaining(&ld->r) < NNLITE__MAGIC_SIZE ||
+        memcmp(ld->r.p, NNLITE__MAGIC, NNLITE__MAGIC_SIZE) != 0) {
+        return reject(ld, NNLITE_EFORMAT, "not an nnlite model (bad magic)");
+    }
+    ld->r.p += NNLITE__MAGIC_SIZE;
+    if ((s = need_u32(ld, &version, "the format version")) != NNLITE_OK ||
+        (s = need_u32(ld, &flags, "the flags")) != NNLITE_OK ||
+        (s = need_u64(ld, &body, "the body size")) != NNLITE_OK) {
+        return s;
+    }
+    if (version != NNLITE__FORMAT_VERSION) {
+        return reject(ld, NNLITE_EFORMAT,
+                      "format version %u; this library reads version %u",
+                      version, NNLITE__FORMAT_VERSION);
+    }
+    if (flags != 0) {
+        return reject(ld, NNLITE_EFORMAT, "unknown flags 0x%x", flags);
+    }
+    if (size < NNLITE__HEADER_SIZE + NNLITE__TRAILER_SIZE ||
+        body != size - NNLITE__HEADER_SIZE - NNLITE__TRAILER_SIZE) {
+        return reject(ld, NNLITE_EFORMAT,
+                      "body size %llu does not match the %zu bytes given "
+                      "(truncated or padded)",
+                      (unsigned long long)body, size);
+    }
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite__check_file_header(const unsigned char *header,
+                                        size_t size,
+                                        const nnlite_load_options *options)
+{
+    const size_t have =
+        size < NNLITE__HEADER_SIZE ? size : NNLITE__HEADER_SIZE;
+    loader ld = {{header, header, header + have}, options, NULL};
+    return check_preamble(&ld, size);
+}
+
+void nnlite__load_message(const nnlite_load_options *options,
+                          const char *what)
+{
+    if (options->error != NULL && options->error_size > 0) {
+        snprintf(options->error, options->error_size, "%s", what);
+    }
+}
+
+static nnlite_status check_header(loader *ld, size_t size)
+{
+    uint32_t crc;
+    nnlite_status s = check_preamble(ld, size);
+    if (s != NNLITE_OK) {
+        return s;
+    }
+    nnlite__reader tail = {ld->r.start, ld->r.end - NNLITE__TRAILER_SIZE,
+                           ld->r.end};
+    nnlite__get_u32(&tail, &crc);
+    /* Fuzzing builds let damaged checksums through so that the fuzzer can
+     * reach the parser behind them (the name is the libFuzzer and
+     * OSS-Fuzz convention); every other build checks. */
+#ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+    if (crc != nnlite__crc32c(0, ld->r.start, size - NNLITE__TRAILER_SIZE)) {
+        return reject(ld, NNLITE_EFORMAT,
+                      "checksum mismatch: the data is damaged");
+    }
+#else
+    (void)crc;
+#endif
+    ld->r.end -= NNLITE__TRAILER_SIZE; /* parse the body only */
+    return NNLITE_OK;
+}
+
+static nnlite_status read_model(loader *ld, uint32_t *initialized)
+{
+    uint64_t features, rng[4];
+    nnlite_status s;
+    if ((s = need_u64(ld, &features, "the input width")) != NNLITE_OK) {
+        return s;
+    }
+    for (int i = 0; i < 4; i++) {
+        if ((s = need_u64(ld, &rng[i], "the generator state")) != NNLITE_OK) {
+            return s;
+        }
+    }
+    if ((s = need_u32(ld, initialized, "the initialised flag")) != NNLITE_OK) {
+        return s;
+    }
+    if (features == 0 || features > SIZE_MAX || *initialized > 1 ||
+        (rng[0] | rng[1] | rng[2] | rng[3]) == 0) {
+        return reject(ld, NNLITE_EFORMAT,
+                      "invalid model header (input width %llu)",
+                      (unsigned long long)features);
+    }
+    s = nnlite_model_create_advanced(&ld->model, (size_t)features, 0,
+                                     ld->options->allocator);
+    if (s != NNLITE_OK) {
+        return reject(ld, s, "cannot create the model");
+    }
+    memcpy(ld->model->rng.s, rng, sizeof(rng));
+    return NNLITE_OK;
+}
+
+static nnlite_status read_layer(loader *ld, size_t index)
+{
+    uint32_t kind;
+    uint64_t in, out;
+    float slope;
+    nnlite_layer *layer = NULL;
+    nnlite_status s;
+    if ((s = need_u32(ld, &kind, "a layer kind")) != NNLITE_OK ||
+        (s = need_u64(ld, &in, "a layer width")) != NNLITE_OK ||
+        (s = need_u64(ld, &out, "a layer width")) != NNLITE_OK ||
+        (s = need_f32(ld, &slope, "a layer slope")) != NNLITE_OK) {
+        return s;
+    }
+    const nnlite_layer_spec spec = {(nnlite_layer_kind)kind,
+                                    (size_t)(in > SIZE_MAX ? 0 : in),
+                                    (size_t)(out > SIZE_MAX ? 0 : out), slope};
+    if (kind == NNLITE_LAYER_DENSE) {
+        /* Its parameters are stored further on: they must fit in what
+         * remains, or the file is lying, and nothing is allocated for it. */
+        const size_t count = nnlite__dense_param_count_checked(
+            spec.in_features, spec.out_features);
+        const size_t room = nnlite__remaining(&ld->r) / 4;
+        if (count == 0 || count > room ||
+            ld->model->param_count > room - count) {
+            return reject(ld, NNLITE_EFORMAT,
+                          "layer %zu: %llu x %llu weights cannot be in the "
+                          "%zu bytes that remain",
+                          index + 1, (unsigned long long)in,
+                          (unsigned long long)out, nnlite__remaining(&ld->r));
+        }
+    }
+    s = nnlite_layer_create_advanced(&layer, &spec, ld->options->allocator);
+    if (s != NNLITE_OK) {
+        return reject(ld, s == NNLITE_EINVAL ? NNLITE_EFORMAT : s,
+                      "layer %zu: invalid (kind %u)", index + 1, kind);
+    }
+    const size_t width = nnlite__model_width(ld->model);
+    if (kind != NNLITE_LAYER_DENSE && (in != width || out != width)) {
+        nnlite_layer_destroy(layer);
+        return reject(ld, NNLITE_EFORMAT,
+                      "layer %zu: widths %llu -> %llu, expected %zu", index + 1,
+                      (unsigned long long)in, (unsigned long long)out, width);
+    }
+    s = nnlite_model_add(ld->model, layer); /* checks dense widths */
+    if (s != NNLITE_OK) {
+        return reject(ld, s == NNLITE_ENOMEM ? s : NNLITE_EFORMAT,
+                      "layer %zu: %s", index + 1, ld->model->error);
+    }
+    return NNLITE_OK;
+}
+
+static nnlite_status read_layers(loader *ld)
+{
+    uint32_t count;
+    uint64_t params;
+    size_t n = 0;
+    nnlite_status s;
+    if ((s = need_u32(ld, &count, "the layer count")) != NNLITE_OK ||
+        (s = need_count(ld, count, NNLITE__LAYER_RECORD_SIZE, "layer", &n)) !=
+            NNLITE_OK) {
+        return s;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if ((s = read_layer(ld, i)) != NNLITE_OK) {
+            return s;
+        }
+    }
+    if ((s = need_u64(ld, &params, "the parameter count")) != NNLITE_OK) {
+        return s;
+    }
+    if (params != ld->model->param_count) {
+        return reject(ld, NNLITE_EFORMAT,
+                      "%llu parameters stored; the layers have %zu",
+                      (unsigned long long)params, ld->model->param_count);
+    }
+    if ((s = need_count(ld, params, 4, "parameter", &n)) != NNLITE_OK) {
+        return s;
+    }
+    return read_finite(ld, ld->model->params, n, "parameter");
+}
+
+static nnlite_status read_loss(loader *ld)
+{
+    uint32_t kind;
+    nnlite_loss *loss = NULL;
+    nnlite_status s;
+    if ((s = need_u32(ld, &kind, "the loss kind")) != NNLITE_OK || kind == 0) {
+        return s;
+    }
+    s = nnlite_loss_create_advanced(&loss, (nnlite_loss_kind)kind,
+                                    ld->options->allocator);
+    if (s != NNLITE_OK) {
+        return reject(ld, s == NNLITE_EINVAL ? NNLITE_EFORMAT : s,
+                      "unknown loss kind %u", kind);
+    }
+    return nnlite_model_set_loss(ld->model, loss);
+}
+
+static nnlite_status read_options(loader *ld, nnlite_optimizer_options *o)
+{
+    uint32_t kind, nesterov, decoupled;
+    nnlite_status s;
+    *o = (nnlite_optimizer_options)NNLITE_SGD_OPTIONS_INIT;
+    if ((s = need_u32(ld, &kind, "the optimizer kind")) != NNLITE_OK ||
+        (s = need_f32(ld, &o->learning_rate, "the learning rate")) !=
+            NNLITE_OK ||
+        (s = need_f32(ld, &o->momentum, "the momentum")) != NNLITE_OK ||
+        (s = need_u32(ld, &nesterov, "the Nesterov flag")) != NNLITE_OK ||
+        (s = need_f32(ld, &o->weight_decay, "the weight decay")) != NNLITE_OK ||
+        (s = need_f32(ld, &o->beta1, "beta1")) != NNLITE_OK ||
+        (s = need_f32(ld, &o->beta2, "beta2")) != NNLITE_OK ||
+        (s = need_f32(ld, &o->epsilon, "epsilon")) != NNLITE_OK ||
+        (s = need_u32(ld, &decoupled, "the decoupled flag")) != NNLITE_OK) {
+        return s;
+    }
+    if (nesterov > 1 || decoupled > 1) {
+        return reject(ld, NNLITE_EFORMAT, "invalid optimizer flags");
+    }
+    o->kind = (nnlite_optimizer_kind)kind;
+    o->nesterov = (int)nesterov;
+    o->decoupled_weight_decay = (int)decoupled;
+    return NNLITE_OK;
+}
+
+static nnlite_status read_optimizer_state(loader *ld, nnlite_optimizer *o)
+{
+    uint64_t steps, count;
+    double p1, p2;
+    size_t n = 0, expected;
+    nnlite_status s;
+    if ((s = need_u64(ld, &steps, "the step count")) != NNLITE_OK ||
+        (s = need_f64(ld, &p1, "beta1^t")) != NNLITE_OK ||
+        (s = need_f64(ld, &p2, "beta2^t")) != NNLITE_OK ||
+        (s = need_u64(ld, &count, "the state size")) != NNLITE_OK) {
+        return s;
+    }
+    if (!(p1 >= 0.0 && p1 <= 1.0 && p2 >= 0.0 && p2 <= 1.0)) {
+        return reject(ld, NNLITE_EFORMAT, "invalid Adam bias corrections");
+    }
+    /* Adam's first update divides by 1 - beta^t: t >= 1 means it is < 1. */
+    if (o->options.kind == NNLITE_OPTIMIZER_ADAM && steps > 0 &&
+        (p1 >= 1.0 || p2 >= 1.0)) {
+        return reject(ld, NNLITE_EFORMAT, "invalid Adam bias corrections");
+    }
+    expected = o->state == NULL                           ? 0
+               : o->options.kind == NNLITE_OPTIMIZER_ADAM ? 2 * o->param_count
+                                                          : o->param_count;
+    if (count != expected && !(count == 0 && steps == 0)) {
+        return reject(ld, NNLITE_EFORMAT,
+                      "optimizer state of %llu floats; expected %zu",
+                      (unsigned long long)count, expected);
+    }
+    if ((s = need_count(ld, count, 4, "optimizer state", &n)) != NNLITE_OK ||
+        (s = read_finite(ld, o->state, n, "optimizer state value")) !=
+            NNLITE_OK) {
+        return s;
+    }
+    o->steps = steps;
+    o->beta1_power = p1;
+    o->beta2_power = p2;
+    return NNLITE_OK;
+}
+
+static nnlite_status read_optimizer(loader *ld)
+{
+    uint32_t present;
+    nnlite_optimizer_options options;
+    nnlite_optimizer *o = NULL;
+    nnlite_status s;
+    if ((s = need_u32(ld, &present, "the optimizer flag")) != NNLITE_OK ||
+        present == 0) {
+        return s;
+    }
+    if (present != 1) {
+        return reject(ld, NNLITE_EFORMAT, "invalid optimizer flag %u", present);
+    }
+    if ((s = read_options(ld, &options)) != NNLITE_OK) {
+        return s;
+    }
+    s = nnlite_optimizer_create_advanced(&o, &options, ld->options->allocator);
+    if (s != NNLITE_OK) {
+        return reject(ld, s == NNLITE_EINVAL ? NNLITE_EFORMAT : s,
+                      "invalid optimizer settings");
+    }
+    if ((s = nnlite_model_set_optimizer(ld->model, o)) != NNLITE_OK) {
+        return reject(ld, s, "%s", ld->model->error);
+    }
+    return read_optimizer_state(ld, ld->model->optimizer);
+}
+
+static nnlite_status read_metadata(loader *ld)
+{
+    uint32_t count, length;
+    uint64_t values;
+    size_t n = 0, v = 0;
+    char name[NNLITE_METADATA_NAME_MAX + 1];
+    nnlite_status s;
+    if ((s = need_u32(ld, &count, "the metadata count")) != NNLITE_OK ||
+        (s = need_count(ld, count, NNLITE__METADATA_MIN_SIZE, "metadata",
+                        &n)) != NNLITE_OK) {
+        return s;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if ((s = need_u32(ld, &length, "a metadata name length")) !=
+            NNLITE_OK) {
+            return s;
+        }
+        if (length == 0 || length > NNLITE_METADATA_NAME_MAX ||
+            length > nnlite__remaining(&ld->r)) {
+            return reject(ld, NNLITE_EFORMAT,
+                          "metadata %zu: invalid name length %u", i, length);
+        }
+        memcpy(name, ld->r.p, length);
+        name[length] = '\0';
+        ld->r.p += length;
+        if (strlen(name) != length) {
+            return reject(ld, NNLITE_EFORMAT,
+                          "metadata %zu: NUL byte in the name", i);
+        }
+        if ((s = need_u64(ld, &values, "a metadata size")) != NNLITE_OK ||
+            (s = need_count(ld, values, 4, "metadata value", &v)) !=
+                NNLITE_OK) {
+            return s;
+        }
+        const float *unused;
+        size_t existing;
+        if (nnlite_model_get_metadata(ld->model, name, &unused, &existing) ==
+            NNLITE_OK) {
+            return reject(ld, NNLITE_EFORMAT, "metadata \"%s\" appears twice",
+                          name);
+        }
+        /* Values are the user's: any bits, NaN included, are kept. */
+        if ((s = nnlite__metadata_add_encoded(ld->model, name, length, ld->r.p,
+                                              v)) != NNLITE_OK) {
+            return reject(ld, s, "metadata %zu: out of memory", i);
+        }
+        ld->r.p += 4 * v;
+    }
+    return NNLITE_OK;
+}
+
+static nnlite_status parse(loader *ld, size_t size)
+{
+    uint32_t initialized;
+    nnlite_status s;
+    if ((s = check_header(ld, size)) != NNLITE_OK ||
+        (s = read_model(ld, &initialized)) != NNLITE_OK ||
+        (s = read_layers(ld)) != NNLITE_OK ||
+        (s = read_loss(ld)) != NNLITE_OK ||
+        (s = read_optimizer(ld)) != NNLITE_OK ||
+        (s = read_metadata(ld)) != NNLITE_OK) {
+        return s;
+    }
+    if (nnlite__remaining(&ld->r) != 0) {
+        return reject(ld, NNLITE_EFORMAT, "%zu unexpected bytes at the end",
+                      nnlite__remaining(&ld->r));
+    }
+    ld->model->initialized = initialized == 1 && ld->model->layer_count > 0;
+    return NNLITE_OK;
+}
+
+nnlite_status
+nnlite_model_load_buffer_advanced(nnlite_model **out, const void *data,
+                                  size_t size,
+                                  const nnlite_load_options *options)
+{
+    static const nnlite_load_options defaults = NNLITE_LOAD_OPTIONS_INIT;
+    loader ld;
+    nnlite_status s;
+
+    if (out == NULL) {
+        return NNLITE_EINVAL;
+    }
+    *out = NULL;
+    if (options == NULL) {
+        options = &defaults;
+    }
+    if (options->version != NNLITE_LOAD_OPTIONS_VERSION || data == NULL) {
+        nnlite__load_message(options, "invalid arguments: data and options "
+                                      "of this version are needed");
+        return NNLITE_EINVAL;
+    }
+    if (options->error != NULL && options->error_size > 0) {
+        options->error[0] = '\0';
+    }
+    ld.r.start = ld.r.p = data;
+    ld.r.end = ld.r.start + size;
+    ld.options = options;
+    ld.model = NULL;
+    s = parse(&ld, size);
+    if (s != NNLITE_OK) {
+        nnlite_model_destroy(ld.model);
+        return s;
+    }
+    ld.model->error[0] = '\0';
+    *out = ld.model;
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite_model_load_buffer(nnlite_model **out, const void *data,
+                                       size_t size)
+{
+    return nnlite_model_load_buffer_advanced(out, data, size, NULL);
+}

@@ -1,0 +1,46 @@
+/* Private: constants of the model file format (docs/model-format.md). */
+#ifndef NNLITE_FORMAT_IMPL_H
+#define NNLITE_FORMAT_IMPL_H
+
+#include <stddef.h>
+
+#include "model_impl.h"
+#include "nnlite/io.h"
+
+/* PNG-style magic: the high byte catches 7-bit transfers, CR LF and LF
+ * catch newline translation, 0x1A stops DOS `type`. */
+#define NNLITE__MAGIC "\x89NNL\r\n\x1a\n"
+#define NNLITE__MAGIC_SIZE 8
+#define NNLITE__FORMAT_VERSION 1u
+/* magic, u32 version, u32 flags, u64 body size */
+#define NNLITE__HEADER_SIZE 24
+/* u32 CRC-32C of everything before it */
+#define NNLITE__TRAILER_SIZE 4
+
+/* Fixed-size records, so the loader can bound counts by what remains. */
+#define NNLITE__LAYER_RECORD_SIZE (4 + 8 + 8 + 4)
+#define NNLITE__METADATA_MIN_SIZE (4 + 1 + 8)
+
+/* Bytes the whole file takes for this model; 0 when that overflows. */
+size_t nnlite__model_saved_size(const nnlite_model *m);
+
+/* Draw the weights if not yet done, then NNLITE_ENUMERIC (with a message)
+ * when a parameter or optimizer state value is not finite: the loader
+ * would refuse such a file, so it is never written. */
+nnlite_status nnlite__model_check_savable(nnlite_model *m);
+
+/* Write the whole file image into out (exactly saved_size bytes). */
+void nnlite__model_write_image(const nnlite_model *m, unsigned char *out);
+
+/* Judge the first min(size, 24) bytes of an input of `size` bytes: magic,
+ * version, flags and body size. NNLITE_EFORMAT with a message in options'
+ * buffer when they are wrong; lets a file be refused before it is read. */
+nnlite_status nnlite__check_file_header(const unsigned char *header,
+                                        size_t size,
+                                        const nnlite_load_options *options);
+
+/* Copy a message into the load options' buffer, if there is one. */
+void nnlite__load_message(const nnlite_load_options *options,
+                          const char *what);
+
+#endif /* NNLITE_FORMAT_IMPL_H */

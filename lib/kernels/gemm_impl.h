@@ -1,0 +1,99 @@
+/* Private: the float matrix kernels behind the dense layer, chosen once
+ * per model from the CPU's features (no global state: the choice is a
+ * pointer to one of the static const tables below, kept in the model).
+ *
+ * Precision. These kernels accumulate in float, in blocked order (blocks of
+ * NNLITE__GEMM_KC along the reduction, each summed in index order by a
+ * fused multiply-add chain). STYLE.md asks for double in long dot products;
+ * here speed wins: the relative error of a length-K float sum grows like
+ * sqrt(K) * 2^-24 for random signs, far below the noise of stochastic
+ * gradients. The double-precision loops in dense.c remain the reference
+ * (and the layer ops' own path); tests compare both within sqrt(K) bounds.
+ */
+#ifndef NNLITE_GEMM_IMPL_H
+#define NNLITE_GEMM_IMPL_H
+
+#include <stddef.h>
+
+#include "cpu_impl.h"
+
+/* Reduction block: a packed B panel of KC rows stays in L1/L2. */
+#define NNLITE__GEMM_KC 256
+/* Column block: bounds the packing buffer for very wide layers. */
+#define NNLITE__GEMM_NC 1024
+/* Widest micro-tile of any path (AVX-512). */
+#define NNLITE__GEMM_MAX_NR 32
+
+/*
+ * One micro-tile: C[mr x nr] = (accumulate ? C : bias) + A[mr x k] B[k x nr]
+ * with A(i, p) = a[i * ars + p * acs] and B(p, j) = b[p * ldb + j]: either
+ * a packed panel (ldb = NR, zero beyond nr) or, for kernels with direct_b,
+ * B read in place (any ldb; nothing at or beyond column nr is read).
+ * mr <= MR, nr <= NR. bias is NULL or [nr].
+ */
+typedef void (*nnlite__tile_fn)(size_t k, const float *a, size_t ars,
+                                size_t acs, const float *b, size_t ldb,
+                                float *c, size_t ldc, size_t mr, size_t nr,
+                                int accumulate, const float *bias);
+
+/* Pack a panel of B = S^T: dst[p * NR + j] = src[j * lds + p] for p < kc,
+ * j < w <= NR, and zero for w <= j < NR (a dense layer's W^T). */
+typedef void (*nnlite__pack_t_fn)(const float *src, size_t lds, size_t kc,
+                                  size_t w, float *dst);
+
+/* y[j] = bias[j] + dot(w + j * k, x) for j < n (bias may be NULL). */
+typedef void (*nnlite__gemv_fn)(const float *w, const float *x,
+                                const float *bias, float *y, size_t n,
+                                size_t k);
+
+/* The GEMV of a dense layer followed by a ReLU, in one pass over W: y as
+ * gemv gives it (the same bits), and r[j] = y[j] > 0 ? y[j] : 0 (NaN and
+ * -0 give +0), as the ReLU layer's forward would. Training keeps both:
+ * the ReLU's backward reads y. Saves the separate ReLU pass over y. */
+typedef void (*nnlite__gemv_relu_fn)(const float *w, const float *x,
+                                     const float *bias, float *y, float *r,
+                                     size_t n, size_t k);
+
+typedef struct nnlite__gemm_kernels {
+    nnlite__kernel_path path;
+    const char *name;
+    size_t mr, nr; /* micro-tile shape */
+    int direct_b;  /* tile reads B with contiguous rows in place */
+    nnlite__tile_fn tile;
+    nnlite__gemv_fn gemv;
+    nnlite__pack_t_fn pack_t; /* NULL: the portable loop in gemm.c */
+    nnlite__gemv_relu_fn gemv_relu;
+} nnlite__gemm_kernels;
+
+extern const nnlite__gemm_kernels nnlite__gemm_generic;
+extern const nnlite__gemm_kernels nnlite__gemm_avx2;   /* x86-64 only */
+extern const nnlite__gemm_kernels nnlite__gemm_avx512; /* x86-64 only */
+
+/* The table of a path; NULL when this build or CPU lacks it. */
+const nnlite__gemm_kernels *nnlite__gemm_kernels_for(nnlite__kernel_path p);
+
+/* C (+)= A B over the whole product; strides in floats. */
+typedef struct nnlite__gemm_args {
+    size_t m, n, k;
+    const float *a;
+    size_t ars, acs; /* A(i, p) = a[i * ars + p * acs] */
+    const float *b;
+    size_t brs, bcs; /* B(p, j) = b[p * brs + j * bcs]; brs or bcs is 1 */
+    float *c;
+    size_t ldc;          /* C(i, j) = c[i * ldc + j] */
+    const float *bias;   /* NULL or [n]: C = bias + A B when overwriting */
+    int accumulate;      /* C += A B instead */
+} nnlite__gemm_args;
+
+/* Floats of packing scratch one thread needs for products up to n wide. */
+size_t nnlite__gemm_pack_floats(size_t n);
+
+/* The columns [j0, j1) of the product; pack has
+ * nnlite__gemm_pack_floats(j1 - j0) floats. Every C element is computed
+ * from the same operations in the same order whatever j0 and j1 are (the
+ * thread split relies on it). */
+void nnlite__gemm_cols(const nnlite__gemm_kernels *k,
+                       const nnlite__gemm_args *g, size_t j0, size_t j1,
+                       float *pack);
+
+#endif /* NNLITE_GEMM_IMPL_H */

@@ -1,0 +1,45 @@
+/* Private: the loss struct and the ops table each loss kind fills in. */
+#ifndef NNLITE_LOSS_IMPL_H
+#define NNLITE_LOSS_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "message_impl.h"
+#include "nnlite/loss.h"
+
+/* pred [rows, cols], target [rows, tcols], grad like pred (or NULL). */
+typedef struct nnlite__loss_ops {
+    nnlite_loss_kind kind;
+    const char *name;
+    /* Whether a target of tcols columns fits predictions of cols columns. */
+    bool (*target_fits)(size_t cols, size_t tcols);
+    /* NNLITE_OK, or NNLITE_EINVAL with a message for a bad target value.
+     * NULL when every finite target is valid. */
+    nnlite_status (*check_targets)(const float *target, size_t rows,
+                                   size_t cols, size_t tcols, char *msg,
+                                   size_t msg_size);
+    /* The loss (a mean); writes d(loss)/d(pred) into grad unless NULL. */
+    double (*compute)(const float *pred, const float *target, size_t rows,
+                      size_t cols, size_t tcols, float *grad);
+} nnlite__loss_ops;
+
+struct nnlite_loss {
+    const nnlite__loss_ops *ops;
+    nnlite_allocator allocator;
+    char error[NNLITE__ERROR_SIZE];
+};
+
+extern const nnlite__loss_ops nnlite__mae_ops;
+extern const nnlite__loss_ops nnlite__mse_ops;
+extern const nnlite__loss_ops nnlite__cross_entropy_ops;
+
+/* The columns a loss's target has for predictions of `cols` columns,
+ * described for messages, e.g. "1 or 10". */
+void nnlite__loss_describe_target(const nnlite_loss *loss, size_t cols,
+                                  char *buf, size_t size);
+
+/* True when target cols fit, for same-shape losses (MAE, MSE). */
+bool nnlite__same_width(size_t cols, size_t tcols);
+
+#endif /* NNLITE_LOSS_IMPL_H */

@@ -1,0 +1,125 @@
+/* The model's compute resources: which kernels run (chosen once from the
+ * CPU, or forced by a test), packing scratch sized for the widest layer,
+ * and the worker threads of nnlite_model_set_threads(). */
+#include "alloc_impl.h"
+#include "compute_impl.h"
+#include "model_impl.h"
+#include "nnlite/threads.h"
+
+/* More threads than this is surely a mistake (and a lot of stacks). */
+#define MAX_THREADS 256
+
+static size_t parts(const nnlite_model *m)
+{
+    return m->threads > 1 ? m->threads : 1;
+}
+
+static void release_pack(nnlite_model *m)
+{
+    nnlite__free(&m->allocator, m->pack);
+    m->pack = NULL;
+    m->pack_floats = 0;
+}
+
+nnlite_status nnlite__model_reserve_compute(nnlite_model *m)
+{
+    const size_t need = nnlite__gemm_pack_floats(m->max_width);
+    size_t total;
+    if (m->kernels == NULL) {
+        m->kernels = nnlite__gemm_kernels_for(nnlite__cpu_best_path());
+    }
+    if (m->pack == NULL || m->pack_floats < need) {
+        float *pack;
+        if (!nnlite__mul_size(&total, need, parts(m)) ||
+            (pack = nnlite__alloc(&m->allocator, total * sizeof(float))) ==
+                NULL) {
+            return nnlite__fail(m, NNLITE_ENOMEM,
+                                "out of memory for packing buffers");
+        }
+        release_pack(m);
+        m->pack = pack;
+        m->pack_floats = need;
+    }
+    if (parts(m) > 1 && m->pool == NULL &&
+        nnlite__pool_create(&m->pool, parts(m), &m->allocator) !=
+            NNLITE_OK) {
+        return nnlite__fail(m, NNLITE_ENOMEM,
+                            "cannot start %zu threads", parts(m));
+    }
+    return NNLITE_OK;
+}
+
+void nnlite__model_release_compute(nnlite_model *m)
+{
+    nnlite__pool_destroy(m->pool);
+    m->pool = NULL;
+    release_pack(m);
+}
+
+/* Fill *cx for the fast passes; false when not reserved (then the layer
+ * ops' own loops run). */
+bool nnlite__model_compute(const nnlite_model *m, nnlite__compute *cx)
+{
+    if (m->pack == NULL ||
+        m->pack_floats < nnlite__gemm_pack_floats(m->max_width) ||
+        (parts(m) > 1 && m->pool == NULL)) {
+        return false;
+    }
+    cx->kernels = m->kernels;
+    cx->pack = m->pack;
+    cx->pack_floats = m->pack_floats;
+    cx->pool = m->pool;
+    return true;
+}
+
+nnlite_status nnlite__model_force_path(nnlite_model *m, int path)
+{
+    const nnlite__gemm_kernels *k;
+    if (path < 0 || path >= NNLITE__PATH_COUNT ||
+        (k = nnlite__gemm_kernels_for((nnlite__kernel_path)path)) == NULL) {
+        return NNLITE_EINVAL;
+    }
+    m->kernels = k;
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite_model_set_threads(nnlite_model *m, size_t threads)
+{
+    nnlite_status s;
+    if (m == NULL) {
+        return NNLITE_EINVAL;
+    }
+    m->error[0] = '\0';
+    if ((s = nnlite__model_check_not_fitting(m, "nnlite_model_set_threads"))
+        != NNLITE_OK) {
+        return s;
+    }
+    if (threads == 0 || threads > MAX_THREADS) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "threads must be 1 to %d, not %zu", MAX_THREADS,
+                            threads);
+    }
+    if (threads != parts(m)) {
+        /* Scratch and workers are re-made for the new count on next use. */
+        nnlite__model_release_compute(m);
+        m->threads = threads;
+    }
+    return NNLITE_OK;
+}
+
+size_t nnlite_model_get_threads(const nnlite_model *m)
+{
+    return m == NULL ? 0 : parts(m);
+}
+
+const char *nnlite_model_kernel_name(const nnlite_model *m)
+{
+    const nnlite__gemm_kernels *k;
+    if (m == NULL) {
+        return "";
+    }
+    k = m->kernels != NULL
+            ? m->kernels
+            : nnlite__gemm_kernels_for(nnlite__cpu_best_path());
+    return k->name;
+}

@@ -1,0 +1,245 @@
+/* Inference and evaluation: forward passes in chunks that fit the
+ * workspace, so any number of rows works without a huge allocation. */
+#include <math.h>
+
+#include "compute_impl.h"
+#include "dense_impl.h"
+#include "model_impl.h"
+#include "tensor_impl.h"
+
+/* Every layer over `rows` rows of x; cx is NULL until the compute
+ * resources are reserved: dense layers then run on the layer ops' own
+ * loops, as activations always do. A dense layer on the GEMV and the ReLU
+ * after it run as one pass. */
+static const float *forward_layers(nnlite_model *m,
+                                   const nnlite__compute *cx,
+                                   const float *x, size_t rows)
+{
+    const float *in = x;
+    for (size_t i = 0; i < m->layer_count; i++) {
+        const nnlite_layer *l = m->layers[i];
+        const float *p = m->params + l->param_offset;
+        if (cx != NULL && i + 1 < m->layer_count &&
+            nnlite__dense_relu_fusable(l, m->layers[i + 1], rows)) {
+            nnlite__dense_relu_forward_fast(l, p, in, m->outputs[i],
+                                            m->outputs[i + 1], rows, cx);
+            i++; /* the ReLU is done */
+        } else if (cx != NULL && l->ops->kind == NNLITE_LAYER_DENSE) {
+            nnlite__dense_forward_fast(l, p, in, m->outputs[i], rows, cx);
+        } else {
+            l->ops->forward(l, p, in, m->outputs[i], rows);
+        }
+        in = m->outputs[i];
+    }
+    return in;
+}
+
+const float *nnlite__model_forward_rows(nnlite_model *m, const float *x,
+                                        size_t rows)
+{
+    nnlite__compute cx;
+    return forward_layers(m, nnlite__model_compute(m, &cx) ? &cx : NULL, x,
+                          rows);
+}
+
+/* Checks shared by forward and predict_probabilities. */
+static nnlite_status check_forward(nnlite_model *m, const nnlite_tensor *x,
+                                   const nnlite_tensor *y)
+{
+    const size_t width = nnlite__model_width(m);
+    nnlite_status s;
+    if ((s = nnlite__model_check_ready(m, false, false)) != NNLITE_OK ||
+        (s = nnlite__model_check_input(m, x, "x")) != NNLITE_OK) {
+        return s;
+    }
+    if (y->rank != 2 || y->shape[0] != x->shape[0] || y->shape[1] != width) {
+        return nnlite__fail(m, NNLITE_ESHAPE,
+                            "y must be [%zu, %zu] (x's rows, the model's "
+                            "outputs)",
+                            x->shape[0], width);
+    }
+    return nnlite__model_check_finite(m, x->data, x->shape[0], x->shape[1],
+                                      "x");
+}
+
+static nnlite_status forward_into(nnlite_model *m, const nnlite_tensor *x,
+                                  nnlite_tensor *y)
+{
+    const size_t rows = x->shape[0], width = nnlite__model_width(m);
+    const size_t chunk = nnlite__model_chunk_rows(m, rows);
+    nnlite__compute cx;
+    nnlite_status s;
+
+    nnlite__model_initialize(m);
+    if ((s = nnlite__model_reserve_rows(m, chunk)) != NNLITE_OK) {
+        return s;
+    }
+    /* Once reserved, reserving again changes nothing: skip it (one-sample
+     * inference pays this plumbing for every sample). */
+    bool fast = nnlite__model_compute(m, &cx);
+    if (!fast) {
+        if ((s = nnlite__model_reserve_compute(m)) != NNLITE_OK) {
+            return s;
+        }
+        fast = nnlite__model_compute(m, &cx);
+    }
+    for (size_t r = 0; r < rows; r += chunk) {
+        const size_t n = rows - r < chunk ? rows - r : chunk;
+        const float *out = forward_layers(m, fast ? &cx : NULL,
+                                          x->data + r * x->shape[1], n);
+        for (size_t i = 0; i < n * width; i++) {
+            y->data[r * width + i] = out[i];
+        }
+    }
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite_model_forward(nnlite_model *m, const nnlite_tensor *x,
+                                   nnlite_tensor *y)
+{
+    nnlite_status s;
+    if (m == NULL) {
+        return NNLITE_EINVAL;
+    }
+    m->error[0] = '\0';
+    if (x == NULL || y == NULL) {
+        return nnlite__fail(m, NNLITE_EINVAL, "x and y are needed");
+    }
+    if ((s = check_forward(m, x, y)) != NNLITE_OK) {
+        return s;
+    }
+    return forward_into(m, x, y);
+}
+
+/* Softmax of one row in place (max subtracted: no overflow). */
+static void softmax_row(float *z, size_t n)
+{
+    float max = z[0];
+    double sum = 0.0;
+    for (size_t j = 1; j < n; j++) {
+        max = z[j] > max ? z[j] : max;
+    }
+    for (size_t j = 0; j < n; j++) {
+        z[j] = expf(z[j] - max);
+        sum += (double)z[j];
+    }
+    for (size_t j = 0; j < n; j++) {
+        z[j] = (float)((double)z[j] / sum);
+    }
+}
+
+nnlite_status nnlite_model_predict_probabilities(nnlite_model *m,
+                                                 const nnlite_tensor *x,
+                                                 nnlite_tensor *y)
+{
+    nnlite_status s = nnlite_model_forward(m, x, y);
+    if (s != NNLITE_OK) {
+        return s;
+    }
+    const size_t rows = y->shape[0], cols = y->shape[1];
+    for (size_t r = 0; r < rows; r++) {
+        float *z = y->data + r * cols;
+        if (cols == 1) {
+            z[0] = z[0] >= 0.0f ? 1.0f / (1.0f + expf(-z[0]))
+                                : expf(z[0]) / (1.0f + expf(z[0]));
+        } else {
+            softmax_row(z, cols);
+        }
+    }
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite__model_evaluate_rows(nnlite_model *m, const float *x,
+                                          const float *target, size_t rows,
+                                          size_t target_cols, double *loss)
+{
+    const size_t width = nnlite__model_width(m);
+    const size_t chunk = nnlite__model_chunk_rows(m, rows);
+    const nnlite__loss_ops *ops = m->loss->ops;
+    double sum = 0.0;
+    nnlite_status s;
+
+    if ((s = nnlite__model_reserve_rows(m, chunk)) != NNLITE_OK ||
+        (s = nnlite__model_reserve_compute(m)) != NNLITE_OK) {
+        return s;
+    }
+    for (size_t r = 0; r < rows; r += chunk) {
+        const size_t n = rows - r < chunk ? rows - r : chunk;
+        const float *out =
+            nnlite__model_forward_rows(m, x + r * m->input_features, n);
+        /* Every loss is a mean over rows (times a constant per row), so
+         * weighting each chunk's mean by its rows gives the overall mean. */
+        sum += ops->compute(out, target + r * target_cols, n, width,
+                            target_cols, NULL) *
+               (double)n;
+    }
+    *loss = sum / (double)rows;
+    if (!isfinite((float)*loss)) { /* as the caller will see it */
+        return nnlite__fail(m, NNLITE_ENUMERIC, "the loss is not finite");
+    }
+    return NNLITE_OK;
+}
+
+/* Value checks on a data set: finite inputs and targets, valid classes. */
+static nnlite_status check_data(nnlite_model *m, const nnlite_tensor *x,
+                                const nnlite_tensor *target, bool validation)
+{
+    char detail[NNLITE__ERROR_SIZE];
+    nnlite_status s;
+    if ((s = nnlite__model_check_finite(
+             m, x->data, x->shape[0], x->shape[1],
+             validation ? "validation_x" : "x")) != NNLITE_OK ||
+        (s = nnlite__model_check_finite(
+             m, target->data, target->shape[0], target->shape[1],
+             validation ? "validation_target" : "target")) != NNLITE_OK) {
+        return s;
+    }
+    if (m->loss->ops->check_targets != NULL &&
+        (s = m->loss->ops->check_targets(
+             target->data, target->shape[0], nnlite__model_width(m),
+             target->shape[1], detail, sizeof(detail))) != NNLITE_OK) {
+        return nnlite__fail(m, s, "%s%s", validation ? "validation_" : "",
+                            detail);
+    }
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite__model_check_dataset(nnlite_model *m,
+                                          const nnlite_tensor *x,
+                                          const nnlite_tensor *target,
+                                          bool validation)
+{
+    nnlite_status s;
+    if ((s = nnlite__model_check_input(
+             m, x, validation ? "validation_x" : "x")) != NNLITE_OK ||
+        (s = nnlite__model_check_target(m, x, target, validation)) !=
+            NNLITE_OK) {
+        return s;
+    }
+    return check_data(m, x, target, validation);
+}
+
+nnlite_status nnlite_model_evaluate(nnlite_model *m, const nnlite_tensor *x,
+                                    const nnlite_tensor *target, float *loss)
+{
+    nnlite_status s;
+    double value;
+    if (m == NULL) {
+        return NNLITE_EINVAL;
+    }
+    m->error[0] = '\0';
+    if (x == NULL || target == NULL || loss == NULL) {
+        return nnlite__fail(m, NNLITE_EINVAL, "x, target and loss are needed");
+    }
+    if ((s = nnlite__model_check_ready(m, true, false)) != NNLITE_OK ||
+        (s = nnlite__model_check_dataset(m, x, target, false)) != NNLITE_OK) {
+        return s;
+    }
+    nnlite__model_initialize(m);
+    s = nnlite__model_evaluate_rows(m, x->data, target->data, x->shape[0],
+                                    target->shape[1], &value);
+    if (s == NNLITE_OK) {
+        *loss = (float)value;
+    }
+    return s;
+}

@@ -1,0 +1,180 @@
+/* Private: the model struct and the internals its files share. */
+#ifndef NNLITE_MODEL_IMPL_H
+#define NNLITE_MODEL_IMPL_H
+
+#include <stdbool.h>
+
+#include "compute_impl.h"
+#include "layer_impl.h"
+#include "loss_impl.h"
+#include "message_impl.h"
+#include "nnlite/model.h"
+#include "optim_impl.h"
+#include "rng_impl.h"
+
+struct nnlite_model {
+    nnlite_allocator allocator;
+    size_t input_features;
+    nnlite__rng rng;
+
+    nnlite_layer **layers;
+    size_t layer_count;
+    size_t layer_capacity;
+
+    nnlite_loss *loss;
+    nnlite_optimizer *optimizer;
+
+    float *params;         /* flat, layout in model.h */
+    float *grads;          /* same layout */
+    size_t param_count;
+    bool initialized;      /* weights drawn; no more layers after this */
+    bool fitting;          /* inside fit(): its callback may not train */
+
+    /* Workspace for up to batch_capacity rows: each layer's output, two
+     * ping-pong gradient buffers of max_width columns. One allocation. */
+    float *workspace;
+    float **outputs;       /* layer_count pointers into workspace */
+    float *delta[2];
+    size_t batch_capacity;
+    size_t max_width;      /* widest of the input and every layer */
+
+    /* fit(): a batch gathered from shuffled rows, and the row order. */
+    float *fit_x;
+    float *fit_target;
+    size_t fit_x_capacity;      /* floats */
+    size_t fit_target_capacity; /* floats */
+    size_t *order;
+    size_t order_capacity;
+
+    char error[NNLITE__ERROR_SIZE];
+
+    /* metadata: named float arrays saved with the model (io.h) */
+    struct nnlite__metadata *metadata;
+    size_t metadata_count;
+    size_t metadata_capacity;
+
+    /* performance (issue 5, model_compute.c): kernel dispatch, packing
+     * scratch and worker threads; all zero until first needed. */
+    const struct nnlite__gemm_kernels *kernels; /* chosen path's table */
+    float *pack;              /* one slice of pack_floats per thread */
+    size_t pack_floats;
+    size_t threads;           /* set_threads(); 0 means 1 */
+    struct nnlite__pool *pool; /* threads - 1 workers, lazily started */
+};
+
+/* One metadata entry: name and values share one allocation. */
+typedef struct nnlite__metadata {
+    char *name;      /* NUL-terminated, inside the block */
+    float *values;   /* count floats, inside the block (NULL if none) */
+    size_t name_length;
+    size_t count;
+    void *block;
+} nnlite__metadata;
+
+/* Add an entry whose `count` values are little-endian IEEE 754 floats at
+ * `bytes` (the caller checked that 4 * count bytes are there and that the
+ * name is new). */
+nnlite_status nnlite__metadata_add_encoded(nnlite_model *m, const char *name,
+                                           size_t name_length,
+                                           const unsigned char *bytes,
+                                           size_t count);
+
+/* Free every metadata entry (model destruction). */
+void nnlite__metadata_free_all(nnlite_model *m);
+
+/* Pick the kernels (once), size the packing scratch for the current
+ * layers and start the threads asked for; may allocate. */
+nnlite_status nnlite__model_reserve_compute(nnlite_model *m);
+
+/* Free the scratch and join the threads (model destruction). */
+void nnlite__model_release_compute(nnlite_model *m);
+
+/* Fill *cx from the model; false until nnlite__model_reserve_compute()
+ * succeeded for the current layers (callers then use the layer ops). */
+bool nnlite__model_compute(const nnlite_model *m, nnlite__compute *cx);
+
+/* Test hook: run the kernels of path (a nnlite__kernel_path) from now on;
+ * NNLITE_EINVAL when this CPU or build lacks it. */
+nnlite_status nnlite__model_force_path(nnlite_model *m, int path);
+
+/* Below this many parameters one thread does the optimizer update
+ * (model_update.c): it streams a few floats per parameter. */
+#define NNLITE__THREAD_MIN_PARAMS ((size_t)1 << 16)
+
+/* Record a message and return s (for `return nnlite__fail(m, s, ...)`). */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((format(printf, 3, 4)))
+#endif
+nnlite_status nnlite__fail(nnlite_model *m, nnlite_status s, const char *fmt,
+                           ...);
+
+/* Width of the model's output (the input width with no layers). */
+size_t nnlite__model_width(const nnlite_model *m);
+
+/* Draw the initial weights if not done yet; freezes the layer list. */
+void nnlite__model_initialize(nnlite_model *m);
+
+/* Make the workspace hold at least `rows` rows (may allocate). */
+nnlite_status nnlite__model_reserve_rows(nnlite_model *m, size_t rows);
+
+/* Rows a chunked pass (forward, evaluate) may take at once: the workspace
+ * grows to at most this for a big data set. */
+size_t nnlite__model_chunk_rows(const nnlite_model *m, size_t rows);
+
+/* Free the workspace (after the layer list changes). */
+void nnlite__model_release_workspace(nnlite_model *m);
+
+/* Forward `rows` rows of x (rows <= batch_capacity); returns the output. */
+const float *nnlite__model_forward_rows(nnlite_model *m, const float *x,
+                                        size_t rows);
+
+/* NNLITE_ESTATE (with a message) when called from a fit callback. */
+nnlite_status nnlite__model_check_not_fitting(nnlite_model *m,
+                                              const char *what);
+
+/* Check that a layer-ready model has what `what` needs. */
+nnlite_status nnlite__model_check_ready(nnlite_model *m, bool need_loss,
+                                        bool need_optimizer);
+
+/* Shape checks for a [rows, input] x, and a target fitting the loss. */
+nnlite_status nnlite__model_check_input(nnlite_model *m,
+                                        const nnlite_tensor *x,
+                                        const char *name);
+nnlite_status nnlite__model_check_target(nnlite_model *m,
+                                         const nnlite_tensor *x,
+                                         const nnlite_tensor *target,
+                                         bool validation);
+
+/* All checks on a data set: x [rows, input], target fitting the loss,
+ * finite values, valid class targets. Messages call the tensors x and
+ * target, or validation_x and validation_target. */
+nnlite_status nnlite__model_check_dataset(nnlite_model *m,
+                                          const nnlite_tensor *x,
+                                          const nnlite_tensor *target,
+                                          bool validation);
+
+/* Reject NaN or infinity in a [rows, cols] buffer named `name`. */
+nnlite_status nnlite__model_check_finite(nnlite_model *m, const float *p,
+                                         size_t rows, size_t cols,
+                                         const char *name);
+
+/* Forward, loss, backward for raw rows (all checks done by the caller
+ * except finiteness and target values); grads overwritten, and not
+ * checked: see nnlite__model_check_grads. */
+nnlite_status nnlite__model_gradients_rows(nnlite_model *m, const float *x,
+                                           const float *target, size_t rows,
+                                           size_t target_cols, double *loss);
+
+/* NNLITE_ENUMERIC naming the first non-finite gradient, if any. */
+nnlite_status nnlite__model_check_grads(nnlite_model *m);
+
+/* The optimizer update. A non-finite gradient (or result) fails it with
+ * NNLITE_ENUMERIC, changing nothing. */
+nnlite_status nnlite__model_apply(nnlite_model *m);
+
+/* Mean loss over a data set, in chunks; x, target already checked. */
+nnlite_status nnlite__model_evaluate_rows(nnlite_model *m, const float *x,
+                                          const float *target, size_t rows,
+                                          size_t target_cols, double *loss);
+
+#endif /* NNLITE_MODEL_IMPL_H */

@@ -1,0 +1,147 @@
+/* One training step: forward, loss, backward into the flat gradient
+ * buffer, then the optimizer's update. Nothing here allocates once the
+ * workspace holds the batch. */
+#include <math.h>
+#include <string.h>
+
+#include "dense_impl.h"
+#include "model_impl.h"
+#include "tensor_impl.h"
+
+/* Backward through every layer; the loss gradient is in delta[0]. */
+static void backward(nnlite_model *m, const float *x, size_t rows)
+{
+    float *dy = m->delta[0], *dx = m->delta[1];
+    nnlite__compute cx;
+    const bool fast = nnlite__model_compute(m, &cx);
+    for (size_t i = m->layer_count; i-- > 0;) {
+        const nnlite_layer *l = m->layers[i];
+        const float *in = i == 0 ? x : m->outputs[i - 1];
+        float *p = m->params + l->param_offset;
+        float *g = m->grads + l->param_offset;
+        /* The first layer's input gradient is never needed. Each layer's
+         * gradients are written once: the fast pass overwrites them, the
+         * layer ops accumulate into zeros. */
+        if (fast && l->ops->kind == NNLITE_LAYER_DENSE) {
+            nnlite__dense_backward_fast(l, p, in, dy, i == 0 ? NULL : dx, g,
+                                        rows, &cx);
+        } else {
+            const size_t count = l->ops->param_count(l);
+            if (count > 0) { /* activations have none */
+                memset(g, 0, count * sizeof(float));
+            }
+            l->ops->backward(l, p, in, m->outputs[i], dy,
+                             i == 0 ? NULL : dx, g, rows);
+        }
+        float *t = dy;
+        dy = dx;
+        dx = t;
+    }
+}
+
+nnlite_status nnlite__model_gradients_rows(nnlite_model *m, const float *x,
+                                           const float *target, size_t rows,
+                                           size_t target_cols, double *loss)
+{
+    const size_t width = nnlite__model_width(m);
+    const float *out;
+    nnlite_status s;
+
+    if ((s = nnlite__model_reserve_rows(m, rows)) != NNLITE_OK ||
+        (s = nnlite__model_reserve_compute(m)) != NNLITE_OK) {
+        return s;
+    }
+    out = nnlite__model_forward_rows(m, x, rows);
+    *loss = m->loss->ops->compute(out, target, rows, width, target_cols,
+                                  m->delta[0]);
+    if (!isfinite((float)*loss)) { /* as the caller will see it */
+        return nnlite__fail(m, NNLITE_ENUMERIC,
+                            "the loss is not finite (diverging? try a "
+                            "smaller learning rate)");
+    }
+    backward(m, x, rows);
+    return NNLITE_OK;
+}
+
+/* Argument and state checks shared by compute_gradients and train_batch. */
+static nnlite_status check_step(nnlite_model *m, const nnlite_tensor *x,
+                                const nnlite_tensor *target,
+                                bool need_optimizer)
+{
+    nnlite_status s;
+    if ((s = nnlite__model_check_not_fitting(m, "training")) != NNLITE_OK) {
+        return s;
+    }
+    if (x == NULL || target == NULL) {
+        return nnlite__fail(m, NNLITE_EINVAL, "x and target are needed");
+    }
+    if ((s = nnlite__model_check_ready(m, true, need_optimizer)) !=
+        NNLITE_OK) {
+        return s;
+    }
+    return nnlite__model_check_dataset(m, x, target, false);
+}
+
+static nnlite_status gradients(nnlite_model *m, const nnlite_tensor *x,
+                               const nnlite_tensor *target, float *loss)
+{
+    double value;
+    nnlite_status s;
+    nnlite__model_initialize(m);
+    s = nnlite__model_gradients_rows(m, x->data, target->data, x->shape[0],
+                                     target->shape[1], &value);
+    if (s == NNLITE_OK && loss != NULL) {
+        *loss = (float)value;
+    }
+    return s;
+}
+
+nnlite_status nnlite_model_compute_gradients(nnlite_model *m,
+                                             const nnlite_tensor *x,
+                                             const nnlite_tensor *target,
+                                             float *loss)
+{
+    nnlite_status s;
+    if (m == NULL) {
+        return NNLITE_EINVAL;
+    }
+    m->error[0] = '\0';
+    if ((s = check_step(m, x, target, false)) != NNLITE_OK ||
+        (s = gradients(m, x, target, loss)) != NNLITE_OK) {
+        return s;
+    }
+    return nnlite__model_check_grads(m);
+}
+
+nnlite_status nnlite_model_apply_gradients(nnlite_model *m)
+{
+    nnlite_status s;
+    if (m == NULL) {
+        return NNLITE_EINVAL;
+    }
+    m->error[0] = '\0';
+    if ((s = nnlite__model_check_not_fitting(
+             m, "nnlite_model_apply_gradients")) != NNLITE_OK ||
+        (s = nnlite__model_check_ready(m, false, true)) != NNLITE_OK) {
+        return s;
+    }
+    nnlite__model_initialize(m);
+    return nnlite__model_apply(m);
+}
+
+nnlite_status nnlite_model_train_batch(nnlite_model *m,
+                                       const nnlite_tensor *x,
+                                       const nnlite_tensor *target,
+                                       float *loss)
+{
+    nnlite_status s;
+    if (m == NULL) {
+        return NNLITE_EINVAL;
+    }
+    m->error[0] = '\0';
+    if ((s = check_step(m, x, target, true)) != NNLITE_OK ||
+        (s = gradients(m, x, target, loss)) != NNLITE_OK) {
+        return s;
+    }
+    return nnlite__model_apply(m);
+}

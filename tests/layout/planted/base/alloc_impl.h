@@ -1,0 +1,1 @@
+/* Stands for base/alloc_impl.h. */

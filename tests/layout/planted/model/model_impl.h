@@ -1,0 +1,1 @@
+/* Stands for model/model_impl.h. */
