@@ -1,18 +1,18 @@
-/* The fused dense + ReLU pass of one-sample forwards (dense_relu.c): the
+/* The fused dense + ReLU pass of one-sample forwards (dense.c): the
  * same bits as the two layers run apart, close to the batched (GEMM)
- * forward, and gradients of a one-row training step as the layer ops give
- * them. Every kernel path this CPU has. */
+ * forward, and gradients of a one-row training step as the double-precision
+ * reference gives them. Every kernel path this CPU has. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
 
-#include "dense_impl.h"
 #include "layer_impl.h"
 #include "loss_impl.h"
 #include "model_impl.h"
 #include "model_util.h"
+#include "reference/dense_reference.h"
 
 static float next_value(uint64_t *s) /* [-1, 1) */
 {
@@ -101,7 +101,6 @@ static void test_fused_forward_equals_unfused_passes(void **state)
             }
             for (size_t rows = 1; rows <= MAX_ROWS; rows++) {
                 nnlite_tensor *tx = NULL, *ty = NULL;
-                nnlite__compute cx;
                 const float *in = x;
                 fill(x, rows * ins[a], &seed);
                 x[0] = -x[0]; /* both signs reach the ReLUs */
@@ -110,16 +109,11 @@ static void test_fused_forward_equals_unfused_passes(void **state)
                 assert_int_equal(nnlite_tensor_wrap2d(&ty, y, rows, 23),
                                  NNLITE_OK);
                 assert_int_equal(nnlite_model_forward(m, tx, ty), NNLITE_OK);
-                assert_true(nnlite__model_compute(m, &cx));
-                for (size_t i = 0; i < LAYERS; i++) {
+                for (size_t i = 0; i < LAYERS; i++) { /* one at a time */
                     const nnlite_layer *l = m->layers[i];
                     const float *params = m->params + l->param_offset;
-                    if (l->ops->kind == NNLITE_LAYER_DENSE) {
-                        nnlite__dense_forward_fast(l, params, in, ref[i],
-                                                   rows, &cx);
-                    } else {
-                        l->ops->forward(l, params, in, ref[i], rows);
-                    }
+                    l->ops->forward(l, params, in, ref[i], rows,
+                                    &m->compute);
                     if (!same_bits(ref[i], m->outputs[i], rows * l->out)) {
                         fail_msg("path %d, in %zu, rows %zu: layer %zu "
                                  "differs from the unfused pass",
@@ -190,8 +184,9 @@ static void test_fused_one_sample_matches_batch(void **state)
 
 /* One training step on one row of a dense -> ReLU -> dense model (the
  * fused forward, then backward reading the stored dense output as the
- * ReLU's input): its gradients are the layer ops' reference (double
- * forward sums), and the step moved every parameter by -lr times them. */
+ * ReLU's input): its gradients are the double-precision reference's
+ * (tests/reference), and the step moved every parameter by -lr times
+ * them. */
 static void check_one_row_step(int p, size_t in, uint64_t *seed)
 {
     static const nnlite_layer_kind kinds[] = {
@@ -218,24 +213,27 @@ static void check_one_row_step(int p, size_t in, uint64_t *seed)
     assert_int_equal(nnlite_tensor_wrap2d(&tt, t, 1, OUT), NNLITE_OK);
     assert_int_equal(nnlite_model_train_batch(m, tx, tt, &loss), NNLITE_OK);
 
-    /* The reference: the layer ops on the parameters before the step. */
+    /* The reference on the parameters before the step (the ReLU's own
+     * ops: they take no compute context). */
     const nnlite_layer *l0 = m->layers[0], *l1 = m->layers[1];
     const nnlite_layer *l2 = m->layers[2];
     float *p0 = before + l0->param_offset, *p2 = before + l2->param_offset;
-    l0->ops->forward(l0, p0, x, h, 1);
-    l1->ops->forward(l1, NULL, h, a, 1);
-    l2->ops->forward(l2, p2, a, out, 1);
+    reference_dense_forward(p0, x, h, in, HIDDEN, 1);
+    l1->ops->forward(l1, NULL, h, a, 1, NULL);
+    reference_dense_forward(p2, a, out, HIDDEN, OUT, 1);
     const double want_loss =
         nnlite__mse_ops.compute(out, t, 1, OUT, OUT, dy);
-    l2->ops->backward(l2, p2, a, out, dy, da, ref + l2->param_offset, 1);
-    l1->ops->backward(l1, NULL, h, a, da, dh, NULL, 1);
-    l0->ops->backward(l0, p0, x, h, dh, NULL, ref + l0->param_offset, 1);
+    reference_dense_backward(p2, a, dy, da, ref + l2->param_offset, HIDDEN,
+                             OUT, 1);
+    l1->ops->backward(l1, NULL, h, a, da, dh, NULL, 1, NULL);
+    reference_dense_backward(p0, x, dh, NULL, ref + l0->param_offset, in,
+                             HIDDEN, 1);
 
     assert_float_equal(loss, (float)want_loss, 1e-5f * (1.0f + loss));
     const float *g = nnlite_model_grads(m), *now = nnlite_model_params(m);
     for (size_t i = 0; i < count; i++) {
         if (fabsf(g[i] - ref[i]) > 1e-4f * (1.0f + fabsf(ref[i]))) {
-            fail_msg("path %d, in %zu: gradient %zu is %.9g, the layer ops "
+            fail_msg("path %d, in %zu: gradient %zu is %.9g, the reference "
                      "give %.9g",
                      p, in, i, (double)g[i], (double)ref[i]);
         }

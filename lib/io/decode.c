@@ -218,37 +218,34 @@ static nnlite_status read_layer(loader *ld, size_t index)
     const nnlite_layer_spec spec = {(nnlite_layer_kind)kind,
                                     (size_t)(in > SIZE_MAX ? 0 : in),
                                     (size_t)(out > SIZE_MAX ? 0 : out), slope};
-    if (kind == NNLITE_LAYER_DENSE) {
-        /* Its parameters are stored further on: they must fit in what
-         * remains, or the file is lying, and nothing is allocated for it. */
-        const size_t count = nnlite__dense_param_count_checked(
-            spec.in_features, spec.out_features);
-        const size_t room = nnlite__remaining(&ld->r) / 4;
-        if (count == 0 || count > room ||
-            ld->model->param_count > room - count) {
-            return reject(ld, NNLITE_EFORMAT,
-                          "layer %zu: %llu x %llu weights cannot be in the "
-                          "%zu bytes that remain",
-                          index + 1, (unsigned long long)in,
-                          (unsigned long long)out, nnlite__remaining(&ld->r));
-        }
+    /* Its parameters, and those of the layers before it, are stored
+     * further on: they must fit in what remains, or the file is lying,
+     * and nothing is allocated for them. */
+    const size_t count = nnlite__layer_spec_param_count(&spec);
+    const size_t room = nnlite__remaining(&ld->r) / 4;
+    if (count > room || ld->model->param_count > room - count) {
+        return reject(ld, NNLITE_EFORMAT,
+                      "layer %zu: %llu x %llu weights cannot be in the "
+                      "%zu bytes that remain",
+                      index + 1, (unsigned long long)in,
+                      (unsigned long long)out, nnlite__remaining(&ld->r));
     }
     s = nnlite_layer_create_advanced(&layer, &spec, ld->options->allocator);
     if (s != NNLITE_OK) {
         return reject(ld, s == NNLITE_EINVAL ? NNLITE_EFORMAT : s,
                       "layer %zu: invalid (kind %u)", index + 1, kind);
     }
-    const size_t width = nnlite__model_width(ld->model);
-    if (kind != NNLITE_LAYER_DENSE && (in != width || out != width)) {
-        nnlite_layer_destroy(layer);
-        return reject(ld, NNLITE_EFORMAT,
-                      "layer %zu: widths %llu -> %llu, expected %zu", index + 1,
-                      (unsigned long long)in, (unsigned long long)out, width);
-    }
-    s = nnlite_model_add(ld->model, layer); /* checks dense widths */
+    s = nnlite_model_add(ld->model, layer); /* binds it to the width so far */
     if (s != NNLITE_OK) {
         return reject(ld, s == NNLITE_ENOMEM ? s : NNLITE_EFORMAT,
                       "layer %zu: %s", index + 1, ld->model->error);
+    }
+    /* Bound, its widths are the model's: the stored ones must agree. */
+    if (layer->in != in || layer->out != out) {
+        return reject(ld, NNLITE_EFORMAT,
+                      "layer %zu: widths %llu -> %llu, expected %zu -> %zu",
+                      index + 1, (unsigned long long)in,
+                      (unsigned long long)out, layer->in, layer->out);
     }
     return NNLITE_OK;
 }

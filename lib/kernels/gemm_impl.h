@@ -7,8 +7,8 @@
  * fused multiply-add chain). STYLE.md asks for double in long dot products;
  * here speed wins: the relative error of a length-K float sum grows like
  * sqrt(K) * 2^-24 for random signs, far below the noise of stochastic
- * gradients. The double-precision loops in dense.c remain the reference
- * (and the layer ops' own path); tests compare both within sqrt(K) bounds.
+ * gradients. The tests hold every path to the double-precision reference
+ * in tests/reference within such sqrt(K) bounds.
  */
 #ifndef NNLITE_GEMM_IMPL_H
 #define NNLITE_GEMM_IMPL_H

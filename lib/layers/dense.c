@@ -2,50 +2,134 @@
  * Parameters: W row-major, then b. The three products of a dense layer run
  * over contiguous rows, so no transpose is ever materialised:
  *   forward  y[n][o]  = b[o] + sum_i x[n][i] W[o][i]   (dot of two rows)
- *   dW[o][i] += sum_n dy[n][o] x[n][i]                  (row axpy)
- *   db[o]    += sum_n dy[n][o]
- *   dx[n][i]  = sum_o dy[n][o] W[o][i]                  (row axpy)
- * These loops (forward summed in double) serve the layer ops and are the
- * reference; a model runs the *_fast passes on the blocked float kernels
- * of gemm.c (see gemm_impl.h for the precision trade-off). */
+ *   dW[o][i]  = sum_n dy[n][o] x[n][i]
+ *   db[o]     = sum_n dy[n][o]
+ *   dx[n][i]  = sum_o dy[n][o] W[o][i]
+ * All of it runs on the float kernels of the compute context (gemm_impl.h
+ * has the precision trade-off), except for the few multiply-adds of tiny
+ * layers. tests/reference/ holds the same math in double, which the tests
+ * compare against. */
+#include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "alloc_impl.h"
-#include "dense_impl.h"
 #include "layer_impl.h"
+#include "reduce_impl.h"
 
-size_t nnlite__dense_param_count_checked(size_t in, size_t out)
+/* Below this many rows a dense product is cheaper as dot products or
+ * axpys (one GEMV per sample forward) than packed: packing touches every
+ * weight once per call. */
+#define FAST_MIN_ROWS 4
+
+/* Inputs narrower than one vector: a plain loop beats the masked vector
+ * loads and the horizontal sum of a SIMD GEMV (the online W3 network). */
+#define TINY_IN 16
+
+static nnlite_status dense_configure(nnlite_layer *layer,
+                                     const nnlite_layer_spec *spec)
 {
-    size_t weights, total;
+    if (spec->in_features == 0 || spec->out_features == 0) {
+        return NNLITE_EINVAL;
+    }
+    layer->in = spec->in_features;
+    layer->out = spec->out_features;
+    return NNLITE_OK;
+}
+
+/* Its input width is fixed at creation: it takes only that. */
+static bool dense_bind(nnlite_layer *layer, size_t width)
+{
+    return layer->in == width;
+}
+
+/* in * out weights and out biases; SIZE_MAX when their bytes overflow. */
+static size_t dense_param_count(size_t in, size_t out)
+{
+    size_t weights, total, bytes;
     if (!nnlite__mul_size(&weights, in, out) ||
         !nnlite__add_size(&total, weights, out) ||
-        !nnlite__mul_size(&weights, total, sizeof(float))) {
-        return 0;
+        !nnlite__mul_size(&bytes, total, sizeof(float))) {
+        return SIZE_MAX;
     }
     return total;
 }
 
-static size_t dense_param_count(const nnlite_layer *layer)
+/* He-uniform U(-sqrt(6/in), sqrt(6/in)) before a rectifier, else
+ * Glorot-uniform U(-sqrt(6/(in+out)), ...); biases zero. Only sqrt
+ * (exactly rounded by IEEE 754) is used, so every machine draws the
+ * same bits. */
+static void dense_init(const nnlite_layer *layer, float *params,
+                       nnlite__rng *rng, bool rectifier_next)
 {
-    return layer->in * layer->out + layer->out;
+    const size_t in = layer->in, out = layer->out;
+    const double fan = rectifier_next ? (double)in : (double)(in + out);
+    const float limit = (float)sqrt(6.0 / fan);
+    for (size_t i = 0; i < in * out; i++) {
+        params[i] = (2.0f * nnlite__rng_uniform(rng) - 1.0f) * limit;
+    }
+    memset(params + in * out, 0, out * sizeof(float));
 }
 
-/* Long dot products are summed in double (STYLE.md); four partial sums
- * let the compiler keep several multiply-adds in flight. */
-static double dot(const float *a, const float *b, size_t n)
+static void tiny_gemv(const float *w, const float *x, const float *b,
+                      float *y, size_t out, size_t in)
 {
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    size_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        s0 += (double)a[i] * (double)b[i];
-        s1 += (double)a[i + 1] * (double)b[i + 1];
-        s2 += (double)a[i + 2] * (double)b[i + 2];
-        s3 += (double)a[i + 3] * (double)b[i + 3];
+    for (size_t o = 0; o < out; o++) {
+        const float *wo = w + o * in;
+        float s = 0.0f;
+        for (size_t i = 0; i < in; i++) {
+            s += wo[i] * x[i];
+        }
+        y[o] = b[o] + s;
     }
-    for (; i < n; i++) {
-        s0 += (double)a[i] * (double)b[i];
+}
+
+static void dense_forward(const nnlite_layer *layer, const float *params,
+                          const float *x, float *y, size_t batch,
+                          const nnlite__compute *cx)
+{
+    const size_t in = layer->in, out = layer->out;
+    const float *w = params, *b = params + in * out;
+    if (batch < FAST_MIN_ROWS && in < TINY_IN) { /* a handful of FMAs */
+        for (size_t n = 0; n < batch; n++) {
+            tiny_gemv(w, x + n * in, b, y + n * out, out, in);
+        }
+        return;
     }
-    return (s0 + s1) + (s2 + s3);
+    if (batch < FAST_MIN_ROWS) { /* GEMV: one sample at a time */
+        for (size_t n = 0; n < batch; n++) {
+            cx->kernels->gemv(w, x + n * in, b, y + n * out, out, in);
+        }
+        return;
+    }
+    /* y = b + x W^T: B(p, j) = W[j][p], read down W's rows. */
+    const nnlite__gemm_args g = {batch, out, in, x, in, 1, w, 1, in,
+                                 y, out, b, 0};
+    nnlite__compute_gemm(cx, &g);
+}
+
+/* Dense + ReLU in one pass where dense_forward would run the GEMV (so
+ * fusing changes no bit; tests/test_fused.c checks it). On one-sample
+ * inference the ReLU's own pass would re-read the dense output just
+ * written and cost a call per layer; the fused kernel applies the ReLU
+ * to the results while they are still in registers. The dense output
+ * (the ReLU's input, which its backward reads) is still stored. */
+static bool dense_forward_pair(const nnlite_layer *layer,
+                               const nnlite_layer *next, const float *params,
+                               const float *x, float *y, float *next_y,
+                               size_t batch, const nnlite__compute *cx)
+{
+    const size_t in = layer->in, out = layer->out;
+    const float *w = params, *b = params + in * out;
+    if (batch >= FAST_MIN_ROWS || in < TINY_IN ||
+        next->ops != &nnlite__relu_ops) {
+        return false;
+    }
+    for (size_t n = 0; n < batch; n++) {
+        cx->kernels->gemv_relu(w, x + n * in, b, y + n * out,
+                               next_y + n * out, out, in);
+    }
+    return true;
 }
 
 /* y += alpha * x */
@@ -53,20 +137,6 @@ static void axpy(float *y, float alpha, const float *x, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         y[i] += alpha * x[i];
-    }
-}
-
-static void dense_forward(const nnlite_layer *layer, const float *params,
-                          const float *x, float *y, size_t batch)
-{
-    const size_t in = layer->in, out = layer->out;
-    const float *w = params, *b = params + in * out;
-    for (size_t n = 0; n < batch; n++) {
-        const float *xn = x + n * in;
-        float *yn = y + n * out;
-        for (size_t o = 0; o < out; o++) {
-            yn[o] = (float)((double)b[o] + dot(xn, w + o * in, in));
-        }
     }
 }
 
@@ -102,58 +172,6 @@ static void input_grads(const float *w, const float *dy, float *dx,
     }
 }
 
-static void dense_backward(const nnlite_layer *layer, const float *params,
-                           const float *x, const float *y, const float *dy,
-                           float *dx, float *dparams, size_t batch)
-{
-    const size_t in = layer->in, out = layer->out;
-    (void)y;
-    accumulate_param_grads(x, dy, dparams, dparams + in * out, in, out,
-                           batch);
-    if (dx != NULL) {
-        input_grads(params, dy, dx, in, out, batch);
-    }
-}
-
-static void tiny_gemv(const float *w, const float *x, const float *b,
-                      float *y, size_t out, size_t in)
-{
-    for (size_t o = 0; o < out; o++) {
-        const float *wo = w + o * in;
-        float s = 0.0f;
-        for (size_t i = 0; i < in; i++) {
-            s += wo[i] * x[i];
-        }
-        y[o] = b[o] + s;
-    }
-}
-
-void nnlite__dense_forward_fast(const nnlite_layer *layer,
-                                const float *params, const float *x,
-                                float *y, size_t batch,
-                                const nnlite__compute *cx)
-{
-    const size_t in = layer->in, out = layer->out;
-    const float *w = params, *b = params + in * out;
-    if (batch < NNLITE__DENSE_FAST_MIN_ROWS &&
-        in < NNLITE__DENSE_TINY_IN) { /* a handful of FMAs */
-        for (size_t n = 0; n < batch; n++) {
-            tiny_gemv(w, x + n * in, b, y + n * out, out, in);
-        }
-        return;
-    }
-    if (batch < NNLITE__DENSE_FAST_MIN_ROWS) { /* GEMV: one sample at a time */
-        for (size_t n = 0; n < batch; n++) {
-            cx->kernels->gemv(w, x + n * in, b, y + n * out, out, in);
-        }
-        return;
-    }
-    /* y = b + x W^T: B(p, j) = W[j][p], read down W's rows. */
-    const nnlite__gemm_args g = {batch, out, in, x, in, 1, w, 1, in,
-                                 y, out, b, 0};
-    nnlite__compute_gemm(cx, &g);
-}
-
 /* One sample: dW[o] = dy[o] x, db = dy, dx = dy W (dx may be NULL).
  * The sums run in the order of input_grads; terms with dy[o] = 0, which
  * it skips, add exactly 0 here (skipping pays for wide ReLU layers, not
@@ -185,18 +203,19 @@ static void one_sample_grads(const float *w, const float *x,
     }
 }
 
-void nnlite__dense_backward_fast(const nnlite_layer *layer,
-                                 const float *params, const float *x,
-                                 const float *dy, float *dx, float *dparams,
-                                 size_t batch, const nnlite__compute *cx)
+static void dense_backward(const nnlite_layer *layer, const float *params,
+                           const float *x, const float *y, const float *dy,
+                           float *dx, float *dparams, size_t batch,
+                           const nnlite__compute *cx)
 {
     const size_t in = layer->in, out = layer->out;
     float *dw = dparams, *db = dparams + in * out;
-    if (batch == 1 && in < NNLITE__DENSE_TINY_IN) { /* tiny nets: no calls */
+    (void)y;
+    if (batch == 1 && in < TINY_IN) { /* tiny nets: no calls */
         one_sample_grads(params, x, dy, dx, dw, db, in, out);
         return;
     }
-    if (batch < NNLITE__DENSE_FAST_MIN_ROWS) {
+    if (batch < FAST_MIN_ROWS) {
         memset(dparams, 0, (in * out + out) * sizeof(float));
         accumulate_param_grads(x, dy, dw, db, in, out, batch);
         if (dx != NULL) {
@@ -204,13 +223,7 @@ void nnlite__dense_backward_fast(const nnlite_layer *layer,
         }
         return;
     }
-    memcpy(db, dy, out * sizeof(float)); /* db = column sums of dy */
-    for (size_t n = 1; n < batch; n++) {
-        const float *dyn = dy + n * out;
-        for (size_t o = 0; o < out; o++) {
-            db[o] += dyn[o];
-        }
-    }
+    nnlite__column_sums(dy, batch, out, db);
     /* dW = dy^T x: A(o, n) = dy[n][o], B = x as stored. */
     const nnlite__gemm_args gw = {out, in, batch, dy, 1, out, x, in, 1,
                                   dw, in, NULL, 0};
@@ -223,6 +236,13 @@ void nnlite__dense_backward_fast(const nnlite_layer *layer,
 }
 
 const nnlite__layer_ops nnlite__dense_ops = {
-    NNLITE_LAYER_DENSE, "dense", dense_param_count, dense_forward,
-    dense_backward,
+    .kind = NNLITE_LAYER_DENSE,
+    .name = "dense",
+    .configure = dense_configure,
+    .bind = dense_bind,
+    .param_count = dense_param_count,
+    .init = dense_init,
+    .forward = dense_forward,
+    .forward_pair = dense_forward_pair,
+    .backward = dense_backward,
 };

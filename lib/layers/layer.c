@@ -1,7 +1,7 @@
 /* Layer construction and destruction; the math is in one file per kind. */
 #include "layer_impl.h"
 
-#include <math.h>
+#include <stdint.h>
 
 #include "alloc_impl.h"
 
@@ -24,9 +24,30 @@ static const nnlite__layer_ops *ops_for_kind(nnlite_layer_kind kind)
     return NULL;
 }
 
-size_t nnlite__no_params(const nnlite_layer *layer)
+size_t nnlite__layer_spec_param_count(const nnlite_layer_spec *spec)
 {
-    (void)layer;
+    const nnlite__layer_ops *ops = ops_for_kind(spec->kind);
+    return ops == NULL ? 0
+                       : ops->param_count(spec->in_features,
+                                          spec->out_features);
+}
+
+nnlite_status nnlite__activation_configure(nnlite_layer *layer,
+                                           const nnlite_layer_spec *spec)
+{
+    (void)layer, (void)spec;
+    return NNLITE_OK;
+}
+
+bool nnlite__activation_bind(nnlite_layer *layer, size_t width)
+{
+    layer->in = layer->out = width;
+    return true;
+}
+
+size_t nnlite__no_params(size_t in, size_t out)
+{
+    (void)in, (void)out;
     return 0;
 }
 
@@ -37,6 +58,7 @@ nnlite_status nnlite_layer_create_advanced(nnlite_layer **out,
     nnlite_allocator a;
     const nnlite__layer_ops *ops;
     nnlite_layer *layer;
+    nnlite_status s;
 
     if (out == NULL) {
         return NNLITE_EINVAL;
@@ -46,29 +68,20 @@ nnlite_status nnlite_layer_create_advanced(nnlite_layer **out,
         nnlite__allocator_resolve(&a, allocator) != NNLITE_OK) {
         return NNLITE_EINVAL;
     }
-    if (spec->kind == NNLITE_LAYER_DENSE) {
-        if (spec->in_features == 0 || spec->out_features == 0) {
-            return NNLITE_EINVAL;
-        }
-        if (nnlite__dense_param_count_checked(spec->in_features,
-                                              spec->out_features) == 0) {
-            return NNLITE_ENOMEM;
-        }
+    /* Settings are checked before anything is allocated. The slope is
+     * kept for every kind (only a leaky ReLU uses it), as files store it. */
+    nnlite_layer probe = {ops, a, 0, 0, 0, spec->slope};
+    if ((s = ops->configure(&probe, spec)) != NNLITE_OK) {
+        return s;
     }
-    if (spec->kind == NNLITE_LAYER_LEAKY_RELU && !isfinite(spec->slope)) {
-        return NNLITE_EINVAL;
+    if (nnlite__layer_param_count(&probe) == SIZE_MAX) {
+        return NNLITE_ENOMEM; /* more weights than memory can address */
     }
-    layer = nnlite__calloc(&a, sizeof(*layer));
+    layer = nnlite__alloc(&a, sizeof(*layer));
     if (layer == NULL) {
         return NNLITE_ENOMEM;
     }
-    layer->ops = ops;
-    layer->allocator = a;
-    if (spec->kind == NNLITE_LAYER_DENSE) {
-        layer->in = spec->in_features;
-        layer->out = spec->out_features;
-    }
-    layer->slope = spec->slope;
+    *layer = probe;
     *out = layer;
     return NNLITE_OK;
 }

@@ -1,31 +1,64 @@
-/* Private: the layer struct and the ops table every layer kind fills in. */
+/* Private: the layer struct and the ops table every layer kind fills in.
+ * The table is the only dispatch: the model never asks which kind a layer
+ * is, it calls the op. */
 #ifndef NNLITE_LAYER_IMPL_H
 #define NNLITE_LAYER_IMPL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
+#include "compute_impl.h"
 #include "nnlite/layer.h"
+#include "rng_impl.h"
 
 /*
  * One static const table per kind. Buffers are row-major [batch, width];
- * `params` points at this layer's slice of the model's flat buffer.
+ * `params` points at this layer's slice of the model's flat buffer. The
+ * passes run on the kernels of the compute context cx, which the model
+ * owns; activations ignore it.
  */
 typedef struct nnlite__layer_ops {
     nnlite_layer_kind kind;
     const char *name;
-    /* Number of parameters; 0 for activations. */
-    size_t (*param_count)(const nnlite_layer *layer);
+    /* Take the settings this kind uses from spec (the widths of a dense
+     * layer, a leaky ReLU's slope); NNLITE_EINVAL when one is invalid. */
+    nnlite_status (*configure)(nnlite_layer *layer,
+                               const nnlite_layer_spec *spec);
+    /* The layer is stacked on an output of `width` features: set in and
+     * out; false (nothing changed) when it cannot take that width. */
+    bool (*bind)(nnlite_layer *layer, size_t width);
+    /* Parameters of a layer of these widths, 0 for activations; SIZE_MAX
+     * when their bytes would overflow a size_t. */
+    size_t (*param_count)(size_t in, size_t out);
+    /* Draw the initial parameters; NULL for kinds without any.
+     * rectifier_next: the next layer is a rectifier (see below). */
+    void (*init)(const nnlite_layer *layer, float *params, nnlite__rng *rng,
+                 bool rectifier_next);
+    /* A rectifier (ReLU, leaky ReLU) asks the layer before it for
+     * He-uniform rather than Glorot-uniform weights. */
+    bool rectifier;
     /* y = f(x). */
     void (*forward)(const nnlite_layer *layer, const float *params,
-                    const float *x, float *y, size_t batch);
+                    const float *x, float *y, size_t batch,
+                    const nnlite__compute *cx);
+    /* This layer and `next` in one pass: y as forward writes it, and
+     * next_y as next's forward would write it from y. false, writing
+     * nothing, when the pair cannot be fused at this batch size; NULL for
+     * kinds that never fuse. */
+    bool (*forward_pair)(const nnlite_layer *layer, const nnlite_layer *next,
+                         const float *params, const float *x, float *y,
+                         float *next_y, size_t batch,
+                         const nnlite__compute *cx);
     /*
-     * Given dy = dL/dy: accumulate (+=) dL/dparams into dparams and write
-     * dx = dL/dx (overwrite) unless dx is NULL. x and y are the values of
-     * the forward pass.
+     * Given dy = dL/dy: overwrite dparams with dL/dparams (a step computes
+     * each layer's gradients once, so nothing needs zeroing first) and dx
+     * with dL/dx unless dx is NULL (the first layer's is never needed). x
+     * and y are the values of the forward pass.
      */
     void (*backward)(const nnlite_layer *layer, const float *params,
                      const float *x, const float *y, const float *dy,
-                     float *dx, float *dparams, size_t batch);
+                     float *dx, float *dparams, size_t batch,
+                     const nnlite__compute *cx);
 } nnlite__layer_ops;
 
 struct nnlite_layer {
@@ -44,10 +77,22 @@ extern const nnlite__layer_ops nnlite__tanh_ops;
 extern const nnlite__layer_ops nnlite__hard_sigmoid_ops;
 extern const nnlite__layer_ops nnlite__leaky_relu_ops;
 
-/* Parameter count of a dense layer, overflow-checked; 0 on overflow. */
-size_t nnlite__dense_param_count_checked(size_t in, size_t out);
+/* The layer's parameter count (its ops' param_count at its widths). */
+static inline size_t nnlite__layer_param_count(const nnlite_layer *layer)
+{
+    return layer->ops->param_count(layer->in, layer->out);
+}
 
-/* For activations: no parameters. */
-size_t nnlite__no_params(const nnlite_layer *layer);
+/* Parameters a layer made from spec would have (0 for an unknown kind;
+ * SIZE_MAX on overflow), without making it: lets a decoder bound a
+ * layer by the bytes its file has left before anything is allocated. */
+size_t nnlite__layer_spec_param_count(const nnlite_layer_spec *spec);
+
+/* Shared by the activations, whose width is whatever they are stacked
+ * on: no settings, any width, no parameters. */
+nnlite_status nnlite__activation_configure(nnlite_layer *layer,
+                                           const nnlite_layer_spec *spec);
+bool nnlite__activation_bind(nnlite_layer *layer, size_t width);
+size_t nnlite__no_params(size_t in, size_t out);
 
 #endif /* NNLITE_LAYER_IMPL_H */

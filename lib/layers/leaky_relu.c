@@ -1,25 +1,38 @@
 /* Leaky ReLU y = x > 0 ? x : slope * x; dy/dx = 1 or slope (slope at 0). */
+#include <math.h>
+
 #include "layer_impl.h"
 
+static nnlite_status leaky_relu_configure(nnlite_layer *layer,
+                                          const nnlite_layer_spec *spec)
+{
+    if (!isfinite(spec->slope)) {
+        return NNLITE_EINVAL;
+    }
+    layer->slope = spec->slope;
+    return NNLITE_OK;
+}
+
 static void leaky_relu_forward(const nnlite_layer *layer, const float *params,
-                               const float *x, float *y, size_t batch)
+                               const float *x, float *y, size_t batch,
+                               const nnlite__compute *cx)
 {
     const size_t n = batch * layer->out;
     const float slope = layer->slope;
-    (void)params;
+    (void)params, (void)cx;
     for (size_t i = 0; i < n; i++) {
         y[i] = x[i] > 0.0f ? x[i] : slope * x[i];
     }
 }
 
-static void leaky_relu_backward(const nnlite_layer *layer,
-                                const float *params, const float *x,
-                                const float *y, const float *dy, float *dx,
-                                float *dparams, size_t batch)
+static void leaky_relu_backward(const nnlite_layer *layer, const float *params,
+                                const float *x, const float *y, const float *dy,
+                                float *dx, float *dparams, size_t batch,
+                                const nnlite__compute *cx)
 {
     const size_t n = batch * layer->out;
     const float slope = layer->slope;
-    (void)params, (void)y, (void)dparams;
+    (void)params, (void)y, (void)dparams, (void)cx;
     if (dx == NULL) {
         return;
     }
@@ -29,6 +42,12 @@ static void leaky_relu_backward(const nnlite_layer *layer,
 }
 
 const nnlite__layer_ops nnlite__leaky_relu_ops = {
-    NNLITE_LAYER_LEAKY_RELU, "leaky_relu", nnlite__no_params,
-    leaky_relu_forward, leaky_relu_backward,
+    .kind = NNLITE_LAYER_LEAKY_RELU,
+    .name = "leaky_relu",
+    .configure = leaky_relu_configure,
+    .bind = nnlite__activation_bind,
+    .param_count = nnlite__no_params,
+    .rectifier = true,
+    .forward = leaky_relu_forward,
+    .backward = leaky_relu_backward,
 };

@@ -3,10 +3,11 @@
 #include "layer_impl.h"
 
 static void relu_forward(const nnlite_layer *layer, const float *params,
-                         const float *x, float *y, size_t batch)
+                         const float *x, float *y, size_t batch,
+                         const nnlite__compute *cx)
 {
     const size_t n = batch * layer->out;
-    (void)params;
+    (void)params, (void)cx;
     for (size_t i = 0; i < n; i++) {
         y[i] = x[i] > 0.0f ? x[i] : 0.0f;
     }
@@ -14,10 +15,11 @@ static void relu_forward(const nnlite_layer *layer, const float *params,
 
 static void relu_backward(const nnlite_layer *layer, const float *params,
                           const float *x, const float *y, const float *dy,
-                          float *dx, float *dparams, size_t batch)
+                          float *dx, float *dparams, size_t batch,
+                          const nnlite__compute *cx)
 {
     const size_t n = batch * layer->out;
-    (void)params, (void)y, (void)dparams;
+    (void)params, (void)y, (void)dparams, (void)cx;
     if (dx == NULL) {
         return;
     }
@@ -29,6 +31,12 @@ static void relu_backward(const nnlite_layer *layer, const float *params,
 }
 
 const nnlite__layer_ops nnlite__relu_ops = {
-    NNLITE_LAYER_RELU, "relu", nnlite__no_params, relu_forward,
-    relu_backward,
+    .kind = NNLITE_LAYER_RELU,
+    .name = "relu",
+    .configure = nnlite__activation_configure,
+    .bind = nnlite__activation_bind,
+    .param_count = nnlite__no_params,
+    .rectifier = true,
+    .forward = relu_forward,
+    .backward = relu_backward,
 };

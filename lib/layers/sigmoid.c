@@ -5,10 +5,11 @@
 #include "layer_impl.h"
 
 static void sigmoid_forward(const nnlite_layer *layer, const float *params,
-                            const float *x, float *y, size_t batch)
+                            const float *x, float *y, size_t batch,
+                            const nnlite__compute *cx)
 {
     const size_t n = batch * layer->out;
-    (void)params;
+    (void)params, (void)cx;
     for (size_t i = 0; i < n; i++) {
         /* e^-|x| never overflows: y = 1 / (1 + e) for x >= 0 and
          * e / (1 + e) below. Selecting the numerator, not branching,
@@ -21,10 +22,11 @@ static void sigmoid_forward(const nnlite_layer *layer, const float *params,
 
 static void sigmoid_backward(const nnlite_layer *layer, const float *params,
                              const float *x, const float *y, const float *dy,
-                             float *dx, float *dparams, size_t batch)
+                             float *dx, float *dparams, size_t batch,
+                             const nnlite__compute *cx)
 {
     const size_t n = batch * layer->out;
-    (void)params, (void)x, (void)dparams;
+    (void)params, (void)x, (void)dparams, (void)cx;
     if (dx == NULL) {
         return;
     }
@@ -34,6 +36,11 @@ static void sigmoid_backward(const nnlite_layer *layer, const float *params,
 }
 
 const nnlite__layer_ops nnlite__sigmoid_ops = {
-    NNLITE_LAYER_SIGMOID, "sigmoid", nnlite__no_params, sigmoid_forward,
-    sigmoid_backward,
+    .kind = NNLITE_LAYER_SIGMOID,
+    .name = "sigmoid",
+    .configure = nnlite__activation_configure,
+    .bind = nnlite__activation_bind,
+    .param_count = nnlite__no_params,
+    .forward = sigmoid_forward,
+    .backward = sigmoid_backward,
 };

@@ -4,10 +4,11 @@
 #include "layer_impl.h"
 
 static void tanh_forward(const nnlite_layer *layer, const float *params,
-                         const float *x, float *y, size_t batch)
+                         const float *x, float *y, size_t batch,
+                         const nnlite__compute *cx)
 {
     const size_t n = batch * layer->out;
-    (void)params;
+    (void)params, (void)cx;
     for (size_t i = 0; i < n; i++) {
         y[i] = tanhf(x[i]);
     }
@@ -15,10 +16,11 @@ static void tanh_forward(const nnlite_layer *layer, const float *params,
 
 static void tanh_backward(const nnlite_layer *layer, const float *params,
                           const float *x, const float *y, const float *dy,
-                          float *dx, float *dparams, size_t batch)
+                          float *dx, float *dparams, size_t batch,
+                          const nnlite__compute *cx)
 {
     const size_t n = batch * layer->out;
-    (void)params, (void)x, (void)dparams;
+    (void)params, (void)x, (void)dparams, (void)cx;
     if (dx == NULL) {
         return;
     }
@@ -28,6 +30,11 @@ static void tanh_backward(const nnlite_layer *layer, const float *params,
 }
 
 const nnlite__layer_ops nnlite__tanh_ops = {
-    NNLITE_LAYER_TANH, "tanh", nnlite__no_params, tanh_forward,
-    tanh_backward,
+    .kind = NNLITE_LAYER_TANH,
+    .name = "tanh",
+    .configure = nnlite__activation_configure,
+    .bind = nnlite__activation_bind,
+    .param_count = nnlite__no_params,
+    .forward = tanh_forward,
+    .backward = tanh_backward,
 };

@@ -88,15 +88,11 @@ size_t nnlite__model_width(const nnlite_model *m)
 static nnlite_status bind_layer(nnlite_model *m, nnlite_layer *layer)
 {
     const size_t width = nnlite__model_width(m);
-    if (layer->ops->kind != NNLITE_LAYER_DENSE) {
-        layer->in = layer->out = width;
-        return NNLITE_OK;
-    }
-    if (layer->in != width) {
+    if (!layer->ops->bind(layer, width)) {
         return nnlite__fail(m, NNLITE_ESHAPE,
-                            "layer %zu (dense) expects %zu input features "
+                            "layer %zu (%s) expects %zu input features "
                             "but the previous %s gives %zu",
-                            m->layer_count + 1, layer->in,
+                            m->layer_count + 1, layer->ops->name, layer->in,
                             m->layer_count == 0 ? "input" : "layer", width);
     }
     return NNLITE_OK;
@@ -106,7 +102,7 @@ static nnlite_status bind_layer(nnlite_model *m, nnlite_layer *layer)
  * on failure nothing changes. */
 static nnlite_status grow_for_layer(nnlite_model *m, nnlite_layer *layer)
 {
-    const size_t count = layer->ops->param_count(layer);
+    const size_t count = nnlite__layer_param_count(layer);
     size_t new_params, new_capacity = m->layer_capacity;
     nnlite_layer **layers = NULL;
     float **outputs = NULL;

@@ -2,7 +2,6 @@
  * CPU, or forced by a test), packing scratch sized for the widest layer,
  * and the worker threads of nnlite_model_set_threads(). */
 #include "alloc_impl.h"
-#include "compute_impl.h"
 #include "model_impl.h"
 #include "nnlite/threads.h"
 
@@ -16,19 +15,20 @@ static size_t parts(const nnlite_model *m)
 
 static void release_pack(nnlite_model *m)
 {
-    nnlite__free(&m->allocator, m->pack);
-    m->pack = NULL;
-    m->pack_floats = 0;
+    nnlite__free(&m->allocator, m->compute.pack);
+    m->compute.pack = NULL;
+    m->compute.pack_floats = 0;
 }
 
 nnlite_status nnlite__model_reserve_compute(nnlite_model *m)
 {
+    nnlite__compute *cx = &m->compute;
     const size_t need = nnlite__gemm_pack_floats(m->max_width);
     size_t total;
-    if (m->kernels == NULL) {
-        m->kernels = nnlite__gemm_kernels_for(nnlite__cpu_best_path());
+    if (cx->kernels == NULL) {
+        cx->kernels = nnlite__gemm_kernels_for(nnlite__cpu_best_path());
     }
-    if (m->pack == NULL || m->pack_floats < need) {
+    if (cx->pack == NULL || cx->pack_floats < need) {
         float *pack;
         if (!nnlite__mul_size(&total, need, parts(m)) ||
             (pack = nnlite__alloc(&m->allocator, total * sizeof(float))) ==
@@ -37,11 +37,11 @@ nnlite_status nnlite__model_reserve_compute(nnlite_model *m)
                                 "out of memory for packing buffers");
         }
         release_pack(m);
-        m->pack = pack;
-        m->pack_floats = need;
+        cx->pack = pack;
+        cx->pack_floats = need;
     }
-    if (parts(m) > 1 && m->pool == NULL &&
-        nnlite__pool_create(&m->pool, parts(m), &m->allocator) !=
+    if (parts(m) > 1 && cx->pool == NULL &&
+        nnlite__pool_create(&cx->pool, parts(m), &m->allocator) !=
             NNLITE_OK) {
         return nnlite__fail(m, NNLITE_ENOMEM,
                             "cannot start %zu threads", parts(m));
@@ -51,25 +51,9 @@ nnlite_status nnlite__model_reserve_compute(nnlite_model *m)
 
 void nnlite__model_release_compute(nnlite_model *m)
 {
-    nnlite__pool_destroy(m->pool);
-    m->pool = NULL;
+    nnlite__pool_destroy(m->compute.pool);
+    m->compute.pool = NULL;
     release_pack(m);
-}
-
-/* Fill *cx for the fast passes; false when not reserved (then the layer
- * ops' own loops run). */
-bool nnlite__model_compute(const nnlite_model *m, nnlite__compute *cx)
-{
-    if (m->pack == NULL ||
-        m->pack_floats < nnlite__gemm_pack_floats(m->max_width) ||
-        (parts(m) > 1 && m->pool == NULL)) {
-        return false;
-    }
-    cx->kernels = m->kernels;
-    cx->pack = m->pack;
-    cx->pack_floats = m->pack_floats;
-    cx->pool = m->pool;
-    return true;
 }
 
 nnlite_status nnlite__model_force_path(nnlite_model *m, int path)
@@ -79,7 +63,7 @@ nnlite_status nnlite__model_force_path(nnlite_model *m, int path)
         (k = nnlite__gemm_kernels_for((nnlite__kernel_path)path)) == NULL) {
         return NNLITE_EINVAL;
     }
-    m->kernels = k;
+    m->compute.kernels = k;
     return NNLITE_OK;
 }
 
@@ -118,8 +102,8 @@ const char *nnlite_model_kernel_name(const nnlite_model *m)
     if (m == NULL) {
         return "";
     }
-    k = m->kernels != NULL
-            ? m->kernels
+    k = m->compute.kernels != NULL
+            ? m->compute.kernels
             : nnlite__gemm_kernels_for(nnlite__cpu_best_path());
     return k->name;
 }

@@ -2,44 +2,30 @@
  * workspace, so any number of rows works without a huge allocation. */
 #include <math.h>
 
-#include "compute_impl.h"
-#include "dense_impl.h"
 #include "model_impl.h"
 #include "tensor_impl.h"
 
-/* Every layer over `rows` rows of x; cx is NULL until the compute
- * resources are reserved: dense layers then run on the layer ops' own
- * loops, as activations always do. A dense layer on the GEMV and the ReLU
- * after it run as one pass. */
-static const float *forward_layers(nnlite_model *m,
-                                   const nnlite__compute *cx,
-                                   const float *x, size_t rows)
+/* Every layer over `rows` rows of x, on the reserved kernels. A layer
+ * may run together with the one after it (a dense layer on the GEMV and
+ * its ReLU). */
+const float *nnlite__model_forward_rows(nnlite_model *m, const float *x,
+                                        size_t rows)
 {
+    const nnlite__compute *cx = &m->compute;
     const float *in = x;
     for (size_t i = 0; i < m->layer_count; i++) {
         const nnlite_layer *l = m->layers[i];
         const float *p = m->params + l->param_offset;
-        if (cx != NULL && i + 1 < m->layer_count &&
-            nnlite__dense_relu_fusable(l, m->layers[i + 1], rows)) {
-            nnlite__dense_relu_forward_fast(l, p, in, m->outputs[i],
-                                            m->outputs[i + 1], rows, cx);
-            i++; /* the ReLU is done */
-        } else if (cx != NULL && l->ops->kind == NNLITE_LAYER_DENSE) {
-            nnlite__dense_forward_fast(l, p, in, m->outputs[i], rows, cx);
+        if (i + 1 < m->layer_count && l->ops->forward_pair != NULL &&
+            l->ops->forward_pair(l, m->layers[i + 1], p, in, m->outputs[i],
+                                 m->outputs[i + 1], rows, cx)) {
+            i++; /* the next layer is done too */
         } else {
-            l->ops->forward(l, p, in, m->outputs[i], rows);
+            l->ops->forward(l, p, in, m->outputs[i], rows, cx);
         }
         in = m->outputs[i];
     }
     return in;
-}
-
-const float *nnlite__model_forward_rows(nnlite_model *m, const float *x,
-                                        size_t rows)
-{
-    nnlite__compute cx;
-    return forward_layers(m, nnlite__model_compute(m, &cx) ? &cx : NULL, x,
-                          rows);
 }
 
 /* Checks shared by forward and predict_probabilities. */
@@ -67,26 +53,17 @@ static nnlite_status forward_into(nnlite_model *m, const nnlite_tensor *x,
 {
     const size_t rows = x->shape[0], width = nnlite__model_width(m);
     const size_t chunk = nnlite__model_chunk_rows(m, rows);
-    nnlite__compute cx;
     nnlite_status s;
 
     nnlite__model_initialize(m);
-    if ((s = nnlite__model_reserve_rows(m, chunk)) != NNLITE_OK) {
+    if ((s = nnlite__model_reserve_rows(m, chunk)) != NNLITE_OK ||
+        (s = nnlite__model_reserve_compute(m)) != NNLITE_OK) {
         return s;
-    }
-    /* Once reserved, reserving again changes nothing: skip it (one-sample
-     * inference pays this plumbing for every sample). */
-    bool fast = nnlite__model_compute(m, &cx);
-    if (!fast) {
-        if ((s = nnlite__model_reserve_compute(m)) != NNLITE_OK) {
-            return s;
-        }
-        fast = nnlite__model_compute(m, &cx);
     }
     for (size_t r = 0; r < rows; r += chunk) {
         const size_t n = rows - r < chunk ? rows - r : chunk;
-        const float *out = forward_layers(m, fast ? &cx : NULL,
-                                          x->data + r * x->shape[1], n);
+        const float *out =
+            nnlite__model_forward_rows(m, x->data + r * x->shape[1], n);
         for (size_t i = 0; i < n * width; i++) {
             y->data[r * width + i] = out[i];
         }

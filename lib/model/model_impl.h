@@ -53,13 +53,11 @@ struct nnlite_model {
     size_t metadata_count;
     size_t metadata_capacity;
 
-    /* performance (issue 5, model_compute.c): kernel dispatch, packing
-     * scratch and worker threads; all zero until first needed. */
-    const struct nnlite__gemm_kernels *kernels; /* chosen path's table */
-    float *pack;              /* one slice of pack_floats per thread */
-    size_t pack_floats;
+    /* The kernels the passes run on (model_compute.c): the chosen path's
+     * table, packing scratch, worker threads; all empty until the first
+     * pass reserves them. */
+    nnlite__compute compute;
     size_t threads;           /* set_threads(); 0 means 1 */
-    struct nnlite__pool *pool; /* threads - 1 workers, lazily started */
 };
 
 /* One metadata entry: name and values share one allocation. */
@@ -83,15 +81,12 @@ nnlite_status nnlite__metadata_add_encoded(nnlite_model *m, const char *name,
 void nnlite__metadata_free_all(nnlite_model *m);
 
 /* Pick the kernels (once), size the packing scratch for the current
- * layers and start the threads asked for; may allocate. */
+ * layers and start the threads asked for; may allocate. Every pass calls
+ * it first: m->compute is then ready for the layer ops. */
 nnlite_status nnlite__model_reserve_compute(nnlite_model *m);
 
 /* Free the scratch and join the threads (model destruction). */
 void nnlite__model_release_compute(nnlite_model *m);
-
-/* Fill *cx from the model; false until nnlite__model_reserve_compute()
- * succeeded for the current layers (callers then use the layer ops). */
-bool nnlite__model_compute(const nnlite_model *m, nnlite__compute *cx);
 
 /* Test hook: run the kernels of path (a nnlite__kernel_path) from now on;
  * NNLITE_EINVAL when this CPU or build lacks it. */
@@ -124,7 +119,8 @@ size_t nnlite__model_chunk_rows(const nnlite_model *m, size_t rows);
 /* Free the workspace (after the layer list changes). */
 void nnlite__model_release_workspace(nnlite_model *m);
 
-/* Forward `rows` rows of x (rows <= batch_capacity); returns the output. */
+/* Forward `rows` rows of x (rows <= batch_capacity, compute reserved);
+ * returns the output. */
 const float *nnlite__model_forward_rows(nnlite_model *m, const float *x,
                                         size_t rows);
 

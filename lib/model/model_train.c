@@ -2,37 +2,22 @@
  * buffer, then the optimizer's update. Nothing here allocates once the
  * workspace holds the batch. */
 #include <math.h>
-#include <string.h>
 
-#include "dense_impl.h"
 #include "model_impl.h"
 #include "tensor_impl.h"
 
-/* Backward through every layer; the loss gradient is in delta[0]. */
+/* Backward through every layer; the loss gradient is in delta[0]. Each
+ * layer overwrites its gradients, and the first layer's input gradient
+ * is never needed. */
 static void backward(nnlite_model *m, const float *x, size_t rows)
 {
     float *dy = m->delta[0], *dx = m->delta[1];
-    nnlite__compute cx;
-    const bool fast = nnlite__model_compute(m, &cx);
     for (size_t i = m->layer_count; i-- > 0;) {
         const nnlite_layer *l = m->layers[i];
         const float *in = i == 0 ? x : m->outputs[i - 1];
-        float *p = m->params + l->param_offset;
-        float *g = m->grads + l->param_offset;
-        /* The first layer's input gradient is never needed. Each layer's
-         * gradients are written once: the fast pass overwrites them, the
-         * layer ops accumulate into zeros. */
-        if (fast && l->ops->kind == NNLITE_LAYER_DENSE) {
-            nnlite__dense_backward_fast(l, p, in, dy, i == 0 ? NULL : dx, g,
-                                        rows, &cx);
-        } else {
-            const size_t count = l->ops->param_count(l);
-            if (count > 0) { /* activations have none */
-                memset(g, 0, count * sizeof(float));
-            }
-            l->ops->backward(l, p, in, m->outputs[i], dy,
-                             i == 0 ? NULL : dx, g, rows);
-        }
+        l->ops->backward(l, m->params + l->param_offset, in, m->outputs[i],
+                         dy, i == 0 ? NULL : dx, m->grads + l->param_offset,
+                         rows, &m->compute);
         float *t = dy;
         dy = dx;
         dx = t;

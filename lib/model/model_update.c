@@ -2,7 +2,6 @@
  * threads when the parameters are many. Ranges are fixed by their index
  * (whole cache lines each), and every element's arithmetic depends on that
  * element alone, so the result is bit-identical to one thread. */
-#include "compute_impl.h"
 #include "model_impl.h"
 #include "numeric_impl.h"
 #include "optim_impl.h"
@@ -35,20 +34,19 @@ static void update_part(void *ctx, size_t part, size_t slot)
 static bool run_update(const nnlite_model *m, const nnlite__update *u,
                        nnlite__update_fn fn)
 {
-    nnlite__compute cx;
-    if (u->n < NNLITE__THREAD_MIN_PARAMS || !nnlite__model_compute(m, &cx) ||
-        cx.pool == NULL) {
+    nnlite__pool *pool = m->compute.pool; /* NULL: one thread */
+    if (u->n < NNLITE__THREAD_MIN_PARAMS || pool == NULL) {
         return fn(u, 0, u->n);
     }
     update_job job;
     const size_t units = (u->n + RANGE_ALIGN - 1) / RANGE_ALIGN;
-    size_t parts = nnlite__pool_size(cx.pool) * PARTS_PER_THREAD;
+    size_t parts = nnlite__pool_size(pool) * PARTS_PER_THREAD;
     parts = parts < NNLITE__POOL_MAX_PARTS ? parts : NNLITE__POOL_MAX_PARTS;
     job.u = u;
     job.fn = fn;
     job.chunk = (units + parts - 1) / parts * RANGE_ALIGN;
     parts = (u->n + job.chunk - 1) / job.chunk;
-    nnlite__pool_run(cx.pool, update_part, &job, parts);
+    nnlite__pool_run(pool, update_part, &job, parts);
     for (size_t i = 0; i < parts; i++) {
         if (!job.ok[i]) {
             return false;
@@ -60,9 +58,9 @@ static bool run_update(const nnlite_model *m, const nnlite__update *u,
 /* The kernels of the model's path (the CPU's best before any pass ran). */
 static const nnlite__update_kernels *update_kernels(const nnlite_model *m)
 {
-    return nnlite__update_kernels_for(m->kernels != NULL
-                                          ? m->kernels->path
-                                          : nnlite__cpu_best_path());
+    const nnlite__gemm_kernels *k = m->compute.kernels;
+    return nnlite__update_kernels_for(k != NULL ? k->path
+                                                : nnlite__cpu_best_path());
 }
 
 nnlite_status nnlite__model_check_grads(nnlite_model *m)
