@@ -523,6 +523,79 @@ static void test_io_rejects_inconsistent_models(void **state)
     nnlite_model_destroy(m);
 }
 
+/* An Adam model of 9 parameters after one step, with no metadata, so
+ * the optimizer's fields sit at fixed distances from the end: steps,
+ * beta1^t, beta2^t, the state count, 18 floats of state, the metadata
+ * count and the checksum. */
+static unsigned char *save_stepped_adam(size_t *size, size_t *steps_at)
+{
+    nnlite_model *m = NULL;
+    nnlite_optimizer *o = NULL;
+    nnlite_tensor *x = NULL, *t = NULL;
+    float xs[2] = {0.5f, -1.0f}, ts[3] = {1.0f, 0.0f, 2.0f};
+    assert_int_equal(nnlite_model_create(&m, 2, 5), NNLITE_OK);
+    add_dense(m, 2, 3);
+    set_mse(m);
+    assert_int_equal(nnlite_adam_create(&o, 0.01f, 0.9f, 0.999f, 1e-8f),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_model_set_optimizer(m, o), NNLITE_OK);
+    assert_int_equal(nnlite_tensor_wrap2d(&x, xs, 1, 2), NNLITE_OK);
+    assert_int_equal(nnlite_tensor_wrap2d(&t, ts, 1, 3), NNLITE_OK);
+    assert_int_equal(nnlite_model_train_batch(m, x, t, NULL), NNLITE_OK);
+    unsigned char *buf = save(m, size);
+    *steps_at = *size - 4 - 4 - 18 * 4 - 8 - 8 - 8 - 8;
+    nnlite_tensor_destroy(x);
+    nnlite_tensor_destroy(t);
+    nnlite_model_destroy(m);
+    return buf;
+}
+
+/* The optimizer's progress and state must agree with its rule: after a
+ * step, Adam's beta powers are below 1 (it divides by 1 - beta^t); every
+ * power lies in [0, 1]; the state has the rule's length. */
+static void test_io_rejects_inconsistent_optimizer_state(void **state)
+{
+    char msg[256];
+    size_t size, steps_at;
+    unsigned char *buf = save_stepped_adam(&size, &steps_at);
+    nnlite__reader r = {buf, buf + steps_at, buf + size};
+    uint64_t steps, count;
+    double p1, p2;
+    (void)state;
+    assert_true(nnlite__get_u64(&r, &steps) && nnlite__get_f64(&r, &p1) &&
+                nnlite__get_f64(&r, &p2) && nnlite__get_u64(&r, &count));
+    assert_int_equal(steps, 1);
+    assert_true(p1 == (double)0.9f && p2 < 1.0);
+    assert_int_equal(count, 18);
+    assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
+                     NNLITE_OK);
+
+    nnlite__writer w = {buf + steps_at + 8}; /* beta1^t = 1 after a step */
+    nnlite__put_f64(&w, 1.0);
+    reseal(buf, size);
+    assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
+                     NNLITE_EFORMAT);
+    assert_non_null(strstr(msg, "invalid Adam progress"));
+
+    w.p = buf + steps_at + 8; /* beta1^t back, beta2^t = 1.5 */
+    nnlite__put_f64(&w, p1);
+    nnlite__put_f64(&w, 1.5);
+    reseal(buf, size);
+    assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
+                     NNLITE_EFORMAT);
+    assert_non_null(strstr(msg, "progress"));
+
+    w.p = buf + steps_at + 16; /* powers back, a state one float short */
+    nnlite__put_f64(&w, p2);
+    nnlite__put_u64(&w, 17);
+    reseal(buf, size);
+    assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
+                     NNLITE_EFORMAT);
+    assert_non_null(strstr(msg, "optimizer state of 17 floats; expected "
+                                "18"));
+    test_free(buf);
+}
+
 static void test_io_load_argument_errors(void **state)
 {
     fixture *f = *state;
@@ -875,6 +948,7 @@ int main(void)
         T(test_io_rejects_magic_version_flags),
         T(test_io_oversized_counts_allocate_nothing_big),
         T(test_io_rejects_inconsistent_models),
+        T(test_io_rejects_inconsistent_optimizer_state),
         T(test_io_load_argument_errors),
         T(test_io_load_refuses_special_and_foreign_files),
         T(test_io_failed_saves_keep_the_old_file),

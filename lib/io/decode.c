@@ -335,17 +335,13 @@ static nnlite_status read_optimizer_state(loader *ld, nnlite_optimizer *o)
         (s = need_u64(ld, &count, "the state size")) != NNLITE_OK) {
         return s;
     }
-    if (!(p1 >= 0.0 && p1 <= 1.0 && p2 >= 0.0 && p2 <= 1.0)) {
-        return reject(ld, NNLITE_EFORMAT, "invalid Adam bias corrections");
+    if (!nnlite__optimizer_restore(o, steps, p1, p2)) {
+        return reject(ld, NNLITE_EFORMAT,
+                      "invalid %s progress (bias corrections %g and %g "
+                      "after %llu steps)",
+                      o->ops->name, p1, p2, (unsigned long long)steps);
     }
-    /* Adam's first update divides by 1 - beta^t: t >= 1 means it is < 1. */
-    if (o->options.kind == NNLITE_OPTIMIZER_ADAM && steps > 0 &&
-        (p1 >= 1.0 || p2 >= 1.0)) {
-        return reject(ld, NNLITE_EFORMAT, "invalid Adam bias corrections");
-    }
-    expected = o->state == NULL                           ? 0
-               : o->options.kind == NNLITE_OPTIMIZER_ADAM ? 2 * o->param_count
-                                                          : o->param_count;
+    expected = nnlite__optimizer_state_floats(o, ld->model->param_count);
     if (count != expected && !(count == 0 && steps == 0)) {
         return reject(ld, NNLITE_EFORMAT,
                       "optimizer state of %llu floats; expected %zu",
@@ -356,9 +352,6 @@ static nnlite_status read_optimizer_state(loader *ld, nnlite_optimizer *o)
             NNLITE_OK) {
         return s;
     }
-    o->steps = steps;
-    o->beta1_power = p1;
-    o->beta2_power = p2;
     return NNLITE_OK;
 }
 

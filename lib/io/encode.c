@@ -11,12 +11,9 @@
 /* Floats of optimizer state saved for this model. */
 static size_t state_floats(const nnlite_model *m)
 {
-    const nnlite_optimizer *o = m->optimizer;
-    if (o == NULL || o->state == NULL || o->param_count != m->param_count) {
-        return 0;
-    }
-    return o->options.kind == NNLITE_OPTIMIZER_ADAM ? 2 * m->param_count
-                                                    : m->param_count;
+    return m->optimizer == NULL
+               ? 0
+               : nnlite__optimizer_state_floats(m->optimizer, m->param_count);
 }
 
 /* Sizes are sums of what already sits in memory, so only the float counts

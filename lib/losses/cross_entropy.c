@@ -17,6 +17,16 @@ static bool ce_target_fits(size_t cols, size_t tcols)
     return tcols == 1 || tcols == cols;
 }
 
+static void ce_describe_target(size_t cols, char *buf, size_t size)
+{
+    if (cols > 1) {
+        nnlite__format(buf, size, "1 (class indices) or %zu (probabilities)",
+                       cols);
+    } else {
+        nnlite__format(buf, size, "%zu", cols);
+    }
+}
+
 /* Class indices when C > 1 and the target has one column. */
 static bool uses_indices(size_t cols, size_t tcols)
 {
@@ -108,6 +118,10 @@ static double ce_compute(const float *pred, const float *target, size_t rows,
 }
 
 const nnlite__loss_ops nnlite__cross_entropy_ops = {
-    NNLITE_LOSS_CROSS_ENTROPY, "cross-entropy", ce_target_fits,
-    ce_check_targets, ce_compute,
+    .kind = NNLITE_LOSS_CROSS_ENTROPY,
+    .name = "cross-entropy",
+    .target_fits = ce_target_fits,
+    .describe_target = ce_describe_target,
+    .check_targets = ce_check_targets,
+    .compute = ce_compute,
 };

@@ -10,15 +10,9 @@ bool nnlite__same_width(size_t cols, size_t tcols)
     return cols == tcols;
 }
 
-void nnlite__loss_describe_target(const nnlite_loss *loss, size_t cols,
-                                  char *buf, size_t size)
+void nnlite__describe_same_width(size_t cols, char *buf, size_t size)
 {
-    if (loss->ops->kind == NNLITE_LOSS_CROSS_ENTROPY && cols > 1) {
-        nnlite__format(buf, size, "1 (class indices) or %zu (probabilities)",
-                       cols);
-    } else {
-        nnlite__format(buf, size, "%zu", cols);
-    }
+    nnlite__format(buf, size, "%zu", cols);
 }
 
 static const nnlite__loss_ops *ops_for_kind(nnlite_loss_kind kind)
@@ -114,8 +108,7 @@ static nnlite_status check_shapes(nnlite_loss *loss, const nnlite_tensor *pred,
         return NNLITE_ESHAPE;
     }
     if (!loss->ops->target_fits(pred->shape[1], target->shape[1])) {
-        nnlite__loss_describe_target(loss, pred->shape[1], want,
-                                     sizeof(want));
+        loss->ops->describe_target(pred->shape[1], want, sizeof(want));
         nnlite__format(loss->error, sizeof(loss->error),
                        "%s target has %zu columns; predictions of %zu "
                        "columns need %s",

@@ -14,6 +14,9 @@ typedef struct nnlite__loss_ops {
     const char *name;
     /* Whether a target of tcols columns fits predictions of cols columns. */
     bool (*target_fits)(size_t cols, size_t tcols);
+    /* The target widths that fit predictions of `cols` columns, in words
+     * for messages, e.g. "1 (class indices) or 10 (probabilities)". */
+    void (*describe_target)(size_t cols, char *buf, size_t size);
     /* NNLITE_OK, or NNLITE_EINVAL with a message for a bad target value.
      * NULL when every finite target is valid. */
     nnlite_status (*check_targets)(const float *target, size_t rows,
@@ -34,12 +37,8 @@ extern const nnlite__loss_ops nnlite__mae_ops;
 extern const nnlite__loss_ops nnlite__mse_ops;
 extern const nnlite__loss_ops nnlite__cross_entropy_ops;
 
-/* The columns a loss's target has for predictions of `cols` columns,
- * described for messages, e.g. "1 or 10". */
-void nnlite__loss_describe_target(const nnlite_loss *loss, size_t cols,
-                                  char *buf, size_t size);
-
-/* True when target cols fit, for same-shape losses (MAE, MSE). */
+/* For losses whose target has the predictions' shape (MAE, MSE). */
 bool nnlite__same_width(size_t cols, size_t tcols);
+void nnlite__describe_same_width(size_t cols, char *buf, size_t size);
 
 #endif /* NNLITE_LOSS_IMPL_H */

@@ -22,5 +22,9 @@ static double mae_compute(const float *pred, const float *target,
 }
 
 const nnlite__loss_ops nnlite__mae_ops = {
-    NNLITE_LOSS_MAE, "MAE", nnlite__same_width, NULL, mae_compute,
+    .kind = NNLITE_LOSS_MAE,
+    .name = "MAE",
+    .target_fits = nnlite__same_width,
+    .describe_target = nnlite__describe_same_width,
+    .compute = mae_compute,
 };

@@ -25,5 +25,9 @@ static double mse_compute(const float *pred, const float *target,
 }
 
 const nnlite__loss_ops nnlite__mse_ops = {
-    NNLITE_LOSS_MSE, "MSE", nnlite__same_width, NULL, mse_compute,
+    .kind = NNLITE_LOSS_MSE,
+    .name = "MSE",
+    .target_fits = nnlite__same_width,
+    .describe_target = nnlite__describe_same_width,
+    .compute = mse_compute,
 };

@@ -357,7 +357,7 @@ nnlite_status nnlite__model_check_target(nnlite_model *m,
                             x->shape[0], pre, target->shape[0]);
     }
     if (!m->loss->ops->target_fits(width, target->shape[1])) {
-        nnlite__loss_describe_target(m->loss, width, want, sizeof(want));
+        m->loss->ops->describe_target(width, want, sizeof(want));
         return nnlite__fail(m, NNLITE_ESHAPE,
                             "%s %starget has %zu columns; the model's %zu "
                             "outputs need %s",

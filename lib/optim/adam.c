@@ -1,13 +1,26 @@
-/* Adam's constants for one step; the rule itself (PyTorch's arithmetic,
- * L2 or decoupled AdamW decay) is in update_generic.c and, lane by lane,
- * update_simd_impl.h.
+/* Adam and AdamW, PyTorch's arithmetic (L2 or decoupled weight decay).
+ * The arithmetic is in update_generic.c and, lane by lane,
+ * update_simd_impl.h; here are its settings and constants.
  * b^t is a running product, so no pow() can round differently; the step
  * size and sqrt(1 - b2^t) are rounded to float once, as PyTorch does. */
 #include <math.h>
 
 #include "optim_impl.h"
 
-void nnlite__adam_begin(const nnlite_optimizer *o, nnlite__update *u)
+static bool adam_valid(const nnlite_optimizer_options *o)
+{
+    return o->beta1 >= 0.0f && o->beta1 < 1.0f && o->beta2 >= 0.0f &&
+           o->beta2 < 1.0f && isfinite(o->epsilon) && o->epsilon > 0.0f;
+}
+
+/* The first moment m, then the second v. */
+static size_t adam_state_per_param(const nnlite_optimizer_options *o)
+{
+    (void)o;
+    return 2;
+}
+
+static void adam_begin(const nnlite_optimizer *o, nnlite__update *u)
 {
     const nnlite_optimizer_options *opt = &o->options;
     u->beta1_power = o->beta1_power * (double)opt->beta1;
@@ -23,3 +36,27 @@ void nnlite__adam_begin(const nnlite_optimizer *o, nnlite__update *u)
     u->decay = u->decoupled ? 1.0f - opt->learning_rate * opt->weight_decay
                             : 1.0f;
 }
+
+static nnlite__update_fn adam_kernel(const nnlite_optimizer *o,
+                                     const nnlite__update_kernels *k)
+{
+    (void)o;
+    return k->adam;
+}
+
+static void adam_commit(nnlite_optimizer *o, const nnlite__update *u)
+{
+    o->beta1_power = u->beta1_power;
+    o->beta2_power = u->beta2_power;
+}
+
+const nnlite__optimizer_ops nnlite__adam_ops = {
+    .kind = NNLITE_OPTIMIZER_ADAM,
+    .name = "Adam",
+    .valid = adam_valid,
+    .state_per_param = adam_state_per_param,
+    .begin = adam_begin,
+    .kernel = adam_kernel,
+    .commit = adam_commit,
+    .bias_corrected = true,
+};

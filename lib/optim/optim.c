@@ -6,44 +6,41 @@
 
 #include "alloc_impl.h"
 
-static int in_unit_interval(float v) /* [0, 1) */
+static const nnlite__optimizer_ops *ops_for_kind(nnlite_optimizer_kind kind)
 {
-    return v >= 0.0f && v < 1.0f;
+    switch (kind) {
+    case NNLITE_OPTIMIZER_SGD:
+        return &nnlite__sgd_ops;
+    case NNLITE_OPTIMIZER_ADAM:
+        return &nnlite__adam_ops;
+    }
+    return NULL;
 }
 
-static int valid_learning_rate(float lr)
+static bool valid_learning_rate(float lr)
 {
     return isfinite(lr) && lr > 0.0f;
 }
 
-static nnlite_status check_options(const nnlite_optimizer_options *o)
+/* The rule for these options, or NULL when they are invalid. */
+static const nnlite__optimizer_ops *
+check_options(const nnlite_optimizer_options *o)
 {
-    if (o->version != NNLITE_OPTIMIZER_OPTIONS_VERSION ||
+    const nnlite__optimizer_ops *ops = ops_for_kind(o->kind);
+    if (o->version != NNLITE_OPTIMIZER_OPTIONS_VERSION || ops == NULL ||
         !valid_learning_rate(o->learning_rate) ||
-        !(isfinite(o->weight_decay) && o->weight_decay >= 0.0f)) {
-        return NNLITE_EINVAL;
+        !(isfinite(o->weight_decay) && o->weight_decay >= 0.0f) ||
+        !ops->valid(o)) {
+        return NULL;
     }
-    switch (o->kind) {
-    case NNLITE_OPTIMIZER_SGD:
-        if (!in_unit_interval(o->momentum) ||
-            (o->nesterov && o->momentum == 0.0f)) {
-            return NNLITE_EINVAL;
-        }
-        return NNLITE_OK;
-    case NNLITE_OPTIMIZER_ADAM:
-        if (!in_unit_interval(o->beta1) || !in_unit_interval(o->beta2) ||
-            !(isfinite(o->epsilon) && o->epsilon > 0.0f)) {
-            return NNLITE_EINVAL;
-        }
-        return NNLITE_OK;
-    }
-    return NNLITE_EINVAL;
+    return ops;
 }
 
 nnlite_status nnlite_optimizer_create_advanced(
     nnlite_optimizer **out, const nnlite_optimizer_options *options,
     const nnlite_allocator *allocator)
 {
+    const nnlite__optimizer_ops *ops;
     nnlite_allocator a;
     nnlite_optimizer *o;
 
@@ -51,7 +48,7 @@ nnlite_status nnlite_optimizer_create_advanced(
         return NNLITE_EINVAL;
     }
     *out = NULL;
-    if (options == NULL || check_options(options) != NNLITE_OK ||
+    if (options == NULL || (ops = check_options(options)) == NULL ||
         nnlite__allocator_resolve(&a, allocator) != NNLITE_OK) {
         return NNLITE_EINVAL;
     }
@@ -59,6 +56,7 @@ nnlite_status nnlite_optimizer_create_advanced(
     if (o == NULL) {
         return NNLITE_ENOMEM;
     }
+    o->ops = ops;
     o->options = *options;
     o->allocator = a;
     o->beta1_power = 1.0;
@@ -123,18 +121,9 @@ unsigned long long nnlite_optimizer_get_step_count(
     return optimizer == NULL ? 0 : optimizer->steps;
 }
 
-/* Floats of state per parameter. */
-static size_t state_per_param(const nnlite_optimizer *o)
-{
-    if (o->options.kind == NNLITE_OPTIMIZER_ADAM) {
-        return 2;
-    }
-    return o->options.momentum > 0.0f ? 1 : 0;
-}
-
 nnlite_status nnlite__optimizer_reserve(nnlite_optimizer *o, size_t n)
 {
-    const size_t half = state_per_param(o);
+    const size_t half = o->ops->state_per_param(&o->options);
     size_t per_param, count;
     float *buffer;
     if (o->param_count == n && (n == 0 || o->buffer != NULL)) {
@@ -165,6 +154,31 @@ nnlite_status nnlite__optimizer_reserve(nnlite_optimizer *o, size_t n)
     return NNLITE_OK;
 }
 
+size_t nnlite__optimizer_state_floats(const nnlite_optimizer *o, size_t n)
+{
+    if (o->state == NULL || o->param_count != n) {
+        return 0;
+    }
+    return o->ops->state_per_param(&o->options) * n;
+}
+
+bool nnlite__optimizer_restore(nnlite_optimizer *o, unsigned long long steps,
+                               double beta1_power, double beta2_power)
+{
+    if (!(beta1_power >= 0.0 && beta1_power <= 1.0 && beta2_power >= 0.0 &&
+          beta2_power <= 1.0)) {
+        return false;
+    }
+    if (o->ops->bias_corrected && steps > 0 &&
+        (beta1_power >= 1.0 || beta2_power >= 1.0)) {
+        return false;
+    }
+    o->steps = steps;
+    o->beta1_power = beta1_power;
+    o->beta2_power = beta2_power;
+    return true;
+}
+
 void nnlite__optimizer_begin(const nnlite_optimizer *o, float *params,
                              const float *grads, nnlite__update *u)
 {
@@ -175,20 +189,13 @@ void nnlite__optimizer_begin(const nnlite_optimizer *o, float *params,
     u->state = o->state;
     u->next_state = o->spare;
     u->n = o->param_count;
-    if (o->options.kind == NNLITE_OPTIMIZER_ADAM) {
-        nnlite__adam_begin(o, u);
-    } else {
-        nnlite__sgd_begin(o, u);
-    }
+    o->ops->begin(o, u);
 }
 
 nnlite__update_fn nnlite__optimizer_kernel(const nnlite_optimizer *o,
                                            const nnlite__update_kernels *k)
 {
-    if (o->options.kind == NNLITE_OPTIMIZER_ADAM) {
-        return k->adam;
-    }
-    return o->state != NULL ? k->momentum : k->sgd;
+    return o->ops->kernel(o, k);
 }
 
 void nnlite__optimizer_finish(nnlite_optimizer *o, const nnlite__update *u,
@@ -202,8 +209,7 @@ void nnlite__optimizer_finish(nnlite_optimizer *o, const nnlite__update *u,
     o->state = o->spare;
     o->spare = t;
     o->steps++;
-    if (o->options.kind == NNLITE_OPTIMIZER_ADAM) {
-        o->beta1_power = u->beta1_power;
-        o->beta2_power = u->beta2_power;
+    if (o->ops->commit != NULL) {
+        o->ops->commit(o, u);
     }
 }

@@ -1,5 +1,5 @@
-/* Private: the optimizer struct and its step protocol; the update
- * arithmetic is in update_impl.h, its constants in sgd.c and adam.c. */
+/* Private: the optimizer struct, the ops table each rule fills in, and
+ * the step protocol; the update arithmetic is in update_impl.h. */
 #ifndef NNLITE_OPTIM_IMPL_H
 #define NNLITE_OPTIM_IMPL_H
 
@@ -9,7 +9,33 @@
 #include "nnlite/optim.h"
 #include "update_impl.h"
 
+/* One static const table per rule (sgd.c, adam.c). */
+typedef struct nnlite__optimizer_ops {
+    nnlite_optimizer_kind kind;
+    const char *name;
+    /* Whether the rule's own settings are valid (the learning rate and
+     * weight decay every rule shares are checked by optim.c). */
+    bool (*valid)(const nnlite_optimizer_options *options);
+    /* Floats of state the rule keeps per parameter (0 for plain SGD). */
+    size_t (*state_per_param)(const nnlite_optimizer_options *options);
+    /* The rule's constants for the next step. */
+    void (*begin)(const nnlite_optimizer *o, nnlite__update *u);
+    /* The kernel of k that runs the rule. */
+    nnlite__update_fn (*kernel)(const nnlite_optimizer *o,
+                                const nnlite__update_kernels *k);
+    /* Keep what a successful step computed besides the state (Adam's
+     * beta powers); NULL when there is nothing. */
+    void (*commit)(nnlite_optimizer *o, const nnlite__update *u);
+    /* The rule divides by 1 - beta^t: once it has stepped, both beta
+     * powers must be below 1. */
+    bool bias_corrected;
+} nnlite__optimizer_ops;
+
+extern const nnlite__optimizer_ops nnlite__sgd_ops;
+extern const nnlite__optimizer_ops nnlite__adam_ops;
+
 struct nnlite_optimizer {
+    const nnlite__optimizer_ops *ops;
     nnlite_optimizer_options options;
     nnlite_allocator allocator;
     /* One allocation: two halves of state (SGD: velocity; Adam: m then
@@ -29,6 +55,17 @@ struct nnlite_optimizer {
  * and returns NNLITE_ENOMEM when allocation fails. No-op if sized. */
 nnlite_status nnlite__optimizer_reserve(nnlite_optimizer *o, size_t n);
 
+/* Floats of state the optimizer holds for a model of n parameters: 0
+ * when it keeps none or is not (yet) sized for n. Saving, loading and
+ * the finiteness check of a save all take the length from here. */
+size_t nnlite__optimizer_state_floats(const nnlite_optimizer *o, size_t n);
+
+/* Set the progress a saved optimizer had made; false (nothing changed)
+ * when it is inconsistent: a beta power outside [0, 1], or one not below
+ * 1 after a step of a rule that divides by 1 - beta^t. */
+bool nnlite__optimizer_restore(nnlite_optimizer *o, unsigned long long steps,
+                               double beta1_power, double beta2_power);
+
 /* A step in three parts, so that the middle one can be split over
  * threads: begin fills *u for the sized parameters; the caller runs the
  * kernel nnlite__optimizer_kernel() picks over [0, n) in ranges; finish
@@ -41,9 +78,5 @@ nnlite__update_fn nnlite__optimizer_kernel(const nnlite_optimizer *o,
                                            const nnlite__update_kernels *k);
 void nnlite__optimizer_finish(nnlite_optimizer *o, const nnlite__update *u,
                               bool ok);
-
-/* The rules' constants for the next step (begin's per-rule part). */
-void nnlite__sgd_begin(const nnlite_optimizer *o, nnlite__update *u);
-void nnlite__adam_begin(const nnlite_optimizer *o, nnlite__update *u);
 
 #endif /* NNLITE_OPTIM_IMPL_H */

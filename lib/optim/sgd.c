@@ -1,12 +1,40 @@
-/* SGD's constants for one step; the rule itself (PyTorch's: weight decay,
- * momentum, Nesterov) is in update_generic.c and, lane by lane,
- * update_simd_impl.h. */
+/* Stochastic gradient descent, PyTorch's rule: weight decay, momentum,
+ * Nesterov. The arithmetic is in update_generic.c and, lane by lane,
+ * update_simd_impl.h; here are its settings and constants. */
 #include "optim_impl.h"
 
-void nnlite__sgd_begin(const nnlite_optimizer *o, nnlite__update *u)
+/* Momentum in [0, 1); Nesterov needs some. */
+static bool sgd_valid(const nnlite_optimizer_options *o)
+{
+    return o->momentum >= 0.0f && o->momentum < 1.0f &&
+           !(o->nesterov && o->momentum == 0.0f);
+}
+
+/* The velocity, when there is momentum. */
+static size_t sgd_state_per_param(const nnlite_optimizer_options *o)
+{
+    return o->momentum > 0.0f ? 1 : 0;
+}
+
+static void sgd_begin(const nnlite_optimizer *o, nnlite__update *u)
 {
     u->lr = o->options.learning_rate;
     u->momentum = o->options.momentum;
     u->weight_decay = o->options.weight_decay;
     u->nesterov = o->options.nesterov;
 }
+
+static nnlite__update_fn sgd_kernel(const nnlite_optimizer *o,
+                                    const nnlite__update_kernels *k)
+{
+    return o->state != NULL ? k->momentum : k->sgd;
+}
+
+const nnlite__optimizer_ops nnlite__sgd_ops = {
+    .kind = NNLITE_OPTIMIZER_SGD,
+    .name = "SGD",
+    .valid = sgd_valid,
+    .state_per_param = sgd_state_per_param,
+    .begin = sgd_begin,
+    .kernel = sgd_kernel,
+};
