@@ -1,13 +1,19 @@
-/* Message formatting: the library never prints, it keeps text in handles. */
+/* Message formatting: the one place nnlite builds text. */
 #include "message_impl.h"
 
-#include <stdarg.h>
 #include <stdio.h>
+
+void nnlite__vformat(char *buf, size_t size, const char *fmt, va_list ap)
+{
+    if (size > 0) {
+        vsnprintf(buf, size, fmt, ap);
+    }
+}
 
 void nnlite__format(char *buf, size_t size, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, size, fmt, ap);
+    nnlite__vformat(buf, size, fmt, ap);
     va_end(ap);
 }

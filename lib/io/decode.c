@@ -5,7 +5,6 @@
  * rejected exactly as inconsistent calls would be. */
 #include <math.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "alloc_impl.h"
@@ -21,21 +20,18 @@ typedef struct loader {
     nnlite_model *model;
 } loader;
 
-#if defined(__GNUC__) || defined(__clang__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static nnlite_status
-reject(loader *ld, nnlite_status s, const char *fmt, ...)
+/* Tell the caller what is wrong and where, and return s. */
+NNLITE__PRINTF(3, 4)
+static nnlite_status reject(loader *ld, nnlite_status s, const char *fmt,
+                            ...)
 {
     char what[200];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof(what), fmt, ap);
+    nnlite__vformat(what, sizeof(what), fmt, ap);
     va_end(ap);
-    if (ld->options->error != NULL && ld->options->error_size > 0) {
-        snprintf(ld->options->error, ld->options->error_size,
-                 "%s (at byte %zu)", what, nnlite__offset(&ld->r));
-    }
+    nnlite__load_message(ld->options, "%s (at byte %zu)", what,
+                         nnlite__offset(&ld->r));
     return s;
 }
 
@@ -140,10 +136,13 @@ nnlite_status nnlite__check_file_header(const unsigned char *header,
 }
 
 void nnlite__load_message(const nnlite_load_options *options,
-                          const char *what)
+                          const char *fmt, ...)
 {
-    if (options->error != NULL && options->error_size > 0) {
-        snprintf(options->error, options->error_size, "%s", what);
+    if (options->error != NULL) {
+        va_list ap;
+        va_start(ap, fmt);
+        nnlite__vformat(options->error, options->error_size, fmt, ap);
+        va_end(ap);
     }
 }
 

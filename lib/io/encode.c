@@ -131,26 +131,6 @@ void nnlite__model_write_image(const nnlite_model *m, unsigned char *out)
     nnlite__put_u32(&w, nnlite__crc32c(0, out, total - NNLITE__TRAILER_SIZE));
 }
 
-nnlite_status nnlite__model_check_savable(nnlite_model *m)
-{
-    const nnlite_optimizer *o = m->optimizer;
-    size_t bad;
-    nnlite__model_initialize(m);
-    if (!nnlite__all_finite(m->params, m->param_count, &bad)) {
-        return nnlite__fail(m, NNLITE_ENUMERIC,
-                            "parameter %zu is not finite: a file holding it "
-                            "could not be loaded, so nothing was saved",
-                            bad);
-    }
-    if (o != NULL && !nnlite__all_finite(o->state, state_floats(m), &bad)) {
-        return nnlite__fail(m, NNLITE_ENUMERIC,
-                            "optimizer state value %zu is not finite: "
-                            "nothing was saved",
-                            bad);
-    }
-    return NNLITE_OK;
-}
-
 nnlite_status nnlite_model_save_buffer(nnlite_model *m, void *buffer,
                                        size_t capacity, size_t *size)
 {
@@ -176,6 +156,7 @@ nnlite_status nnlite_model_save_buffer(nnlite_model *m, void *buffer,
                             "the buffer holds %zu bytes; the model needs %zu",
                             capacity, needed);
     }
+    nnlite__model_initialize(m);
     nnlite_status s = nnlite__model_check_savable(m);
     if (s == NNLITE_OK) {
         nnlite__model_write_image(m, buffer);

@@ -4,7 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
+#include <stdio.h> /* rename */
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -29,14 +29,20 @@ const nnlite__file_io nnlite__posix_file_io = {
     posix_open, posix_write, fsync, close, rename, unlink,
 };
 
+/* The system's words for errno value err. */
+static void describe_errno(int err, char *buf, size_t size)
+{
+    if (strerror_r(err, buf, size) != 0) {
+        nnlite__format(buf, size, "error %d", err);
+    }
+}
+
 /* "what path: reason" into the model's message. */
 static nnlite_status io_fail(nnlite_model *m, const char *what,
                              const char *path, int err)
 {
     char reason[128];
-    if (strerror_r(err, reason, sizeof(reason)) != 0) {
-        snprintf(reason, sizeof(reason), "error %d", err);
-    }
+    describe_errno(err, reason, sizeof(reason));
     return nnlite__fail(m, NNLITE_EIO, "%s %s: %s", what, path, reason);
 }
 
@@ -70,8 +76,8 @@ static int create_temporary(const nnlite__file_io *io, const char *path,
     struct timespec now;
     for (unsigned attempt = 0; attempt < 32; attempt++) {
         clock_gettime(CLOCK_REALTIME, &now);
-        snprintf(tmp, tmp_size, "%s.tmp-%ld-%lx%x", path, (long)getpid(),
-                 (unsigned long)now.tv_nsec, attempt);
+        nnlite__format(tmp, tmp_size, "%s.tmp-%ld-%lx%x", path,
+                       (long)getpid(), (unsigned long)now.tv_nsec, attempt);
         int fd = io->open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd >= 0 || errno != EEXIST) {
             return fd;
@@ -88,11 +94,11 @@ static void sync_directory(const char *path)
     char dir[4096];
     const char *slash = strrchr(path, '/');
     if (slash == NULL) {
-        snprintf(dir, sizeof(dir), ".");
+        nnlite__format(dir, sizeof(dir), ".");
     } else if (slash == path) {
-        snprintf(dir, sizeof(dir), "/");
+        nnlite__format(dir, sizeof(dir), "/");
     } else {
-        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+        nnlite__format(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
     }
     int fd = open(dir, O_RDONLY | O_CLOEXEC);
     if (fd >= 0) {
@@ -154,6 +160,7 @@ nnlite_status nnlite__model_save_with(nnlite_model *m, const char *path,
         return nnlite__fail(m, NNLITE_ENOMEM, "out of memory saving %s",
                             path);
     }
+    nnlite__model_initialize(m);
     s = nnlite__model_check_savable(m);
     if (s == NNLITE_OK) {
         nnlite__model_write_image(m, image);
@@ -169,17 +176,13 @@ nnlite_status nnlite_model_save(nnlite_model *m, const char *path)
     return nnlite__model_save_with(m, path, &nnlite__posix_file_io);
 }
 
-/* Copy a message into the caller's buffer, if any. */
+/* "what path: reason" into the caller's buffer, if any. */
 static void tell(const nnlite_load_options *o, const char *what,
                  const char *path, int err)
 {
-    if (o->error != NULL && o->error_size > 0) {
-        char reason[128];
-        if (strerror_r(err, reason, sizeof(reason)) != 0) {
-            snprintf(reason, sizeof(reason), "error %d", err);
-        }
-        snprintf(o->error, o->error_size, "%s %s: %s", what, path, reason);
-    }
+    char reason[128];
+    describe_errno(err, reason, sizeof(reason));
+    nnlite__load_message(o, "%s %s: %s", what, path, reason);
 }
 
 /* Read exactly size bytes; 0, or -1 with errno set (EIO when the file

@@ -24,11 +24,6 @@
 /* Bytes the whole file takes for this model; 0 when that overflows. */
 size_t nnlite__model_saved_size(const nnlite_model *m);
 
-/* Draw the weights if not yet done, then NNLITE_ENUMERIC (with a message)
- * when a parameter or optimizer state value is not finite: the loader
- * would refuse such a file, so it is never written. */
-nnlite_status nnlite__model_check_savable(nnlite_model *m);
-
 /* Write the whole file image into out (exactly saved_size bytes). */
 void nnlite__model_write_image(const nnlite_model *m, unsigned char *out);
 
@@ -39,8 +34,9 @@ nnlite_status nnlite__check_file_header(const unsigned char *header,
                                         size_t size,
                                         const nnlite_load_options *options);
 
-/* Copy a message into the load options' buffer, if there is one. */
+/* A message into the load options' buffer, if there is one. */
+NNLITE__PRINTF(2, 3)
 void nnlite__load_message(const nnlite_load_options *options,
-                          const char *what);
+                          const char *fmt, ...);
 
 #endif /* NNLITE_FORMAT_IMPL_H */

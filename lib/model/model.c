@@ -3,7 +3,6 @@
 #include "model_impl.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "alloc_impl.h"
@@ -15,7 +14,7 @@ nnlite_status nnlite__fail(nnlite_model *m, nnlite_status s, const char *fmt,
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(m->error, sizeof(m->error), fmt, ap);
+    nnlite__vformat(m->error, sizeof(m->error), fmt, ap);
     va_end(ap);
     return s;
 }
@@ -237,10 +236,10 @@ nnlite_status nnlite_model_set_optimizer(nnlite_model *m,
         return nnlite__model_check_not_fitting(m,
                                                "nnlite_model_set_optimizer");
     }
-    if (nnlite__optimizer_reserve(opt, m->param_count) != NNLITE_OK) {
+    nnlite_status s = nnlite__model_reserve_optimizer(m, opt);
+    if (s != NNLITE_OK) {
         nnlite_optimizer_destroy(opt);
-        return nnlite__fail(m, NNLITE_ENOMEM,
-                            "out of memory for the optimizer's state");
+        return s;
     }
     nnlite_optimizer_destroy(m->optimizer);
     m->optimizer = opt;
@@ -296,85 +295,3 @@ float *nnlite_model_grads(nnlite_model *m)
     return m->grads;
 }
 
-nnlite_status nnlite__model_check_not_fitting(nnlite_model *m,
-                                              const char *what)
-{
-    if (m->fitting) {
-        return nnlite__fail(m, NNLITE_ESTATE,
-                            "%s cannot be called from a fit callback", what);
-    }
-    return NNLITE_OK;
-}
-
-nnlite_status nnlite__model_check_ready(nnlite_model *m, bool need_loss,
-                                        bool need_optimizer)
-{
-    if (m->layer_count == 0) {
-        return nnlite__fail(m, NNLITE_ESTATE, "the model has no layers");
-    }
-    if (need_loss && m->loss == NULL) {
-        return nnlite__fail(m, NNLITE_ESTATE,
-                            "no loss set (nnlite_model_set_loss)");
-    }
-    if (need_optimizer && m->optimizer == NULL) {
-        return nnlite__fail(m, NNLITE_ESTATE,
-                            "no optimizer set (nnlite_model_set_optimizer)");
-    }
-    return NNLITE_OK;
-}
-
-nnlite_status nnlite__model_check_input(nnlite_model *m,
-                                        const nnlite_tensor *x,
-                                        const char *name)
-{
-    if (x->rank != 2) {
-        return nnlite__fail(m, NNLITE_ESHAPE,
-                            "%s must be rank 2 [batch, %zu], not rank %zu",
-                            name, m->input_features, x->rank);
-    }
-    if (x->shape[1] != m->input_features) {
-        return nnlite__fail(m, NNLITE_ESHAPE,
-                            "%s has %zu features but the model takes %zu",
-                            name, x->shape[1], m->input_features);
-    }
-    return NNLITE_OK;
-}
-
-nnlite_status nnlite__model_check_target(nnlite_model *m,
-                                         const nnlite_tensor *x,
-                                         const nnlite_tensor *target,
-                                         bool validation)
-{
-    const char *pre = validation ? "validation_" : "";
-    const size_t width = nnlite__model_width(m);
-    char want[64];
-    if (target->rank != 2) {
-        return nnlite__fail(m, NNLITE_ESHAPE, "%starget must be rank 2", pre);
-    }
-    if (target->shape[0] != x->shape[0]) {
-        return nnlite__fail(m, NNLITE_ESHAPE,
-                            "%sx has %zu rows but %starget has %zu", pre,
-                            x->shape[0], pre, target->shape[0]);
-    }
-    if (!m->loss->ops->target_fits(width, target->shape[1])) {
-        m->loss->ops->describe_target(width, want, sizeof(want));
-        return nnlite__fail(m, NNLITE_ESHAPE,
-                            "%s %starget has %zu columns; the model's %zu "
-                            "outputs need %s",
-                            m->loss->ops->name, pre, target->shape[1], width,
-                            want);
-    }
-    return NNLITE_OK;
-}
-
-nnlite_status nnlite__model_check_finite(nnlite_model *m, const float *p,
-                                         size_t rows, size_t cols,
-                                         const char *name)
-{
-    size_t bad;
-    if (!nnlite__all_finite(p, rows * cols, &bad)) {
-        return nnlite__fail(m, NNLITE_ENUMERIC, "%s[%zu][%zu] is not finite",
-                            name, bad / cols, bad % cols);
-    }
-    return NNLITE_OK;
-}

@@ -43,33 +43,6 @@ static nnlite_status reserve_order(nnlite_model *m, size_t rows)
     return NNLITE_OK;
 }
 
-static nnlite_status check_options(nnlite_model *m,
-                                   const nnlite_fit_options *o)
-{
-    nnlite_status s;
-    if (o->version != NNLITE_FIT_OPTIONS_VERSION) {
-        return nnlite__fail(m, NNLITE_EINVAL,
-                            "fit options version %u is not %u (start from "
-                            "NNLITE_FIT_OPTIONS_INIT)",
-                            o->version, NNLITE_FIT_OPTIONS_VERSION);
-    }
-    if (o->epochs == 0 || o->batch_size == 0) {
-        return nnlite__fail(m, NNLITE_EINVAL,
-                            "epochs and batch_size must be at least 1");
-    }
-    if ((o->validation_x == NULL) != (o->validation_target == NULL)) {
-        return nnlite__fail(m, NNLITE_EINVAL,
-                            "validation_x and validation_target go together");
-    }
-    if (o->validation_x != NULL &&
-        (s = nnlite__model_check_dataset(m, o->validation_x,
-                                         o->validation_target, true)) !=
-            NNLITE_OK) {
-        return s;
-    }
-    return NNLITE_OK;
-}
-
 /* Everything an epoch needs, allocated up front. */
 static nnlite_status prepare(nnlite_model *m, const nnlite_tensor *x,
                              const nnlite_tensor *target,
@@ -81,11 +54,9 @@ static nnlite_status prepare(nnlite_model *m, const nnlite_tensor *x,
 
     nnlite__model_initialize(m);
     if ((s = nnlite__model_reserve_rows(m, batch)) != NNLITE_OK ||
-        (s = nnlite__optimizer_reserve(m->optimizer, m->param_count)) !=
+        (s = nnlite__model_reserve_optimizer(m, m->optimizer)) !=
             NNLITE_OK) {
-        return s == NNLITE_ENOMEM && m->error[0] == '\0'
-                   ? nnlite__fail(m, s, "out of memory for the optimizer")
-                   : s;
+        return s;
     }
     if (o->validation_x != NULL &&
         (s = nnlite__model_reserve_rows(
@@ -201,16 +172,7 @@ nnlite_status nnlite_model_fit(nnlite_model *m, const nnlite_tensor *x,
         return NNLITE_EINVAL;
     }
     m->error[0] = '\0';
-    if ((s = nnlite__model_check_not_fitting(m, "nnlite_model_fit")) !=
-        NNLITE_OK) {
-        return s;
-    }
-    if (x == NULL || target == NULL) {
-        return nnlite__fail(m, NNLITE_EINVAL, "x and target are needed");
-    }
-    if ((s = nnlite__model_check_ready(m, true, true)) != NNLITE_OK ||
-        (s = nnlite__model_check_dataset(m, x, target, false)) != NNLITE_OK ||
-        (s = check_options(m, o)) != NNLITE_OK ||
+    if ((s = nnlite__model_check_fit(m, x, target, o)) != NNLITE_OK ||
         (s = prepare(m, x, target, o)) != NNLITE_OK) {
         return s;
     }

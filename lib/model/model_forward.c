@@ -28,26 +28,6 @@ const float *nnlite__model_forward_rows(nnlite_model *m, const float *x,
     return in;
 }
 
-/* Checks shared by forward and predict_probabilities. */
-static nnlite_status check_forward(nnlite_model *m, const nnlite_tensor *x,
-                                   const nnlite_tensor *y)
-{
-    const size_t width = nnlite__model_width(m);
-    nnlite_status s;
-    if ((s = nnlite__model_check_ready(m, false, false)) != NNLITE_OK ||
-        (s = nnlite__model_check_input(m, x, "x")) != NNLITE_OK) {
-        return s;
-    }
-    if (y->rank != 2 || y->shape[0] != x->shape[0] || y->shape[1] != width) {
-        return nnlite__fail(m, NNLITE_ESHAPE,
-                            "y must be [%zu, %zu] (x's rows, the model's "
-                            "outputs)",
-                            x->shape[0], width);
-    }
-    return nnlite__model_check_finite(m, x->data, x->shape[0], x->shape[1],
-                                      "x");
-}
-
 static nnlite_status forward_into(nnlite_model *m, const nnlite_tensor *x,
                                   nnlite_tensor *y)
 {
@@ -79,10 +59,7 @@ nnlite_status nnlite_model_forward(nnlite_model *m, const nnlite_tensor *x,
         return NNLITE_EINVAL;
     }
     m->error[0] = '\0';
-    if (x == NULL || y == NULL) {
-        return nnlite__fail(m, NNLITE_EINVAL, "x and y are needed");
-    }
-    if ((s = check_forward(m, x, y)) != NNLITE_OK) {
+    if ((s = nnlite__model_check_forward(m, x, y)) != NNLITE_OK) {
         return s;
     }
     return forward_into(m, x, y);
@@ -157,45 +134,6 @@ nnlite_status nnlite__model_evaluate_rows(nnlite_model *m, const float *x,
     return NNLITE_OK;
 }
 
-/* Value checks on a data set: finite inputs and targets, valid classes. */
-static nnlite_status check_data(nnlite_model *m, const nnlite_tensor *x,
-                                const nnlite_tensor *target, bool validation)
-{
-    char detail[NNLITE__ERROR_SIZE];
-    nnlite_status s;
-    if ((s = nnlite__model_check_finite(
-             m, x->data, x->shape[0], x->shape[1],
-             validation ? "validation_x" : "x")) != NNLITE_OK ||
-        (s = nnlite__model_check_finite(
-             m, target->data, target->shape[0], target->shape[1],
-             validation ? "validation_target" : "target")) != NNLITE_OK) {
-        return s;
-    }
-    if (m->loss->ops->check_targets != NULL &&
-        (s = m->loss->ops->check_targets(
-             target->data, target->shape[0], nnlite__model_width(m),
-             target->shape[1], detail, sizeof(detail))) != NNLITE_OK) {
-        return nnlite__fail(m, s, "%s%s", validation ? "validation_" : "",
-                            detail);
-    }
-    return NNLITE_OK;
-}
-
-nnlite_status nnlite__model_check_dataset(nnlite_model *m,
-                                          const nnlite_tensor *x,
-                                          const nnlite_tensor *target,
-                                          bool validation)
-{
-    nnlite_status s;
-    if ((s = nnlite__model_check_input(
-             m, x, validation ? "validation_x" : "x")) != NNLITE_OK ||
-        (s = nnlite__model_check_target(m, x, target, validation)) !=
-            NNLITE_OK) {
-        return s;
-    }
-    return check_data(m, x, target, validation);
-}
-
 nnlite_status nnlite_model_evaluate(nnlite_model *m, const nnlite_tensor *x,
                                     const nnlite_tensor *target, float *loss)
 {
@@ -205,11 +143,7 @@ nnlite_status nnlite_model_evaluate(nnlite_model *m, const nnlite_tensor *x,
         return NNLITE_EINVAL;
     }
     m->error[0] = '\0';
-    if (x == NULL || target == NULL || loss == NULL) {
-        return nnlite__fail(m, NNLITE_EINVAL, "x, target and loss are needed");
-    }
-    if ((s = nnlite__model_check_ready(m, true, false)) != NNLITE_OK ||
-        (s = nnlite__model_check_dataset(m, x, target, false)) != NNLITE_OK) {
+    if ((s = nnlite__model_check_evaluate(m, x, target, loss)) != NNLITE_OK) {
         return s;
     }
     nnlite__model_initialize(m);

@@ -97,9 +97,7 @@ nnlite_status nnlite__model_force_path(nnlite_model *m, int path);
 #define NNLITE__THREAD_MIN_PARAMS ((size_t)1 << 16)
 
 /* Record a message and return s (for `return nnlite__fail(m, s, ...)`). */
-#if defined(__GNUC__) || defined(__clang__)
-__attribute__((format(printf, 3, 4)))
-#endif
+NNLITE__PRINTF(3, 4)
 nnlite_status nnlite__fail(nnlite_model *m, nnlite_status s, const char *fmt,
                            ...);
 
@@ -124,45 +122,59 @@ void nnlite__model_release_workspace(nnlite_model *m);
 const float *nnlite__model_forward_rows(nnlite_model *m, const float *x,
                                         size_t rows);
 
-/* NNLITE_ESTATE (with a message) when called from a fit callback. */
+/* ---- checks (model_check.c): NNLITE_OK, or a status and a message -- */
+
+/* NNLITE_ESTATE when called from a fit callback; `what` names the call. */
 nnlite_status nnlite__model_check_not_fitting(nnlite_model *m,
                                               const char *what);
 
-/* Check that a layer-ready model has what `what` needs. */
-nnlite_status nnlite__model_check_ready(nnlite_model *m, bool need_loss,
-                                        bool need_optimizer);
-
-/* Shape checks for a [rows, input] x, and a target fitting the loss. */
-nnlite_status nnlite__model_check_input(nnlite_model *m,
-                                        const nnlite_tensor *x,
-                                        const char *name);
-nnlite_status nnlite__model_check_target(nnlite_model *m,
-                                         const nnlite_tensor *x,
-                                         const nnlite_tensor *target,
-                                         bool validation);
-
-/* All checks on a data set: x [rows, input], target fitting the loss,
- * finite values, valid class targets. Messages call the tensors x and
- * target, or validation_x and validation_target. */
-nnlite_status nnlite__model_check_dataset(nnlite_model *m,
+/* Everything forward and predict_probabilities need of x and y. */
+nnlite_status nnlite__model_check_forward(nnlite_model *m,
                                           const nnlite_tensor *x,
-                                          const nnlite_tensor *target,
-                                          bool validation);
+                                          const nnlite_tensor *y);
 
-/* Reject NaN or infinity in a [rows, cols] buffer named `name`. */
-nnlite_status nnlite__model_check_finite(nnlite_model *m, const float *p,
-                                         size_t rows, size_t cols,
-                                         const char *name);
+/* Everything evaluate needs: a loss, a valid data set, somewhere for the
+ * loss to go. */
+nnlite_status nnlite__model_check_evaluate(nnlite_model *m,
+                                           const nnlite_tensor *x,
+                                           const nnlite_tensor *target,
+                                           const float *loss);
 
-/* Forward, loss, backward for raw rows (all checks done by the caller
- * except finiteness and target values); grads overwritten, and not
- * checked: see nnlite__model_check_grads. */
+/* Everything compute_gradients (need_optimizer false) and train_batch
+ * (true) need. */
+nnlite_status nnlite__model_check_step(nnlite_model *m,
+                                       const nnlite_tensor *x,
+                                       const nnlite_tensor *target,
+                                       bool need_optimizer);
+
+/* Everything apply_gradients needs. */
+nnlite_status nnlite__model_check_apply(nnlite_model *m);
+
+/* Everything fit needs: the data set, and the options with their
+ * validation set. */
+nnlite_status nnlite__model_check_fit(nnlite_model *m, const nnlite_tensor *x,
+                                      const nnlite_tensor *target,
+                                      const nnlite_fit_options *options);
+
+/* NNLITE_ENUMERIC naming the first non-finite gradient, if any. */
+nnlite_status nnlite__model_check_grads(nnlite_model *m);
+
+/* NNLITE_ENUMERIC when a parameter or optimizer state value is not
+ * finite: the loader would refuse such a file, so it is never written. */
+nnlite_status nnlite__model_check_savable(nnlite_model *m);
+
+/* ---- work, once the checks passed ------------------------------------ */
+
+/* Forward, loss, backward for rows the caller checked; grads overwritten
+ * and not checked for finiteness: see nnlite__model_check_grads. */
 nnlite_status nnlite__model_gradients_rows(nnlite_model *m, const float *x,
                                            const float *target, size_t rows,
                                            size_t target_cols, double *loss);
 
-/* NNLITE_ENUMERIC naming the first non-finite gradient, if any. */
-nnlite_status nnlite__model_check_grads(nnlite_model *m);
+/* Size optimizer o's state for the model's parameters; NNLITE_ENOMEM,
+ * with the message, when memory runs out (o keeps its old state). */
+nnlite_status nnlite__model_reserve_optimizer(nnlite_model *m,
+                                              nnlite_optimizer *o);
 
 /* The optimizer update. A non-finite gradient (or result) fails it with
  * NNLITE_ENUMERIC, changing nothing. */

@@ -48,25 +48,6 @@ nnlite_status nnlite__model_gradients_rows(nnlite_model *m, const float *x,
     return NNLITE_OK;
 }
 
-/* Argument and state checks shared by compute_gradients and train_batch. */
-static nnlite_status check_step(nnlite_model *m, const nnlite_tensor *x,
-                                const nnlite_tensor *target,
-                                bool need_optimizer)
-{
-    nnlite_status s;
-    if ((s = nnlite__model_check_not_fitting(m, "training")) != NNLITE_OK) {
-        return s;
-    }
-    if (x == NULL || target == NULL) {
-        return nnlite__fail(m, NNLITE_EINVAL, "x and target are needed");
-    }
-    if ((s = nnlite__model_check_ready(m, true, need_optimizer)) !=
-        NNLITE_OK) {
-        return s;
-    }
-    return nnlite__model_check_dataset(m, x, target, false);
-}
-
 static nnlite_status gradients(nnlite_model *m, const nnlite_tensor *x,
                                const nnlite_tensor *target, float *loss)
 {
@@ -91,7 +72,7 @@ nnlite_status nnlite_model_compute_gradients(nnlite_model *m,
         return NNLITE_EINVAL;
     }
     m->error[0] = '\0';
-    if ((s = check_step(m, x, target, false)) != NNLITE_OK ||
+    if ((s = nnlite__model_check_step(m, x, target, false)) != NNLITE_OK ||
         (s = gradients(m, x, target, loss)) != NNLITE_OK) {
         return s;
     }
@@ -105,9 +86,7 @@ nnlite_status nnlite_model_apply_gradients(nnlite_model *m)
         return NNLITE_EINVAL;
     }
     m->error[0] = '\0';
-    if ((s = nnlite__model_check_not_fitting(
-             m, "nnlite_model_apply_gradients")) != NNLITE_OK ||
-        (s = nnlite__model_check_ready(m, false, true)) != NNLITE_OK) {
+    if ((s = nnlite__model_check_apply(m)) != NNLITE_OK) {
         return s;
     }
     nnlite__model_initialize(m);
@@ -124,7 +103,7 @@ nnlite_status nnlite_model_train_batch(nnlite_model *m,
         return NNLITE_EINVAL;
     }
     m->error[0] = '\0';
-    if ((s = check_step(m, x, target, true)) != NNLITE_OK ||
+    if ((s = nnlite__model_check_step(m, x, target, true)) != NNLITE_OK ||
         (s = gradients(m, x, target, loss)) != NNLITE_OK) {
         return s;
     }

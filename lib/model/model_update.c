@@ -63,14 +63,12 @@ static const nnlite__update_kernels *update_kernels(const nnlite_model *m)
                                                 : nnlite__cpu_best_path());
 }
 
-nnlite_status nnlite__model_check_grads(nnlite_model *m)
+nnlite_status nnlite__model_reserve_optimizer(nnlite_model *m,
+                                              nnlite_optimizer *o)
 {
-    size_t bad;
-    if (!nnlite__all_finite(m->grads, m->param_count, &bad)) {
-        return nnlite__fail(m, NNLITE_ENUMERIC,
-                            "gradient of parameter %zu is not finite; "
-                            "parameters left unchanged",
-                            bad);
+    if (nnlite__optimizer_reserve(o, m->param_count) != NNLITE_OK) {
+        return nnlite__fail(m, NNLITE_ENOMEM,
+                            "out of memory for the optimizer's state");
     }
     return NNLITE_OK;
 }
@@ -90,9 +88,8 @@ nnlite_status nnlite__model_apply(nnlite_model *m)
         if ((s = nnlite__model_check_grads(m)) != NNLITE_OK) {
             return s;
         }
-        if (nnlite__optimizer_reserve(o, m->param_count) != NNLITE_OK) {
-            return nnlite__fail(m, NNLITE_ENOMEM,
-                                "out of memory for the optimizer's state");
+        if ((s = nnlite__model_reserve_optimizer(m, o)) != NNLITE_OK) {
+            return s;
         }
     }
     nnlite__optimizer_begin(o, m->params, m->grads, &u);
