@@ -16,6 +16,7 @@
 #include "bytes_impl.h"
 #include "crc32c_impl.h"
 #include "file_io_impl.h"
+#include "format_impl.h"
 
 /* ---- fixtures ------------------------------------------------------------ */
 
@@ -320,7 +321,7 @@ static void test_io_header_layout(void **state)
 /* Set the checksum of a doctored image so parsing goes past it. */
 static void reseal(unsigned char *buf, size_t size)
 {
-    nnlite__writer w = {buf + size - 4};
+    nnlite__writer w = {buf + size - 4, 0, false};
     nnlite__put_u32(&w, nnlite__crc32c(0, buf, size - 4));
 }
 
@@ -442,7 +443,7 @@ static void test_io_oversized_counts_allocate_nothing_big(void **state)
     assert_int_equal(nnlite_model_create(&m, 2, 1), NNLITE_OK);
     add_dense(m, 2, 3);
     unsigned char *buf = save(m, &size);
-    nnlite__writer w = {buf + LAYER_COUNT_AT};
+    nnlite__writer w = {buf + LAYER_COUNT_AT, 0, false};
     nnlite__put_u32(&w, 0xFFFFFFFFu); /* four billion layers */
     reseal(buf, size);
     o.allocator = &a;
@@ -492,7 +493,7 @@ static void test_io_rejects_inconsistent_models(void **state)
     add_dense(m, 3, 1);
     unsigned char *buf = save(m, &size);
     /* Second dense layer claims 4 inputs; the first gives 3. */
-    nnlite__writer w = {buf + LAYER_COUNT_AT + 4 + 24 + 4};
+    nnlite__writer w = {buf + LAYER_COUNT_AT + 4 + 24 + 4, 0, false};
     nnlite__put_u64(&w, 4);
     reseal(buf, size);
     assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
@@ -513,7 +514,7 @@ static void test_io_rejects_inconsistent_models(void **state)
     assert_int_equal(nnlite_model_save(m, "/nonexistent-dir/x.nnl"),
                      NNLITE_ENUMERIC);
     /* The first parameter follows the layer record and the count. */
-    nnlite__writer nan_at = {buf + LAYER_COUNT_AT + 4 + 24 + 8};
+    nnlite__writer nan_at = {buf + LAYER_COUNT_AT + 4 + 24 + 8, 0, false};
     nnlite__put_f32(&nan_at, NAN);
     reseal(buf, size);
     assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
@@ -570,7 +571,8 @@ static void test_io_rejects_inconsistent_optimizer_state(void **state)
     assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
                      NNLITE_OK);
 
-    nnlite__writer w = {buf + steps_at + 8}; /* beta1^t = 1 after a step */
+    /* beta1^t = 1 after a step */
+    nnlite__writer w = {buf + steps_at + 8, 0, false};
     nnlite__put_f64(&w, 1.0);
     reseal(buf, size);
     assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
@@ -594,6 +596,34 @@ static void test_io_rejects_inconsistent_optimizer_state(void **state)
     assert_non_null(strstr(msg, "optimizer state of 17 floats; expected "
                                 "18"));
     test_free(buf);
+}
+
+/* The loader bounds counts by fixed record sizes (format_impl.h); they
+ * must be what the writer writes: one more activation layer adds one
+ * layer record, one metadata entry of a 1-byte name and no values adds
+ * the smallest metadata record. */
+static void test_io_record_sizes_match_the_writer(void **state)
+{
+    nnlite_model *m = NULL;
+    size_t before, after;
+    (void)state;
+    assert_int_equal(nnlite_model_create(&m, 2, 1), NNLITE_OK);
+    add_dense(m, 2, 3);
+    assert_int_equal(nnlite_model_save_buffer(m, NULL, 0, &before),
+                     NNLITE_OK);
+    add_relu(m);
+    assert_int_equal(nnlite_model_save_buffer(m, NULL, 0, &after),
+                     NNLITE_OK);
+    assert_int_equal(after - before, NNLITE__LAYER_RECORD_SIZE);
+    assert_int_equal(nnlite_model_set_metadata(m, "a", NULL, 0), NNLITE_OK);
+    before = after;
+    assert_int_equal(nnlite_model_save_buffer(m, NULL, 0, &after),
+                     NNLITE_OK);
+    assert_int_equal(after - before, NNLITE__METADATA_MIN_SIZE);
+    unsigned char *buf = save(m, &after); /* and the image is that long */
+    assert_int_equal(load_with_message(buf, after, NULL, 0), NNLITE_OK);
+    test_free(buf);
+    nnlite_model_destroy(m);
 }
 
 static void test_io_load_argument_errors(void **state)
@@ -949,6 +979,7 @@ int main(void)
         T(test_io_oversized_counts_allocate_nothing_big),
         T(test_io_rejects_inconsistent_models),
         T(test_io_rejects_inconsistent_optimizer_state),
+        T(test_io_record_sizes_match_the_writer),
         T(test_io_load_argument_errors),
         T(test_io_load_refuses_special_and_foreign_files),
         T(test_io_failed_saves_keep_the_old_file),

@@ -1,5 +1,6 @@
-/* Private: explicit little-endian encoding of fixed-width values, and a
- * bounds-checked reader that never reads past the end of its input. */
+/* Private: explicit little-endian encoding of fixed-width values (a
+ * writer that can also just count), and a bounds-checked reader that
+ * never reads past the end of its input. */
 #ifndef NNLITE_BYTES_IMPL_H
 #define NNLITE_BYTES_IMPL_H
 
@@ -8,24 +9,46 @@
 #include <stdint.h>
 #include <string.h>
 
-/* ---- writing: the caller sized the buffer exactly beforehand ---------- */
+/* ---- writing ---------------------------------------------------------- */
 
+/* Writes into a buffer the caller sized, or, with p NULL, only counts:
+ * running the same code both ways gives the size of what it writes. */
 typedef struct nnlite__writer {
-    unsigned char *p;
+    unsigned char *p; /* where the next byte goes; NULL: count only */
+    size_t size;      /* bytes put so far */
+    bool overflow;    /* the count passed SIZE_MAX */
 } nnlite__writer;
+
+static inline void nnlite__put_raw(nnlite__writer *w, const void *data,
+                                   size_t n)
+{
+    if (n > SIZE_MAX - w->size) {
+        w->overflow = true;
+        return;
+    }
+    w->size += n;
+    if (w->p != NULL && n > 0) {
+        memcpy(w->p, data, n);
+        w->p += n;
+    }
+}
 
 static inline void nnlite__put_u32(nnlite__writer *w, uint32_t v)
 {
+    unsigned char b[4];
     for (int i = 0; i < 4; i++) {
-        *w->p++ = (unsigned char)(v >> (8 * i));
+        b[i] = (unsigned char)(v >> (8 * i));
     }
+    nnlite__put_raw(w, b, sizeof(b));
 }
 
 static inline void nnlite__put_u64(nnlite__writer *w, uint64_t v)
 {
+    unsigned char b[8];
     for (int i = 0; i < 8; i++) {
-        *w->p++ = (unsigned char)(v >> (8 * i));
+        b[i] = (unsigned char)(v >> (8 * i));
     }
+    nnlite__put_raw(w, b, sizeof(b));
 }
 
 /* IEEE 754 bit patterns, so the bytes are the same on every machine. */
@@ -43,12 +66,20 @@ static inline void nnlite__put_f64(nnlite__writer *w, double v)
     nnlite__put_u64(w, bits);
 }
 
-static inline void nnlite__put_bytes(nnlite__writer *w, const void *data,
-                                     size_t n)
+/* n floats; counting them does not read them. */
+static inline void nnlite__put_f32s(nnlite__writer *w, const float *v,
+                                    size_t n)
 {
-    if (n > 0) {
-        memcpy(w->p, data, n);
-        w->p += n;
+    if (w->p == NULL) {
+        if (n > (SIZE_MAX - w->size) / 4) {
+            w->overflow = true;
+        } else {
+            w->size += 4 * n;
+        }
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        nnlite__put_f32(w, v[i]);
     }
 }
 

@@ -422,12 +422,15 @@ static nnlite_status read_metadata(loader *ld)
             return reject(ld, NNLITE_EFORMAT, "metadata \"%s\" appears twice",
                           name);
         }
-        /* Values are the user's: any bits, NaN included, are kept. */
-        if ((s = nnlite__metadata_add_encoded(ld->model, name, length, ld->r.p,
-                                              v)) != NNLITE_OK) {
+        float *dst;
+        if ((s = nnlite__metadata_append(ld->model, name, length, v, &dst)) !=
+            NNLITE_OK) {
             return reject(ld, s, "metadata %zu: out of memory", i);
         }
-        ld->r.p += 4 * v;
+        /* Values are the user's: any bits, NaN included, are kept. */
+        for (size_t k = 0; k < v; k++) {
+            nnlite__get_f32(&ld->r, &dst[k]); /* bounded by need_count */
+        }
     }
     return NNLITE_OK;
 }

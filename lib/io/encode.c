@@ -1,64 +1,14 @@
 /* Serialising a model into its file image, and nnlite_model_save_buffer.
  * The layout is documented byte by byte in docs/model-format.md; keep the
- * two in step. */
+ * two in step. One function writes the body; run with a counting writer
+ * it gives the size, so the size and the bytes cannot disagree. */
+#include <assert.h>
+
 #include "alloc_impl.h"
 #include "bytes_impl.h"
 #include "crc32c_impl.h"
-#include "numeric_impl.h"
 #include "format_impl.h"
 #include "nnlite/io.h"
-
-/* Floats of optimizer state saved for this model. */
-static size_t state_floats(const nnlite_model *m)
-{
-    return m->optimizer == NULL
-               ? 0
-               : nnlite__optimizer_state_floats(m->optimizer, m->param_count);
-}
-
-/* Sizes are sums of what already sits in memory, so only the float counts
- * times 4 could overflow; every step is checked anyway. */
-static size_t body_size(const nnlite_model *m)
-{
-    size_t n = 8 + 4 * 8 + 4 + 4, part;
-    bool ok = nnlite__mul_size(&part, m->layer_count,
-                               NNLITE__LAYER_RECORD_SIZE) &&
-              nnlite__add_size(&n, n, part) && nnlite__add_size(&n, n, 8) &&
-              nnlite__mul_size(&part, m->param_count, 4) &&
-              nnlite__add_size(&n, n, part) && nnlite__add_size(&n, n, 4 + 4);
-    if (ok && m->optimizer != NULL) {
-        ok = nnlite__add_size(&n, n, 4 + 4 * 2 + 4 + 4 * 4 + 4 + 8 + 2 * 8 +
-                                         8) &&
-             nnlite__mul_size(&part, state_floats(m), 4) &&
-             nnlite__add_size(&n, n, part);
-    }
-    ok = ok && nnlite__add_size(&n, n, 4);
-    for (size_t i = 0; ok && i < m->metadata_count; i++) {
-        const nnlite__metadata *e = &m->metadata[i];
-        ok = nnlite__add_size(&n, n, 4 + e->name_length + 8) &&
-             nnlite__mul_size(&part, e->count, 4) &&
-             nnlite__add_size(&n, n, part);
-    }
-    return ok ? n : 0;
-}
-
-size_t nnlite__model_saved_size(const nnlite_model *m)
-{
-    size_t body = body_size(m), total;
-    if (body == 0 ||
-        !nnlite__add_size(&total, body,
-                          NNLITE__HEADER_SIZE + NNLITE__TRAILER_SIZE)) {
-        return 0;
-    }
-    return total;
-}
-
-static void write_floats(nnlite__writer *w, const float *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        nnlite__put_f32(w, v[i]);
-    }
-}
 
 static void write_layers(nnlite__writer *w, const nnlite_model *m)
 {
@@ -71,7 +21,7 @@ static void write_layers(nnlite__writer *w, const nnlite_model *m)
         nnlite__put_f32(w, l->slope);
     }
     nnlite__put_u64(w, (uint64_t)m->param_count);
-    write_floats(w, m->params, m->param_count);
+    nnlite__put_f32s(w, m->params, m->param_count);
 }
 
 static void write_optimizer(nnlite__writer *w, const nnlite_model *m)
@@ -81,6 +31,7 @@ static void write_optimizer(nnlite__writer *w, const nnlite_model *m)
     if (o == NULL) {
         return;
     }
+    const size_t state = nnlite__optimizer_state_floats(o, m->param_count);
     nnlite__put_u32(w, (uint32_t)o->options.kind);
     nnlite__put_f32(w, o->options.learning_rate);
     nnlite__put_f32(w, o->options.momentum);
@@ -93,8 +44,8 @@ static void write_optimizer(nnlite__writer *w, const nnlite_model *m)
     nnlite__put_u64(w, (uint64_t)o->steps);
     nnlite__put_f64(w, o->beta1_power);
     nnlite__put_f64(w, o->beta2_power);
-    nnlite__put_u64(w, (uint64_t)state_floats(m));
-    write_floats(w, o->state, state_floats(m));
+    nnlite__put_u64(w, (uint64_t)state);
+    nnlite__put_f32s(w, o->state, state);
 }
 
 static void write_metadata(nnlite__writer *w, const nnlite_model *m)
@@ -103,32 +54,53 @@ static void write_metadata(nnlite__writer *w, const nnlite_model *m)
     for (size_t i = 0; i < m->metadata_count; i++) {
         const nnlite__metadata *e = &m->metadata[i];
         nnlite__put_u32(w, (uint32_t)e->name_length);
-        nnlite__put_bytes(w, e->name, e->name_length);
+        nnlite__put_raw(w, e->name, e->name_length);
         nnlite__put_u64(w, (uint64_t)e->count);
-        write_floats(w, e->values, e->count);
+        nnlite__put_f32s(w, e->values, e->count);
     }
 }
 
-void nnlite__model_write_image(const nnlite_model *m, unsigned char *out)
+/* Everything between the header and the checksum. */
+static void write_body(nnlite__writer *w, const nnlite_model *m)
 {
-    nnlite__writer w = {out};
-    const size_t total = nnlite__model_saved_size(m);
+    nnlite__put_u64(w, (uint64_t)m->input_features);
+    for (int i = 0; i < 4; i++) {
+        nnlite__put_u64(w, m->rng.s[i]);
+    }
+    nnlite__put_u32(w, m->initialized ? 1 : 0);
+    write_layers(w, m);
+    nnlite__put_u32(w, m->loss == NULL ? 0 : (uint32_t)m->loss->ops->kind);
+    write_optimizer(w, m);
+    write_metadata(w, m);
+}
 
-    nnlite__put_bytes(&w, NNLITE__MAGIC, NNLITE__MAGIC_SIZE);
+size_t nnlite__model_saved_size(const nnlite_model *m)
+{
+    nnlite__writer counter = {NULL, 0, false};
+    size_t total;
+    write_body(&counter, m);
+    if (counter.overflow ||
+        !nnlite__add_size(&total, counter.size,
+                          NNLITE__HEADER_SIZE + NNLITE__TRAILER_SIZE)) {
+        return 0;
+    }
+    return total;
+}
+
+void nnlite__model_write_image(const nnlite_model *m, unsigned char *out,
+                               size_t size)
+{
+    nnlite__writer w = {out, 0, false};
+    nnlite__put_raw(&w, NNLITE__MAGIC, NNLITE__MAGIC_SIZE);
     nnlite__put_u32(&w, NNLITE__FORMAT_VERSION);
     nnlite__put_u32(&w, 0); /* flags: none defined */
-    nnlite__put_u64(&w, (uint64_t)(total - NNLITE__HEADER_SIZE -
+    nnlite__put_u64(&w, (uint64_t)(size - NNLITE__HEADER_SIZE -
                                    NNLITE__TRAILER_SIZE));
-    nnlite__put_u64(&w, (uint64_t)m->input_features);
-    for (int i = 0; i < 4; i++) {
-        nnlite__put_u64(&w, m->rng.s[i]);
-    }
-    nnlite__put_u32(&w, m->initialized ? 1 : 0);
-    write_layers(&w, m);
-    nnlite__put_u32(&w, m->loss == NULL ? 0 : (uint32_t)m->loss->ops->kind);
-    write_optimizer(&w, m);
-    write_metadata(&w, m);
-    nnlite__put_u32(&w, nnlite__crc32c(0, out, total - NNLITE__TRAILER_SIZE));
+    assert(w.size == NNLITE__HEADER_SIZE);
+    write_body(&w, m);
+    nnlite__put_u32(&w, nnlite__crc32c(0, out, size - NNLITE__TRAILER_SIZE));
+    /* The body came out as long as when it was counted. */
+    assert(!w.overflow && w.size == size);
 }
 
 nnlite_status nnlite_model_save_buffer(nnlite_model *m, void *buffer,
@@ -159,7 +131,7 @@ nnlite_status nnlite_model_save_buffer(nnlite_model *m, void *buffer,
     nnlite__model_initialize(m);
     nnlite_status s = nnlite__model_check_savable(m);
     if (s == NNLITE_OK) {
-        nnlite__model_write_image(m, buffer);
+        nnlite__model_write_image(m, buffer, needed);
     }
     return s;
 }

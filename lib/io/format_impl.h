@@ -24,8 +24,10 @@
 /* Bytes the whole file takes for this model; 0 when that overflows. */
 size_t nnlite__model_saved_size(const nnlite_model *m);
 
-/* Write the whole file image into out (exactly saved_size bytes). */
-void nnlite__model_write_image(const nnlite_model *m, unsigned char *out);
+/* Write the whole file image into out, of size bytes: exactly
+ * nnlite__model_saved_size(m). */
+void nnlite__model_write_image(const nnlite_model *m, unsigned char *out,
+                               size_t size);
 
 /* Judge the first min(size, 24) bytes of an input of `size` bytes: magic,
  * version, flags and body size. NNLITE_EFORMAT with a message in options'

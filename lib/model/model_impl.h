@@ -69,13 +69,13 @@ typedef struct nnlite__metadata {
     void *block;
 } nnlite__metadata;
 
-/* Add an entry whose `count` values are little-endian IEEE 754 floats at
- * `bytes` (the caller checked that 4 * count bytes are there and that the
- * name is new). */
-nnlite_status nnlite__metadata_add_encoded(nnlite_model *m, const char *name,
-                                           size_t name_length,
-                                           const unsigned char *bytes,
-                                           size_t count);
+/* Add an entry named by the name_length bytes at name (new, no NUL in
+ * it) with room for `count` values, which the caller fills through
+ * *values (NULL when count is 0). NNLITE_ENOMEM, nothing added, when
+ * memory runs out. */
+nnlite_status nnlite__metadata_append(nnlite_model *m, const char *name,
+                                      size_t name_length, size_t count,
+                                      float **values);
 
 /* Free every metadata entry (model destruction). */
 void nnlite__metadata_free_all(nnlite_model *m);

@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "alloc_impl.h"
-#include "bytes_impl.h"
 #include "model_impl.h"
 #include "nnlite/io.h"
 
@@ -72,21 +71,17 @@ static nnlite_status make_entry(nnlite_model *m, nnlite__metadata *e,
     return NNLITE_OK;
 }
 
-nnlite_status nnlite__metadata_add_encoded(nnlite_model *m, const char *name,
-                                           size_t name_length,
-                                           const unsigned char *bytes,
-                                           size_t count)
+nnlite_status nnlite__metadata_append(nnlite_model *m, const char *name,
+                                      size_t name_length, size_t count,
+                                      float **values)
 {
     nnlite__metadata entry;
-    nnlite__reader r = {bytes, bytes, bytes + 4 * count};
     if (reserve_entry(m) != NNLITE_OK ||
         make_entry(m, &entry, name, name_length, count) != NNLITE_OK) {
         return NNLITE_ENOMEM;
     }
-    for (size_t i = 0; i < count; i++) {
-        nnlite__get_f32(&r, &entry.values[i]);
-    }
     m->metadata[m->metadata_count++] = entry;
+    *values = entry.values;
     return NNLITE_OK;
 }
 
