@@ -93,7 +93,7 @@ static void test_fit_counts_updates(void **state)
         assert_true(isnan(r.validation[e])); /* no validation set */
     }
     assert_int_equal(
-        nnlite_optimizer_get_step_count(nnlite_model_get_optimizer(m)), 20);
+        nnlite_optimizer_step_count(nnlite_model_get_optimizer(m)), 20);
     /* A batch larger than the data set is one update per epoch. */
     o.epochs = 2;
     o.batch_size = 64;
@@ -300,7 +300,7 @@ static void test_fit_option_errors(void **state)
                      NNLITE_ESHAPE);
     /* None of the failures trained: no update happened. */
     assert_int_equal(
-        nnlite_optimizer_get_step_count(nnlite_model_get_optimizer(m)), 0);
+        nnlite_optimizer_step_count(nnlite_model_get_optimizer(m)), 0);
     nnlite_tensor_destroy(bad_x);
     nnlite_model_destroy(m);
 }
@@ -435,7 +435,7 @@ static void test_fit_every_allocation_failure(void **state)
         assert_memory_equal(nnlite_model_params(m), saved,
                             params * sizeof(float));
         assert_int_equal(
-            nnlite_optimizer_get_step_count(nnlite_model_get_optimizer(m)),
+            nnlite_optimizer_step_count(nnlite_model_get_optimizer(m)),
             0);
         st.fail_at = 0;
         assert_int_equal(nnlite_model_fit(m, f->x, f->t, &o, NULL, NULL),

@@ -18,25 +18,25 @@ static void test_layer_create_every_kind(void **state)
     nnlite_layer *l = NULL;
     (void)state;
     assert_int_equal(nnlite_dense_create(&l, 3, 2), NNLITE_OK);
-    assert_int_equal(nnlite_layer_get_kind(l), NNLITE_LAYER_DENSE);
+    assert_int_equal(nnlite_layer_kind_of(l), NNLITE_LAYER_DENSE);
     nnlite_layer_destroy(l);
     assert_int_equal(nnlite_sigmoid_create(&l), NNLITE_OK);
-    assert_int_equal(nnlite_layer_get_kind(l), NNLITE_LAYER_SIGMOID);
+    assert_int_equal(nnlite_layer_kind_of(l), NNLITE_LAYER_SIGMOID);
     nnlite_layer_destroy(l);
     assert_int_equal(nnlite_relu_create(&l), NNLITE_OK);
-    assert_int_equal(nnlite_layer_get_kind(l), NNLITE_LAYER_RELU);
+    assert_int_equal(nnlite_layer_kind_of(l), NNLITE_LAYER_RELU);
     nnlite_layer_destroy(l);
     assert_int_equal(nnlite_tanh_create(&l), NNLITE_OK);
-    assert_int_equal(nnlite_layer_get_kind(l), NNLITE_LAYER_TANH);
+    assert_int_equal(nnlite_layer_kind_of(l), NNLITE_LAYER_TANH);
     nnlite_layer_destroy(l);
     assert_int_equal(nnlite_hard_sigmoid_create(&l), NNLITE_OK);
-    assert_int_equal(nnlite_layer_get_kind(l), NNLITE_LAYER_HARD_SIGMOID);
+    assert_int_equal(nnlite_layer_kind_of(l), NNLITE_LAYER_HARD_SIGMOID);
     nnlite_layer_destroy(l);
     assert_int_equal(nnlite_leaky_relu_create(&l, 0.01f), NNLITE_OK);
-    assert_int_equal(nnlite_layer_get_kind(l), NNLITE_LAYER_LEAKY_RELU);
+    assert_int_equal(nnlite_layer_kind_of(l), NNLITE_LAYER_LEAKY_RELU);
     nnlite_layer_destroy(l);
     nnlite_layer_destroy(NULL);
-    assert_int_equal(nnlite_layer_get_kind(NULL), 0);
+    assert_int_equal(nnlite_layer_kind_of(NULL), 0);
 }
 
 static void test_layer_create_errors(void **state)

@@ -107,22 +107,22 @@ static void test_loss_create_every_kind(void **state)
     (void)state;
     assert_int_equal(nnlite_loss_mae_create(&l), NNLITE_OK);
     assert_non_null(l);
-    assert_int_equal(nnlite_loss_get_kind(l), NNLITE_LOSS_MAE);
+    assert_int_equal(nnlite_loss_kind_of(l), NNLITE_LOSS_MAE);
     assert_string_equal(nnlite_loss_last_error(l), "");
     nnlite_loss_destroy(l);
     l = NULL;
     assert_int_equal(nnlite_loss_mse_create(&l), NNLITE_OK);
-    assert_int_equal(nnlite_loss_get_kind(l), NNLITE_LOSS_MSE);
+    assert_int_equal(nnlite_loss_kind_of(l), NNLITE_LOSS_MSE);
     nnlite_loss_destroy(l);
     l = NULL;
     assert_int_equal(nnlite_loss_cross_entropy_create(&l), NNLITE_OK);
-    assert_int_equal(nnlite_loss_get_kind(l), NNLITE_LOSS_CROSS_ENTROPY);
+    assert_int_equal(nnlite_loss_kind_of(l), NNLITE_LOSS_CROSS_ENTROPY);
     nnlite_loss_destroy(l);
     for (size_t k = 0; k < 3; k++) {
         l = NULL;
         assert_int_equal(nnlite_loss_create_advanced(&l, every_kind[k], NULL),
                          NNLITE_OK);
-        assert_int_equal(nnlite_loss_get_kind(l), every_kind[k]);
+        assert_int_equal(nnlite_loss_kind_of(l), every_kind[k]);
         nnlite_loss_destroy(l);
     }
 }
@@ -137,7 +137,7 @@ static void test_loss_create_advanced_uses_allocator(void **state)
         assert_int_equal(nnlite_loss_create_advanced(&l, every_kind[k], &a),
                          NNLITE_OK);
         assert_non_null(l);
-        assert_int_equal(nnlite_loss_get_kind(l), every_kind[k]);
+        assert_int_equal(nnlite_loss_kind_of(l), every_kind[k]);
         /* A loss is one block; computing allocates nothing. */
         assert_int_equal(st.calls, 1);
         assert_int_equal(st.live, 1);
@@ -222,7 +222,7 @@ static void test_loss_null_handles(void **state)
     nnlite_tensor *pt = NULL, *tt = NULL;
     (void)state;
     nnlite_loss_destroy(NULL);
-    assert_int_equal(nnlite_loss_get_kind(NULL), 0);
+    assert_int_equal(nnlite_loss_kind_of(NULL), 0);
     assert_non_null(nnlite_loss_last_error(NULL));
     assert_string_equal(nnlite_loss_last_error(NULL), "");
     assert_int_equal(nnlite_tensor_wrap2d(&pt, p, 1, 2), NNLITE_OK);

@@ -97,11 +97,11 @@ static void test_misuse_null_handles(void **state)
     assert_int_equal(nnlite_tensor_rank(NULL), 0);
     assert_int_equal(nnlite_tensor_dim(NULL, 0), 0);
     assert_int_equal(nnlite_tensor_size(NULL), 0);
-    assert_int_equal(nnlite_layer_get_kind(NULL), 0);
-    assert_int_equal(nnlite_loss_get_kind(NULL), 0);
+    assert_int_equal(nnlite_layer_kind_of(NULL), 0);
+    assert_int_equal(nnlite_loss_kind_of(NULL), 0);
     assert_string_equal(nnlite_loss_last_error(NULL), "");
     assert_true(nnlite_optimizer_get_learning_rate(NULL) == 0.0f);
-    assert_int_equal(nnlite_optimizer_get_step_count(NULL), 0);
+    assert_int_equal(nnlite_optimizer_step_count(NULL), 0);
     assert_null(nnlite_model_get_optimizer(NULL));
     assert_int_equal(nnlite_model_input_features(NULL), 0);
     assert_int_equal(nnlite_model_output_features(NULL), 0);

@@ -551,7 +551,7 @@ static void test_model_nonfinite_update_leaves_params(void **state)
     assert_int_equal(nnlite_model_apply_gradients(m), NNLITE_ENUMERIC);
     assert_memory_equal(nnlite_model_params(m), saved, sizeof(saved));
     assert_int_equal(
-        nnlite_optimizer_get_step_count(nnlite_model_get_optimizer(m)), 0);
+        nnlite_optimizer_step_count(nnlite_model_get_optimizer(m)), 0);
 
     /* Weights so large that the loss overflows float. */
     float *p = nnlite_model_params(m);
@@ -593,7 +593,7 @@ static void test_model_infinite_gradient_finite_loss(void **state)
         p[1] = p[2] = 0.0f;
         memcpy(saved, p, sizeof(saved));
         const unsigned long long steps =
-            nnlite_optimizer_get_step_count(nnlite_model_get_optimizer(m));
+            nnlite_optimizer_step_count(nnlite_model_get_optimizer(m));
         assert_int_equal(nnlite_model_compute_gradients(m, x, t, &loss),
                          NNLITE_ENUMERIC);
         assert_non_null(strstr(nnlite_model_last_error(m),
@@ -603,7 +603,7 @@ static void test_model_infinite_gradient_finite_loss(void **state)
         assert_non_null(strstr(nnlite_model_last_error(m),
                                "gradient of parameter 0 is not finite"));
         assert_memory_equal(nnlite_model_params(m), saved, sizeof(saved));
-        assert_int_equal(nnlite_optimizer_get_step_count(
+        assert_int_equal(nnlite_optimizer_step_count(
                              nnlite_model_get_optimizer(m)),
                          steps);
         /* A good step (the first one sizes the optimizer's state). */
@@ -857,7 +857,7 @@ static void check_overflowing_update(nnlite_optimizer *o)
     assert_non_null(strstr(nnlite_model_last_error(m), "overflow"));
     assert_memory_equal(nnlite_model_params(m), saved, sizeof(saved));
     assert_int_equal(
-        nnlite_optimizer_get_step_count(nnlite_model_get_optimizer(m)), 0);
+        nnlite_optimizer_step_count(nnlite_model_get_optimizer(m)), 0);
     assert_int_equal(nnlite_model_save_buffer(m, file, sizeof(file), &size),
                      NNLITE_OK);
     assert_int_equal(nnlite_model_load_buffer(&loaded, file, size),

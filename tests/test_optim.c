@@ -164,7 +164,7 @@ static void test_optim_create_with_options(void **state)
     assert_int_equal(nnlite_optimizer_create(&opt, &o), NNLITE_OK);
     assert_non_null(opt);
     assert_true(nnlite_optimizer_get_learning_rate(opt) == 0.01f);
-    assert_int_equal(nnlite_optimizer_get_step_count(opt), 0);
+    assert_int_equal(nnlite_optimizer_step_count(opt), 0);
     nnlite_optimizer_destroy(opt);
 
     nnlite_optimizer_options a = NNLITE_ADAM_OPTIONS_INIT;
@@ -172,7 +172,7 @@ static void test_optim_create_with_options(void **state)
     assert_int_equal(nnlite_optimizer_create_advanced(&opt, &a, NULL),
                      NNLITE_OK);
     assert_true(nnlite_optimizer_get_learning_rate(opt) == 1e-3f);
-    assert_int_equal(nnlite_optimizer_get_step_count(opt), 0);
+    assert_int_equal(nnlite_optimizer_step_count(opt), 0);
     nnlite_optimizer_destroy(opt);
 
     /* Every field set, and the edges of the ranges that are allowed. */
@@ -209,7 +209,7 @@ static void test_optim_convenience_constructors(void **state)
     assert_int_equal(nnlite_sgd_create(&opt, 0.1f, 0.9f), NNLITE_OK);
     assert_non_null(opt);
     assert_true(nnlite_optimizer_get_learning_rate(opt) == 0.1f);
-    assert_int_equal(nnlite_optimizer_get_step_count(opt), 0);
+    assert_int_equal(nnlite_optimizer_step_count(opt), 0);
     nnlite_optimizer_destroy(opt);
     opt = NULL;
     assert_int_equal(nnlite_sgd_create(&opt, 0.1f, 0.0f), NNLITE_OK);
@@ -432,7 +432,7 @@ static void test_optim_out_of_memory_each_allocation(void **state)
                 continue;
             }
             apply_step(m, 0.5f, -0.5f);
-            assert_int_equal(nnlite_optimizer_get_step_count(opt), 1);
+            assert_int_equal(nnlite_optimizer_step_count(opt), 1);
             /* Put prev's stand-in back: a fresh plain SGD. */
             prev = NULL;
             assert_int_equal(nnlite_sgd_create(&prev, 0.1f, 0.0f),
@@ -464,7 +464,7 @@ static void test_optim_learning_rate_get_set(void **state)
         assert_true(nnlite_optimizer_get_learning_rate(opt) == 0.5f);
     }
     /* Setting the rate is not an update. */
-    assert_int_equal(nnlite_optimizer_get_step_count(opt), 0);
+    assert_int_equal(nnlite_optimizer_step_count(opt), 0);
     nnlite_optimizer_destroy(opt);
 }
 
@@ -475,7 +475,7 @@ static void test_optim_null_handles(void **state)
     assert_int_equal(nnlite_optimizer_set_learning_rate(NULL, 0.1f),
                      NNLITE_EINVAL);
     assert_true(nnlite_optimizer_get_learning_rate(NULL) == 0.0f);
-    assert_int_equal(nnlite_optimizer_get_step_count(NULL), 0);
+    assert_int_equal(nnlite_optimizer_step_count(NULL), 0);
     assert_null(nnlite_model_get_optimizer(NULL));
 }
 
@@ -485,19 +485,19 @@ static void test_optim_step_count(void **state)
     const nnlite_optimizer_options o = NNLITE_ADAM_OPTIONS_INIT;
     use(m, &o);
     nnlite_optimizer *opt = nnlite_model_get_optimizer(m);
-    assert_int_equal(nnlite_optimizer_get_step_count(opt), 0);
+    assert_int_equal(nnlite_optimizer_step_count(opt), 0);
     apply_step(m, 1.0f, 1.0f);
-    assert_int_equal(nnlite_optimizer_get_step_count(opt), 1);
+    assert_int_equal(nnlite_optimizer_step_count(opt), 1);
     /* Adam's first step moved w and b by -1e-3 each: w = 0.999,
      * b = -0.001; pred 1.997, r = 0.997, loss 0.994009. */
     train_step(m, 0.994009f);
-    assert_int_equal(nnlite_optimizer_get_step_count(opt), 2);
+    assert_int_equal(nnlite_optimizer_step_count(opt), 2);
     /* A refused update (NaN gradient) is not an update: parameters and
      * count stay. */
     const float w = nnlite_model_params(m)[0], b = nnlite_model_params(m)[1];
     nnlite_model_grads(m)[1] = NAN;
     assert_int_equal(nnlite_model_apply_gradients(m), NNLITE_ENUMERIC);
-    assert_int_equal(nnlite_optimizer_get_step_count(opt), 2);
+    assert_int_equal(nnlite_optimizer_step_count(opt), 2);
     assert_true(nnlite_model_params(m)[0] == w);
     assert_true(nnlite_model_params(m)[1] == b);
     /* compute_gradients alone is not an update either. */
@@ -507,7 +507,7 @@ static void test_optim_step_count(void **state)
     assert_int_equal(nnlite_tensor_wrap2d(&tt, t, 1, 1), NNLITE_OK);
     assert_int_equal(nnlite_model_compute_gradients(m, xt, tt, NULL),
                      NNLITE_OK);
-    assert_int_equal(nnlite_optimizer_get_step_count(opt), 2);
+    assert_int_equal(nnlite_optimizer_step_count(opt), 2);
     nnlite_tensor_destroy(xt);
     nnlite_tensor_destroy(tt);
 }
@@ -521,13 +521,13 @@ static void test_optim_model_get_optimizer(void **state)
     assert_int_equal(nnlite_model_set_optimizer(m, first), NNLITE_OK);
     assert_ptr_equal(nnlite_model_get_optimizer(m), first);
     apply_step(m, 1.0f, 1.0f);
-    assert_int_equal(nnlite_optimizer_get_step_count(first), 1);
+    assert_int_equal(nnlite_optimizer_step_count(first), 1);
     /* Replacing: the model now owns the new one, with fresh state. */
     assert_int_equal(nnlite_adam_create(&second, 1e-3f, 0.9f, 0.999f, 1e-8f),
                      NNLITE_OK);
     assert_int_equal(nnlite_model_set_optimizer(m, second), NNLITE_OK);
     assert_ptr_equal(nnlite_model_get_optimizer(m), second);
-    assert_int_equal(nnlite_optimizer_get_step_count(second), 0);
+    assert_int_equal(nnlite_optimizer_step_count(second), 0);
     /* The borrowed handle is the live one: its rate drives updates. */
     assert_int_equal(nnlite_optimizer_set_learning_rate(
                          nnlite_model_get_optimizer(m), 0.25f),
@@ -845,7 +845,7 @@ static void test_optim_set_learning_rate_between_adam_updates(void **state)
                      NNLITE_OK);
     apply_step(m, 1.0f, -1.0f);
     expect_params(m, 0.89f, 0.11f);
-    assert_int_equal(nnlite_optimizer_get_step_count(opt), 2);
+    assert_int_equal(nnlite_optimizer_step_count(opt), 2);
 }
 
 int main(void)

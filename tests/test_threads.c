@@ -136,7 +136,7 @@ static float *rolled_back_then_stepped(size_t threads)
     assert_int_equal(nnlite_model_apply_gradients(m), NNLITE_ENUMERIC);
     assert_non_null(strstr(nnlite_model_last_error(m), "not finite"));
     assert_memory_equal(nnlite_model_params(m), before, sizeof(before));
-    assert_int_equal(nnlite_optimizer_get_step_count(
+    assert_int_equal(nnlite_optimizer_step_count(
                          nnlite_model_get_optimizer(m)),
                      1);
     g[n - 1] = saved;

@@ -1,6 +1,7 @@
 /**
  * @file export.h
- * @brief Symbol visibility and C++ linkage macros for the nnlite API.
+ * @brief Symbol visibility, deprecation and C++ linkage macros for the
+ * nnlite API.
  *
  * Every public declaration starts with NNLITE_API. In a static build it is
  * plain default visibility; a shared build exports exactly these symbols and
@@ -19,6 +20,19 @@
 #  define NNLITE_API __attribute__((visibility("default")))
 #else
 #  define NNLITE_API
+#endif
+
+/*
+ * NNLITE_DEPRECATED(message) marks a declaration kept for compatibility:
+ * using it still compiles and links, with a warning that names the
+ * replacement. Deprecated names are removed only at 1.0 (CHANGES.md).
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#  define NNLITE_DEPRECATED(message) __attribute__((deprecated(message)))
+#elif defined(_MSC_VER)
+#  define NNLITE_DEPRECATED(message) __declspec(deprecated(message))
+#else
+#  define NNLITE_DEPRECATED(message)
 #endif
 
 #ifdef __cplusplus

@@ -104,6 +104,10 @@ NNLITE_API nnlite_status nnlite_leaky_relu_create(nnlite_layer **out,
 NNLITE_API void nnlite_layer_destroy(nnlite_layer *layer);
 
 /** @return the layer's kind, or 0 when `layer` is NULL. */
+NNLITE_API nnlite_layer_kind nnlite_layer_kind_of(const nnlite_layer *layer);
+
+/** Deprecated name of nnlite_layer_kind_of() (0.1); removed at 1.0. */
+NNLITE_DEPRECATED("use nnlite_layer_kind_of")
 NNLITE_API nnlite_layer_kind nnlite_layer_get_kind(const nnlite_layer *layer);
 
 NNLITE_END_DECLS

@@ -62,6 +62,10 @@ NNLITE_API nnlite_status nnlite_loss_cross_entropy_create(nnlite_loss **out);
 NNLITE_API void nnlite_loss_destroy(nnlite_loss *loss);
 
 /** @return the loss's kind, or 0 when `loss` is NULL. */
+NNLITE_API nnlite_loss_kind nnlite_loss_kind_of(const nnlite_loss *loss);
+
+/** Deprecated name of nnlite_loss_kind_of() (0.1); removed at 1.0. */
+NNLITE_DEPRECATED("use nnlite_loss_kind_of")
 NNLITE_API nnlite_loss_kind nnlite_loss_get_kind(const nnlite_loss *loss);
 
 /**

@@ -4,20 +4,20 @@
  * the training loop of the lecture (forward, loss, backward, update).
  *
  * @code
- *   nnlite_model *m;
- *   nnlite_layer *l;
- *   nnlite_model_create(&m, 7, 42);              // 7 features, seed 42
- *   nnlite_dense_create(&l, 7, 16); nnlite_model_add(m, l);
- *   nnlite_relu_create(&l);         nnlite_model_add(m, l);
- *   nnlite_dense_create(&l, 16, 1); nnlite_model_add(m, l);
- *   nnlite_loss *loss;   nnlite_loss_mae_create(&loss);
- *   nnlite_model_set_loss(m, loss);
- *   nnlite_optimizer *o; nnlite_sgd_create(&o, 0.01f, 0.9f);
- *   nnlite_model_set_optimizer(m, o);
+ *   nnlite_model *model;
+ *   nnlite_layer *layer;
+ *   nnlite_model_create(&model, 7, 42);          // 7 features, seed 42
+ *   nnlite_dense_create(&layer, 7, 16); nnlite_model_add(model, layer);
+ *   nnlite_relu_create(&layer);         nnlite_model_add(model, layer);
+ *   nnlite_dense_create(&layer, 16, 1); nnlite_model_add(model, layer);
+ *   nnlite_loss *loss;           nnlite_loss_mae_create(&loss);
+ *   nnlite_model_set_loss(model, loss);
+ *   nnlite_optimizer *optimizer; nnlite_sgd_create(&optimizer, 0.01f, 0.9f);
+ *   nnlite_model_set_optimizer(model, optimizer);
  *   nnlite_fit_options fit = NNLITE_FIT_OPTIONS_INIT;
- *   nnlite_model_fit(m, x, y, &fit, NULL, NULL);
- *   nnlite_model_forward(m, x_new, y_new);
- *   nnlite_model_destroy(m);                     // frees layers, loss, o
+ *   nnlite_model_fit(model, x, y, &fit, NULL, NULL);
+ *   nnlite_model_forward(model, x_new, y_new);
+ *   nnlite_model_destroy(model);        // frees layers, loss, optimizer
  * @endcode
  *
  * Every function checks its arguments; on failure it returns a status and
@@ -125,8 +125,8 @@ NNLITE_API nnlite_status nnlite_model_set_loss(nnlite_model *model,
  *         fit callback; NNLITE_ENOMEM when its state cannot be allocated
  *         (the previous optimizer is kept).
  */
-NNLITE_API nnlite_status nnlite_model_set_optimizer(nnlite_model *model,
-                                                    nnlite_optimizer *opt);
+NNLITE_API nnlite_status nnlite_model_set_optimizer(
+    nnlite_model *model, nnlite_optimizer *optimizer);
 
 /**
  * @return the optimizer the model owns (borrowed: valid until it is replaced
@@ -149,6 +149,13 @@ NNLITE_API size_t nnlite_model_layer_count(const nnlite_model *model);
  *         on it. Never NULL ("" for NULL).
  */
 NNLITE_API const char *nnlite_model_last_error(const nnlite_model *model);
+
+/**
+ * @return the name of the instruction-set path the model's kernels run
+ *         on, chosen once from the CPU: "avx512", "avx2" (with FMA) or
+ *         "generic". Static text, never freed; "" for NULL.
+ */
+NNLITE_API const char *nnlite_model_kernel_name(const nnlite_model *model);
 
 /**
  * Inference: y = model(x).

@@ -124,6 +124,11 @@ NNLITE_API float nnlite_optimizer_get_learning_rate(
     const nnlite_optimizer *optimizer);
 
 /** @return the number of updates applied so far, or 0 for NULL. */
+NNLITE_API unsigned long long nnlite_optimizer_step_count(
+    const nnlite_optimizer *optimizer);
+
+/** Deprecated name of nnlite_optimizer_step_count() (0.1); removed at 1.0. */
+NNLITE_DEPRECATED("use nnlite_optimizer_step_count")
 NNLITE_API unsigned long long nnlite_optimizer_get_step_count(
     const nnlite_optimizer *optimizer);
 

@@ -1,6 +1,6 @@
 /**
  * @file threads.h
- * @brief Worker threads and the compute kernels of a model.
+ * @brief Worker threads a model owns for its large products.
  *
  * A model can split its large matrix products, and the optimizer update of
  * a model with 65,536 parameters or more, over worker threads it owns
@@ -12,10 +12,8 @@
  * where waking a worker would cost more than it saves.
  *
  * Measure before you keep more than one thread: the gain depends on the
- * cores you get. On a 2-vCPU cloud machine, training the 784-256-256-10
- * network of the benchmark ran 1.65-1.75x faster on two threads while
- * both vCPUs were fast, but no faster (at times up to 15% slower) while
- * the host held one of them back.
+ * cores you get, and on a shared or busy machine a second thread may not
+ * pay at all (docs/performance.md has measurements).
  *
  * @code
  *   nnlite_model_set_threads(model, 2);  // before or between fits
@@ -39,24 +37,17 @@ NNLITE_BEGIN_DECLS
  * nnlite_model_destroy() or the next nnlite_model_set_threads() that
  * changes the count. The default is 1: no worker threads.
  *
- * @param m the model
+ * @param model   the model
  * @param threads 1 to 256
  * @return NNLITE_OK; NNLITE_EINVAL for a NULL model or a count out of
  *   range; NNLITE_ESTATE from a fit callback. If workers cannot be started
  *   later, that call fails with NNLITE_ENOMEM.
  */
-NNLITE_API nnlite_status nnlite_model_set_threads(nnlite_model *m,
+NNLITE_API nnlite_status nnlite_model_set_threads(nnlite_model *model,
                                                   size_t threads);
 
 /** Threads set by nnlite_model_set_threads() (1 by default; 0 for NULL). */
-NNLITE_API size_t nnlite_model_get_threads(const nnlite_model *m);
-
-/**
- * Name of the instruction-set path the model's kernels run on, chosen
- * once from the CPU: "avx512", "avx2" (with FMA) or "generic". Static
- * text; "" for NULL.
- */
-NNLITE_API const char *nnlite_model_kernel_name(const nnlite_model *m);
+NNLITE_API size_t nnlite_model_get_threads(const nnlite_model *model);
 
 NNLITE_END_DECLS
 

@@ -134,7 +134,12 @@ void nnlite_layer_destroy(nnlite_layer *layer)
     }
 }
 
-nnlite_layer_kind nnlite_layer_get_kind(const nnlite_layer *layer)
+nnlite_layer_kind nnlite_layer_kind_of(const nnlite_layer *layer)
 {
     return layer == NULL ? (nnlite_layer_kind)0 : layer->ops->kind;
+}
+
+nnlite_layer_kind nnlite_layer_get_kind(const nnlite_layer *layer)
+{
+    return nnlite_layer_kind_of(layer);
 }

@@ -77,9 +77,14 @@ void nnlite_loss_destroy(nnlite_loss *loss)
     }
 }
 
-nnlite_loss_kind nnlite_loss_get_kind(const nnlite_loss *loss)
+nnlite_loss_kind nnlite_loss_kind_of(const nnlite_loss *loss)
 {
     return loss == NULL ? (nnlite_loss_kind)0 : loss->ops->kind;
+}
+
+nnlite_loss_kind nnlite_loss_get_kind(const nnlite_loss *loss)
+{
+    return nnlite_loss_kind_of(loss);
 }
 
 const char *nnlite_loss_last_error(const nnlite_loss *loss)

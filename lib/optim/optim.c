@@ -115,10 +115,16 @@ float nnlite_optimizer_get_learning_rate(const nnlite_optimizer *optimizer)
     return optimizer == NULL ? 0.0f : optimizer->options.learning_rate;
 }
 
-unsigned long long nnlite_optimizer_get_step_count(
+unsigned long long nnlite_optimizer_step_count(
     const nnlite_optimizer *optimizer)
 {
     return optimizer == NULL ? 0 : optimizer->steps;
+}
+
+unsigned long long nnlite_optimizer_get_step_count(
+    const nnlite_optimizer *optimizer)
+{
+    return nnlite_optimizer_step_count(optimizer);
 }
 
 nnlite_status nnlite__optimizer_reserve(nnlite_optimizer *o, size_t n)
