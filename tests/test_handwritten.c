@@ -1,8 +1,8 @@
 /* Online training (fit with batch_size 1) against the same network
- * written by hand (bench/handwritten_w3.h, the W3 floor of compare.py):
- * from the same weights on the same rows, every parameter and every
- * epoch's loss come out bit for bit the same, on every kernel path this
- * CPU has. An independent check of the whole one-row step (dense, sigmoid,
+ * written by hand (reference/handwritten_w3.h, the W3 floor of
+ * bench/compare.py): from the same weights on the same rows, every
+ * parameter and every epoch's loss come out bit for bit the same, on
+ * every kernel path this CPU has. An independent check of the whole one-row step (dense, sigmoid,
  * MSE, backward, SGD), and what lets the benchmark call the hand-written
  * loop the same computation. */
 #include <math.h>
@@ -10,7 +10,7 @@
 
 #include "harness.h"
 
-#include "bench/handwritten_w3.h"
+#include "reference/handwritten_w3.h"
 #include "model_impl.h"
 #include "gemm_impl.h"
 #include "model_util.h"

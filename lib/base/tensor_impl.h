@@ -2,8 +2,6 @@
 #ifndef NNLITE_TENSOR_IMPL_H
 #define NNLITE_TENSOR_IMPL_H
 
-#include <stdbool.h>
-
 #include "nnlite/tensor.h"
 
 struct nnlite_tensor {
@@ -13,11 +11,5 @@ struct nnlite_tensor {
     size_t size;           /* product of shape */
     nnlite_allocator allocator;
 };
-
-/* True when t is a rank-2 tensor. */
-static inline bool nnlite__tensor_is_matrix(const nnlite_tensor *t)
-{
-    return t->rank == 2;
-}
 
 #endif /* NNLITE_TENSOR_IMPL_H */

@@ -7,7 +7,6 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "alloc_impl.h"
 #include "bytes_impl.h"
 #include "crc32c_impl.h"
 #include "format_impl.h"

@@ -6,8 +6,6 @@
 #include <string.h>
 
 #include "alloc_impl.h"
-#include "numeric_impl.h"
-#include "tensor_impl.h"
 
 nnlite_status nnlite__fail(nnlite_model *m, nnlite_status s, const char *fmt,
                            ...)

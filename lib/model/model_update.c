@@ -3,7 +3,6 @@
  * (whole cache lines each), and every element's arithmetic depends on that
  * element alone, so the result is bit-identical to one thread. */
 #include "model_impl.h"
-#include "numeric_impl.h"
 #include "optim_impl.h"
 
 /* Floats per range step: a 64-byte cache line. Buffers are only 16-byte

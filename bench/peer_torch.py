@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The issue-5 workloads in PyTorch, single thread, for compare.py.
+"""nnlite-bench's workloads in PyTorch, single thread, for compare.py.
 
 Usage: peer_torch.py W1|W2|W3|W4 [reps]. Same shapes, losses, optimizers,
 batch sizes and epochs as nnlite-bench; one untimed warm-up epoch, fresh

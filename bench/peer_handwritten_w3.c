@@ -1,8 +1,8 @@
-/* W3 written by hand (handwritten_w3.h), for tests/bench/compare.py:
- * the speed of the step itself with nnlite's arithmetic, so the floor for
- * W3. 10,000 samples x 20 epochs after one untimed warm-up epoch, on
- * nnlite-bench's data, fresh weights each repetition. Prints
- * "W3 samples_per_s <median>" over the repetitions. */
+/* W3 written by hand (tests/reference/handwritten_w3.h), for
+ * bench/compare.py: the speed of the step itself with nnlite's
+ * arithmetic, so the floor for W3. 10,000 samples x 20 epochs after one
+ * untimed warm-up epoch, on nnlite-bench's data, fresh weights each
+ * repetition. Prints "W3 samples_per_s <median>" over the repetitions. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
 #include <stdio.h>

@@ -5,20 +5,23 @@ outlier, not a whole column) and print the ratios of the medians.
 
 Usage: compare.py [--bench PATH] [--rounds N] [--install] [--threads2]
                   [--pin]
-  --bench    nnlite-bench (default: .build/tests/bench/nnlite-bench)
+  --bench    nnlite-bench (default: .build/bench/nnlite-bench)
   --rounds   rounds of interleaved processes (default 3)
   --install  apt-get install python3-torch libfann-dev libopenblas-dev
   --threads2 also time W2 with 2 threads (nnlite)
   --pin      run each round's one-thread processes on the CPU that a short
              probe finds fastest at the start of that round. On the shared
-             2-vCPU machine of issue 5 one vCPU at a time runs 1.35-1.45x
-             slower, and which one changes over minutes: unpinned, each
-             process lands on either and the medians mix the two.
+             2-vCPU machine it was made on, one vCPU at a time ran
+             1.35-1.45x slower, and which one changes over minutes:
+             unpinned, each process lands on either and the medians mix
+             the two.
 
 Peers run where installed: PyTorch (python3-torch, 1 thread), FANN (W3,
 libfann-dev) and the OpenBLAS GEMM-only floor (libopenblas-dev, 1
 thread). W3 also runs against its floor, the same network written by hand
-with nnlite's arithmetic (peer_handwritten_w3.c; needs only a compiler).
+with nnlite's arithmetic (peer_handwritten_w3.c on the reference in
+tests/reference/handwritten_w3.h, which tests/test_handwritten.c holds
+nnlite to, bit for bit; needs only a compiler).
 OPENBLAS_CORETYPE is removed from the peers' environment: some
 environments set it to Haswell, which holds OpenBLAS to AVX2."""
 import argparse
@@ -30,7 +33,8 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-GOALS = {  # from issue 5
+REFERENCE = os.path.join(HERE, "..", "tests", "reference")
+GOALS = {  # the goals the benchmark was written against (docs/performance.md)
     "W1": "W1 >= 7x PyTorch, >= 0.75x floor",
     "W2": "W2 >= 2x PyTorch, >= 0.9x floor",
     "W3": "W3 >= 2x FANN",
@@ -69,9 +73,10 @@ def build_peers(tmp):
                          if w == "W3" else None)
     if cc:  # the W3 floor: the same step written by hand, no packages
         exe = os.path.join(tmp, "peer_handwritten")
-        subprocess.run([cc, "-O2", "-std=c11", "-ffp-contract=off", "-o",
-                        exe, os.path.join(HERE, "peer_handwritten_w3.c"),
-                        "-lm"], check=True)
+        subprocess.run([cc, "-O2", "-std=c11", "-ffp-contract=off",
+                        "-I" + REFERENCE, "-o", exe,
+                        os.path.join(HERE, "peer_handwritten_w3.c"), "-lm"],
+                       check=True)
         peers["hand-written"] = (lambda w, exe=exe: [exe, "3"]
                                  if w == "W3" else None)
     blas_inc = "/usr/include/x86_64-linux-gnu"
@@ -94,7 +99,7 @@ def build_peers(tmp):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--bench", default=".build/tests/bench/nnlite-bench")
+    ap.add_argument("--bench", default=".build/bench/nnlite-bench")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--install", action="store_true")
     ap.add_argument("--threads2", action="store_true")

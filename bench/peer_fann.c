@@ -1,4 +1,4 @@
-/* W3 in FANN, for tests/bench/compare.py: 7 -> 3 sigmoid -> 1 linear,
+/* W3 in FANN, for bench/compare.py: 7 -> 3 sigmoid -> 1 linear,
  * incremental (per-sample) training, learning rate 1e-3, 10,000 samples
  * x 20 epochs after one untimed warm-up epoch. Prints
  * "W3 samples_per_s <median>" over the repetitions. */

@@ -1,17 +1,17 @@
 /* W3's network (7 -> 3 sigmoid -> 1, MSE, SGD, one sample per step)
  * written by hand as fixed-size loops, with nnlite's arithmetic: float
- * sums in index order, lib/sigmoid.c's formula, the MSE gradient
+ * sums in index order, lib/layers/sigmoid.c's formula, the MSE gradient
  * 2 (y - t), every product rounded to float where nnlite stores it, SGD
  * keeping a backup of every parameter and checking that each new one is
  * finite, the loss in double. Trained from the same weights on the same
  * rows, nnlite gives the same bits as long as every step succeeds
  * (tests/test_handwritten.c checks it; nnlite's fit stops at a failed
  * step, hw_epoch rolls it back and goes on). Shared by that test and the
- * floor peer_handwritten_w3.c; what it leaves out is everything a library
- * needs to serve any network: layer lists, buffers sized at run time,
- * dispatch. */
-#ifndef NNLITE_BENCH_HANDWRITTEN_W3_H
-#define NNLITE_BENCH_HANDWRITTEN_W3_H
+ * floor bench/peer_handwritten_w3.c; what it leaves out is everything a
+ * library needs to serve any network: layer lists, buffers sized at run
+ * time, dispatch. */
+#ifndef NNLITE_TEST_HANDWRITTEN_W3_H
+#define NNLITE_TEST_HANDWRITTEN_W3_H
 
 #include <math.h>
 #include <string.h>
@@ -27,7 +27,7 @@ typedef struct hw_net {
     float backup[HW_PARAMS];
 } hw_net;
 
-static inline float hw_sigmoid(float x) /* lib/sigmoid.c's formula */
+static inline float hw_sigmoid(float x) /* lib/layers/sigmoid.c's formula */
 {
     const float e = expf(-fabsf(x));
     return (x >= 0.0f ? 1.0f : e) / (1.0f + e);
@@ -99,4 +99,4 @@ static inline double hw_epoch(hw_net *n, const float *x, const float *t,
     return sum / rows;
 }
 
-#endif /* NNLITE_BENCH_HANDWRITTEN_W3_H */
+#endif /* NNLITE_TEST_HANDWRITTEN_W3_H */

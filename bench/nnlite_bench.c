@@ -1,4 +1,5 @@
-/* nnlite-bench: the issue-5 workloads, timed on the public API.
+/* nnlite-bench: four workloads, timed on the public API
+ * (docs/performance.md describes them and the method).
  *
  *   nnlite-bench --workload W1|W2|W3|W4 [--threads N] [--reps R]
  *

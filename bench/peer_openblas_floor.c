@@ -1,4 +1,4 @@
-/* The OpenBLAS GEMM-only floor, for tests/bench/compare.py: only the
+/* The OpenBLAS GEMM-only floor, for bench/compare.py: only the
  * matrix products a training step of W1 or W2 needs (per dense layer:
  * forward X W^T, dW = dY^T X, and dX = dY W except for the first layer),
  * through cblas_sgemm, with no bias, activation, loss or update. W4: the
