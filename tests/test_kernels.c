@@ -1,6 +1,7 @@
 /* The float kernels (every dispatch path this CPU has) against a naive
  * double-precision reference, over awkward sizes: 1 to 67, non-multiples
- * of every vector width and tile, reductions longer than one KC block. */
+ * of every vector width and tile, reductions longer than one KC block;
+ * and the pairwise column sums behind a dense layer's bias gradient. */
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -8,9 +9,10 @@
 
 #include "harness.h"
 
-#include "model_impl.h"
 #include "gemm_impl.h"
+#include "model_impl.h"
 #include "model_util.h"
+#include "reduce_impl.h"
 
 static const size_t sizes[] = {1, 2, 3, 7, 8, 16, 17, 31, 33, 67};
 #define SIZE_COUNT (sizeof(sizes) / sizeof(sizes[0]))
@@ -378,6 +380,135 @@ static void test_kernels_gemv_relu_matches_gemv_every_path(void **state)
     test_free(r);
 }
 
+/* ---- column sums (a dense layer's bias gradient) ---------------------- */
+
+/* Pairwise sums stay within eps (ceil(log2 rows) + 1) of the sum of
+ * |terms| of the exact sum, for every row count up to 70 and column
+ * counts around the 8-column blocks; a column's bits do not depend on
+ * how many columns there are (the order depends on the rows alone). */
+static void test_kernels_column_sums_pairwise(void **state)
+{
+    enum { MAX_ROWS = 70, MAX_COLS = 19 };
+    uint64_t seed = 6;
+    float *a = random_floats(MAX_ROWS * MAX_COLS, &seed);
+    float sums[MAX_COLS], narrow[1];
+    (void)state;
+    for (size_t rows = 0; rows <= MAX_ROWS; rows++) {
+        const double bound =
+            (ceil(log2((double)rows + 1.0)) + 1.0) * 5.9604645e-08;
+        for (size_t cols = 1; cols <= MAX_COLS; cols += 6) {
+            nnlite__column_sums(a, rows, cols, sums);
+            for (size_t j = 0; j < cols; j++) {
+                double exact = 0.0, mag = 0.0;
+                for (size_t i = 0; i < rows; i++) {
+                    exact += (double)a[i * cols + j];
+                    mag += fabs((double)a[i * cols + j]);
+                }
+                if (fabs((double)sums[j] - exact) > bound * mag) {
+                    fail_msg("rows %zu, cols %zu, column %zu: %.9g, exact "
+                             "%.9g",
+                             rows, cols, j, (double)sums[j], exact);
+                }
+            }
+            /* Column 0 alone (a matrix one column wide, stride 1) gives
+             * the same bits when the rows are copied out. */
+            float col[MAX_ROWS];
+            for (size_t i = 0; i < rows; i++) {
+                col[i] = a[i * cols];
+            }
+            nnlite__column_sums(col, rows, 1, narrow);
+            assert_memory_equal(narrow, sums, sizeof(float));
+        }
+    }
+    test_free(a);
+}
+
+/* Eight rows of +-s, four of each sign, in every one of the 70 orders: the
+ * sum is exactly 0 (row by row, several orders leave a last-place
+ * leftover). s is an MAE gradient, 1/24: not a power of two. */
+static void test_kernels_column_sums_cancel_exactly(void **state)
+{
+    const float s = 1.0f / 24.0f;
+    float a[8], sum;
+    size_t orders = 0;
+    (void)state;
+    for (unsigned mask = 0; mask < 256; mask++) {
+        unsigned positive = 0;
+        for (unsigned i = 0; i < 8; i++) {
+            positive += (mask >> i) & 1u;
+            a[i] = (mask >> i) & 1u ? s : -s;
+        }
+        if (positive != 4) {
+            continue;
+        }
+        sum = 1.0f;
+        nnlite__column_sums(a, 8, 1, &sum);
+        if (sum != 0.0f) {
+            fail_msg("order 0x%02x: sum %.9g", mask, (double)sum);
+        }
+        orders++;
+    }
+    assert_int_equal(orders, 70);
+}
+
+/* The case that showed the leftover: a dense 1 -> 3 layer at W = b = 0,
+ * x = 1, MAE on 8 rows whose targets are +-1, four of each sign in each
+ * column, one Adam step at lr 1e-3. The exact bias gradient is 0, so
+ * PyTorch (float32 and float64) leaves the bias at exactly 0; so must
+ * nnlite, on every path. (W's gradient goes through the GEMM, which sums
+ * its reduction in blocks of fused multiply-adds, as PyTorch's does.) */
+static void test_kernels_bias_gradient_zero_when_terms_cancel(void **state)
+{
+    static const float targets[8 * 3] = {
+        1, 1, -1, 1, -1, 1, 1, 1, 1, 1, -1, -1,
+        -1, 1, 1, -1, -1, -1, -1, 1, -1, -1, -1, 1,
+    };
+    float x[8] = {1, 1, 1, 1, 1, 1, 1, 1}, loss;
+    size_t paths = 0;
+    (void)state;
+    for (int p = 0; p < NNLITE__PATH_COUNT; p++) {
+        nnlite_model *m = NULL;
+        nnlite_loss *mae = NULL;
+        nnlite_optimizer *adam = NULL;
+        nnlite_tensor *tx = NULL, *tt = NULL;
+        assert_int_equal(nnlite_model_create(&m, 1, 1), NNLITE_OK);
+        add_dense(m, 1, 3);
+        assert_int_equal(nnlite_loss_mae_create(&mae), NNLITE_OK);
+        assert_int_equal(nnlite_model_set_loss(m, mae), NNLITE_OK);
+        assert_int_equal(nnlite_adam_create(&adam, 1e-3f, 0.9f, 0.999f,
+                                            1e-8f),
+                         NNLITE_OK);
+        assert_int_equal(nnlite_model_set_optimizer(m, adam), NNLITE_OK);
+        if (nnlite__model_force_path(m, p) != NNLITE_OK) {
+            nnlite_model_destroy(m);
+            continue;
+        }
+        paths++;
+        memset(nnlite_model_params(m), 0, 6 * sizeof(float));
+        assert_int_equal(nnlite_tensor_wrap2d(&tx, x, 8, 1), NNLITE_OK);
+        assert_int_equal(nnlite_tensor_wrap2d(&tt, (float *)targets, 8, 3),
+                         NNLITE_OK);
+        assert_int_equal(nnlite_model_compute_gradients(m, tx, tt, &loss),
+                         NNLITE_OK);
+        const float *g = nnlite_model_grads(m);
+        const float *params = nnlite_model_params(m);
+        for (size_t o = 0; o < 3; o++) {
+            if (g[3 + o] != 0.0f) {
+                fail_msg("path %d: bias gradient %zu is %.9g, not 0", p, o,
+                         (double)g[3 + o]);
+            }
+        }
+        assert_int_equal(nnlite_model_apply_gradients(m), NNLITE_OK);
+        for (size_t o = 0; o < 3; o++) {
+            assert_true(params[3 + o] == 0.0f);
+        }
+        nnlite_tensor_destroy(tx);
+        nnlite_tensor_destroy(tt);
+        nnlite_model_destroy(m);
+    }
+    assert_true(paths >= 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -387,6 +518,9 @@ int main(void)
         cmocka_unit_test(test_kernels_gemv_relu_matches_gemv_every_path),
         cmocka_unit_test(test_kernels_empty_reduction_gives_bias),
         cmocka_unit_test(test_kernels_model_paths_agree),
+        cmocka_unit_test(test_kernels_column_sums_pairwise),
+        cmocka_unit_test(test_kernels_column_sums_cancel_exactly),
+        cmocka_unit_test(test_kernels_bias_gradient_zero_when_terms_cancel),
     };
     return cmocka_run_group_tests_name("kernels", tests, NULL, NULL);
 }
