@@ -5,9 +5,9 @@
 
 #include <stddef.h>
 
-/* sums[j] = sum over i < rows of a[i * cols + j], for j < cols.
- * Summed pairwise (reduce.c): the same bits on every path and thread
- * count. */
+/* sums[j] = sum over i < rows of a[i * cols + j], for j < cols (0 when
+ * rows is 0). Summed in double and rounded once (reduce.c says why): the
+ * same bits on every path and thread count. */
 void nnlite__column_sums(const float *a, size_t rows, size_t cols,
                          float *sums);
 
