@@ -318,10 +318,16 @@ static void test_io_header_layout(void **state)
     nnlite_model_destroy(m);
 }
 
+/* A writer that overwrites the image from `offset` on. */
+static nnlite__writer patch_at(unsigned char *buf, size_t size, size_t offset)
+{
+    return nnlite__writer_to(buf + offset, size - offset);
+}
+
 /* Set the checksum of a doctored image so parsing goes past it. */
 static void reseal(unsigned char *buf, size_t size)
 {
-    nnlite__writer w = {buf + size - 4, 0, false};
+    nnlite__writer w = patch_at(buf, size, size - 4);
     nnlite__put_u32(&w, nnlite__crc32c(0, buf, size - 4));
 }
 
@@ -443,7 +449,7 @@ static void test_io_oversized_counts_allocate_nothing_big(void **state)
     assert_int_equal(nnlite_model_create(&m, 2, 1), NNLITE_OK);
     add_dense(m, 2, 3);
     unsigned char *buf = save(m, &size);
-    nnlite__writer w = {buf + LAYER_COUNT_AT, 0, false};
+    nnlite__writer w = patch_at(buf, size, LAYER_COUNT_AT);
     nnlite__put_u32(&w, 0xFFFFFFFFu); /* four billion layers */
     reseal(buf, size);
     o.allocator = &a;
@@ -456,7 +462,7 @@ static void test_io_oversized_counts_allocate_nothing_big(void **state)
     assert_true(st.calls <= 2); /* the model struct, nothing sized by it */
 
     /* A dense layer of 2^40 x 2^40 weights: rejected before allocating. */
-    w.p = buf + LAYER_COUNT_AT;
+    w = patch_at(buf, size, LAYER_COUNT_AT);
     nnlite__put_u32(&w, 1);
     nnlite__put_u32(&w, NNLITE_LAYER_DENSE);
     nnlite__put_u64(&w, 1ull << 40);
@@ -468,7 +474,7 @@ static void test_io_oversized_counts_allocate_nothing_big(void **state)
     assert_int_equal(st.live, 0);
     /* 2^20 x 2^20 does not overflow, but 4 TiB of weights cannot be in a
      * small file: rejected before the parameter buffer is allocated. */
-    w.p = buf + LAYER_COUNT_AT + 8;
+    w = patch_at(buf, size, LAYER_COUNT_AT + 8);
     nnlite__put_u64(&w, 1ull << 20);
     nnlite__put_u64(&w, 1ull << 20);
     reseal(buf, size);
@@ -493,12 +499,34 @@ static void test_io_rejects_inconsistent_models(void **state)
     add_dense(m, 3, 1);
     unsigned char *buf = save(m, &size);
     /* Second dense layer claims 4 inputs; the first gives 3. */
-    nnlite__writer w = {buf + LAYER_COUNT_AT + 4 + 24 + 4, 0, false};
+    nnlite__writer w = patch_at(buf, size, LAYER_COUNT_AT + 4 + 24 + 4);
     nnlite__put_u64(&w, 4);
     reseal(buf, size);
     assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
                      NNLITE_EFORMAT);
     assert_non_null(strstr(msg, "layer 2"));
+    nnlite_model_destroy(m);
+    test_free(buf);
+
+    /* An activation's stored widths must be those of the layer below. */
+    assert_int_equal(nnlite_model_create(&m, 2, 1), NNLITE_OK);
+    add_dense(m, 2, 3);
+    add_relu(m);
+    buf = save(m, &size);
+    w = patch_at(buf, size, LAYER_COUNT_AT + 4 + 24 + 4); /* ReLU 4 -> 4 */
+    nnlite__put_u64(&w, 4);
+    nnlite__put_u64(&w, 4);
+    reseal(buf, size);
+    assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
+                     NNLITE_EFORMAT);
+    assert_non_null(strstr(msg, "layer 2 (relu): widths 4 -> 4"));
+    w = patch_at(buf, size, LAYER_COUNT_AT + 4 + 24 + 4); /* ReLU 3 -> 5 */
+    nnlite__put_u64(&w, 3);
+    nnlite__put_u64(&w, 5);
+    reseal(buf, size);
+    assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
+                     NNLITE_EFORMAT);
+    assert_non_null(strstr(msg, "widths 3 -> 5"));
     nnlite_model_destroy(m);
     test_free(buf);
 
@@ -514,7 +542,7 @@ static void test_io_rejects_inconsistent_models(void **state)
     assert_int_equal(nnlite_model_save(m, "/nonexistent-dir/x.nnl"),
                      NNLITE_ENUMERIC);
     /* The first parameter follows the layer record and the count. */
-    nnlite__writer nan_at = {buf + LAYER_COUNT_AT + 4 + 24 + 8, 0, false};
+    nnlite__writer nan_at = patch_at(buf, size, LAYER_COUNT_AT + 4 + 24 + 8);
     nnlite__put_f32(&nan_at, NAN);
     reseal(buf, size);
     assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
@@ -560,11 +588,13 @@ static void test_io_rejects_inconsistent_optimizer_state(void **state)
     size_t size, steps_at;
     unsigned char *buf = save_stepped_adam(&size, &steps_at);
     nnlite__reader r = {buf, buf + steps_at, buf + size};
-    uint64_t steps, count;
-    double p1, p2;
+    uint64_t steps = 0, count = 0;
+    double p1 = 0.0, p2 = 0.0;
     (void)state;
-    assert_true(nnlite__get_u64(&r, &steps) && nnlite__get_f64(&r, &p1) &&
-                nnlite__get_f64(&r, &p2) && nnlite__get_u64(&r, &count));
+    assert_true(nnlite__get_u64(&r, &steps));
+    assert_true(nnlite__get_f64(&r, &p1));
+    assert_true(nnlite__get_f64(&r, &p2));
+    assert_true(nnlite__get_u64(&r, &count));
     assert_int_equal(steps, 1);
     assert_true(p1 == (double)0.9f && p2 < 1.0);
     assert_int_equal(count, 18);
@@ -572,14 +602,14 @@ static void test_io_rejects_inconsistent_optimizer_state(void **state)
                      NNLITE_OK);
 
     /* beta1^t = 1 after a step */
-    nnlite__writer w = {buf + steps_at + 8, 0, false};
+    nnlite__writer w = patch_at(buf, size, steps_at + 8);
     nnlite__put_f64(&w, 1.0);
     reseal(buf, size);
     assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
                      NNLITE_EFORMAT);
     assert_non_null(strstr(msg, "invalid Adam progress"));
 
-    w.p = buf + steps_at + 8; /* beta1^t back, beta2^t = 1.5 */
+    w = patch_at(buf, size, steps_at + 8); /* beta1^t back, beta2^t 1.5 */
     nnlite__put_f64(&w, p1);
     nnlite__put_f64(&w, 1.5);
     reseal(buf, size);
@@ -587,7 +617,18 @@ static void test_io_rejects_inconsistent_optimizer_state(void **state)
                      NNLITE_EFORMAT);
     assert_non_null(strstr(msg, "progress"));
 
-    w.p = buf + steps_at + 16; /* powers back, a state one float short */
+    /* No step yet (Adam's rule above does not apply), but a power of
+     * 1.5 is out of [0, 1] for any rule. */
+    w = patch_at(buf, size, steps_at);
+    nnlite__put_u64(&w, 0);
+    reseal(buf, size);
+    assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
+                     NNLITE_EFORMAT);
+    assert_non_null(strstr(msg, "progress (bias corrections"));
+    w = patch_at(buf, size, steps_at); /* the step back */
+    nnlite__put_u64(&w, steps);
+
+    w = patch_at(buf, size, steps_at + 16); /* a state one float short */
     nnlite__put_f64(&w, p2);
     nnlite__put_u64(&w, 17);
     reseal(buf, size);
@@ -622,6 +663,18 @@ static void test_io_record_sizes_match_the_writer(void **state)
     assert_int_equal(after - before, NNLITE__METADATA_MIN_SIZE);
     unsigned char *buf = save(m, &after); /* and the image is that long */
     assert_int_equal(load_with_message(buf, after, NULL, 0), NNLITE_OK);
+    test_free(buf);
+
+    /* Asked for another size, the image writer refuses, and never
+     * writes past the buffer it was given (test_malloc's guard bytes
+     * would catch it). */
+    for (size_t wrong = after - 1; wrong <= after + 1; wrong += 2) {
+        buf = test_malloc(wrong);
+        assert_false(nnlite__model_write_image(m, buf, wrong));
+        test_free(buf);
+    }
+    buf = test_malloc(4);
+    assert_false(nnlite__model_write_image(m, buf, 4)); /* no header */
     test_free(buf);
     nnlite_model_destroy(m);
 }

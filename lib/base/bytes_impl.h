@@ -11,18 +11,37 @@
 
 /* ---- writing ---------------------------------------------------------- */
 
-/* Writes into a buffer the caller sized, or, with p NULL, only counts:
- * running the same code both ways gives the size of what it writes. */
+/* Writes into a buffer, or, with p NULL, only counts: running the same
+ * code both ways gives the size of what it writes. A put that does not
+ * fit (past the buffer's end, or a count past SIZE_MAX) writes nothing
+ * and sets overflow, which stays set. */
 typedef struct nnlite__writer {
-    unsigned char *p; /* where the next byte goes; NULL: count only */
-    size_t size;      /* bytes put so far */
-    bool overflow;    /* the count passed SIZE_MAX */
+    unsigned char *p;   /* where the next byte goes; NULL: count only */
+    unsigned char *end; /* one past the buffer's last byte */
+    size_t size;        /* bytes put (or counted) so far */
+    bool overflow;
 } nnlite__writer;
+
+/* A writer into the `capacity` bytes at buf. */
+static inline nnlite__writer nnlite__writer_to(unsigned char *buf,
+                                               size_t capacity)
+{
+    nnlite__writer w = {buf, buf + capacity, 0, false};
+    return w;
+}
+
+/* A writer that only counts. */
+static inline nnlite__writer nnlite__counter(void)
+{
+    nnlite__writer w = {NULL, NULL, 0, false};
+    return w;
+}
 
 static inline void nnlite__put_raw(nnlite__writer *w, const void *data,
                                    size_t n)
 {
-    if (n > SIZE_MAX - w->size) {
+    if (n > SIZE_MAX - w->size ||
+        (w->p != NULL && n > (size_t)(w->end - w->p))) {
         w->overflow = true;
         return;
     }

@@ -37,6 +37,7 @@ static nnlite_status reject(loader *ld, nnlite_status s, const char *fmt,
 /* Reading helpers that turn a short input into a message. */
 static nnlite_status need_u32(loader *ld, uint32_t *v, const char *what)
 {
+    *v = 0; /* defined on every path, read or not */
     return nnlite__get_u32(&ld->r, v)
                ? NNLITE_OK
                : reject(ld, NNLITE_EFORMAT, "truncated: no room for %s", what);
@@ -44,6 +45,7 @@ static nnlite_status need_u32(loader *ld, uint32_t *v, const char *what)
 
 static nnlite_status need_u64(loader *ld, uint64_t *v, const char *what)
 {
+    *v = 0; /* defined on every path, read or not */
     return nnlite__get_u64(&ld->r, v)
                ? NNLITE_OK
                : reject(ld, NNLITE_EFORMAT, "truncated: no room for %s", what);
@@ -51,6 +53,7 @@ static nnlite_status need_u64(loader *ld, uint64_t *v, const char *what)
 
 static nnlite_status need_f32(loader *ld, float *v, const char *what)
 {
+    *v = 0; /* defined on every path, read or not */
     return nnlite__get_f32(&ld->r, v)
                ? NNLITE_OK
                : reject(ld, NNLITE_EFORMAT, "truncated: no room for %s", what);
@@ -58,6 +61,7 @@ static nnlite_status need_f32(loader *ld, float *v, const char *what)
 
 static nnlite_status need_f64(loader *ld, double *v, const char *what)
 {
+    *v = 0; /* defined on every path, read or not */
     return nnlite__get_f64(&ld->r, v)
                ? NNLITE_OK
                : reject(ld, NNLITE_EFORMAT, "truncated: no room for %s", what);
@@ -221,29 +225,42 @@ static nnlite_status read_layer(loader *ld, size_t index)
      * and nothing is allocated for them. */
     const size_t count = nnlite__layer_spec_param_count(&spec);
     const size_t room = nnlite__remaining(&ld->r) / 4;
-    if (count > room || ld->model->param_count > room - count) {
+    if (count > room) {
         return reject(ld, NNLITE_EFORMAT,
                       "layer %zu: %llu x %llu weights cannot be in the "
                       "%zu bytes that remain",
                       index + 1, (unsigned long long)in,
                       (unsigned long long)out, nnlite__remaining(&ld->r));
     }
+    if (ld->model->param_count > room - count) {
+        return reject(ld, NNLITE_EFORMAT,
+                      "layer %zu: the parameters of layers 1 to %zu cannot "
+                      "be in the %zu bytes that remain",
+                      index + 1, index + 1, nnlite__remaining(&ld->r));
+    }
     s = nnlite_layer_create_advanced(&layer, &spec, ld->options->allocator);
     if (s != NNLITE_OK) {
         return reject(ld, s == NNLITE_EINVAL ? NNLITE_EFORMAT : s,
                       "layer %zu: invalid (kind %u)", index + 1, kind);
     }
-    s = nnlite_model_add(ld->model, layer); /* binds it to the width so far */
+    /* Stacked where the file puts it, the layer's widths must be the
+     * stored ones (binding again when it is added changes nothing). */
+    const size_t width = nnlite__model_width(ld->model);
+    if (!layer->ops->bind(layer, width) || layer->in != in ||
+        layer->out != out) {
+        const char *name = layer->ops->name;
+        nnlite_layer_destroy(layer);
+        return reject(ld, NNLITE_EFORMAT,
+                      "layer %zu (%s): widths %llu -> %llu, but the %s "
+                      "before it gives %zu features",
+                      index + 1, name, (unsigned long long)in,
+                      (unsigned long long)out, index == 0 ? "input" : "layer",
+                      width);
+    }
+    s = nnlite_model_add(ld->model, layer);
     if (s != NNLITE_OK) {
         return reject(ld, s == NNLITE_ENOMEM ? s : NNLITE_EFORMAT,
                       "layer %zu: %s", index + 1, ld->model->error);
-    }
-    /* Bound, its widths are the model's: the stored ones must agree. */
-    if (layer->in != in || layer->out != out) {
-        return reject(ld, NNLITE_EFORMAT,
-                      "layer %zu: widths %llu -> %llu, expected %zu -> %zu",
-                      index + 1, (unsigned long long)in,
-                      (unsigned long long)out, layer->in, layer->out);
     }
     return NNLITE_OK;
 }
@@ -335,8 +352,8 @@ static nnlite_status read_optimizer_state(loader *ld, nnlite_optimizer *o)
     }
     if (!nnlite__optimizer_restore(o, steps, p1, p2)) {
         return reject(ld, NNLITE_EFORMAT,
-                      "invalid %s progress (bias corrections %g and %g "
-                      "after %llu steps)",
+                      "invalid %s progress (bias corrections %.17g and "
+                      "%.17g after %llu steps)",
                       o->ops->name, p1, p2, (unsigned long long)steps);
     }
     expected = nnlite__optimizer_state_floats(o, ld->model->param_count);

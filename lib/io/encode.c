@@ -2,7 +2,7 @@
  * The layout is documented byte by byte in docs/model-format.md; keep the
  * two in step. One function writes the body; run with a counting writer
  * it gives the size, so the size and the bytes cannot disagree. */
-#include <assert.h>
+#include <stdbool.h>
 
 #include "alloc_impl.h"
 #include "bytes_impl.h"
@@ -76,7 +76,7 @@ static void write_body(nnlite__writer *w, const nnlite_model *m)
 
 size_t nnlite__model_saved_size(const nnlite_model *m)
 {
-    nnlite__writer counter = {NULL, 0, false};
+    nnlite__writer counter = nnlite__counter();
     size_t total;
     write_body(&counter, m);
     if (counter.overflow ||
@@ -87,20 +87,33 @@ size_t nnlite__model_saved_size(const nnlite_model *m)
     return total;
 }
 
-void nnlite__model_write_image(const nnlite_model *m, unsigned char *out,
+bool nnlite__model_write_image(const nnlite_model *m, unsigned char *out,
                                size_t size)
 {
-    nnlite__writer w = {out, 0, false};
+    nnlite__writer w = nnlite__writer_to(out, size);
+    if (size < NNLITE__HEADER_SIZE + NNLITE__TRAILER_SIZE) {
+        return false;
+    }
     nnlite__put_raw(&w, NNLITE__MAGIC, NNLITE__MAGIC_SIZE);
     nnlite__put_u32(&w, NNLITE__FORMAT_VERSION);
     nnlite__put_u32(&w, 0); /* flags: none defined */
     nnlite__put_u64(&w, (uint64_t)(size - NNLITE__HEADER_SIZE -
                                    NNLITE__TRAILER_SIZE));
-    assert(w.size == NNLITE__HEADER_SIZE);
     write_body(&w, m);
+    if (w.overflow || w.size != size - NNLITE__TRAILER_SIZE) {
+        return false;
+    }
     nnlite__put_u32(&w, nnlite__crc32c(0, out, size - NNLITE__TRAILER_SIZE));
-    /* The body came out as long as when it was counted. */
-    assert(!w.overflow && w.size == size);
+    return true;
+}
+
+nnlite_status nnlite__model_image_failed(nnlite_model *m, size_t size)
+{
+    return nnlite__fail(m, NNLITE_EFORMAT,
+                        "the model's image did not come out at the %zu "
+                        "bytes counted for it (a bug in nnlite): nothing "
+                        "was saved",
+                        size);
 }
 
 nnlite_status nnlite_model_save_buffer(nnlite_model *m, void *buffer,
@@ -130,8 +143,8 @@ nnlite_status nnlite_model_save_buffer(nnlite_model *m, void *buffer,
     }
     nnlite__model_initialize(m);
     nnlite_status s = nnlite__model_check_savable(m);
-    if (s == NNLITE_OK) {
-        nnlite__model_write_image(m, buffer, needed);
+    if (s == NNLITE_OK && !nnlite__model_write_image(m, buffer, needed)) {
+        s = nnlite__model_image_failed(m, needed);
     }
     return s;
 }

@@ -162,8 +162,10 @@ nnlite_status nnlite__model_save_with(nnlite_model *m, const char *path,
     }
     nnlite__model_initialize(m);
     s = nnlite__model_check_savable(m);
+    if (s == NNLITE_OK && !nnlite__model_write_image(m, image, size)) {
+        s = nnlite__model_image_failed(m, size);
+    }
     if (s == NNLITE_OK) {
-        nnlite__model_write_image(m, image, size);
         s = write_atomically(m, path, io, image, size, tmp, tmp_size);
     }
     nnlite__free(&m->allocator, tmp);

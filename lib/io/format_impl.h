@@ -2,6 +2,7 @@
 #ifndef NNLITE_FORMAT_IMPL_H
 #define NNLITE_FORMAT_IMPL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "model_impl.h"
@@ -25,9 +26,14 @@
 size_t nnlite__model_saved_size(const nnlite_model *m);
 
 /* Write the whole file image into out, of size bytes: exactly
- * nnlite__model_saved_size(m). */
-void nnlite__model_write_image(const nnlite_model *m, unsigned char *out,
+ * nnlite__model_saved_size(m). false when it did not come out at that
+ * size (a bug: nothing is written past out + size, but out holds no
+ * valid image). */
+bool nnlite__model_write_image(const nnlite_model *m, unsigned char *out,
                                size_t size);
+
+/* NNLITE_EFORMAT, with the message, for a false write_image. */
+nnlite_status nnlite__model_image_failed(nnlite_model *m, size_t size);
 
 /* Judge the first min(size, 24) bytes of an input of `size` bytes: magic,
  * version, flags and body size. NNLITE_EFORMAT with a message in options'
