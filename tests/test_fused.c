@@ -75,9 +75,9 @@ static int same_bits(const float *a, const float *b, size_t n)
 /* Every layer's output after a forward of a few rows equals, bit for bit,
  * what the unfused passes give: dense layers on the kernels (GEMV below
  * four rows, GEMM from four), activations on their ops. Inputs around
- * NNLITE__DENSE_TINY_IN (16, below which a scalar loop runs and nothing
- * is fused) and rows around NNLITE__DENSE_FAST_MIN_ROWS (4): the fused
- * pass must run exactly where dense.c would run the GEMV. Dense + ReLU
+ * 16 (dense.c's TINY_IN, below which a scalar loop runs and nothing is
+ * fused) and rows around 4 (its FAST_MIN_ROWS): the fused pass must run
+ * exactly where dense.c would run the GEMV. Dense + ReLU
  * pairs in the middle and at the end, a dense + sigmoid pair (never
  * fused). */
 static void test_fused_forward_equals_unfused_passes(void **state)

@@ -2,9 +2,9 @@
  * written by hand (reference/handwritten_w3.h, the W3 floor of
  * bench/compare.py): from the same weights on the same rows, every
  * parameter and every epoch's loss come out bit for bit the same, on
- * every kernel path this CPU has. An independent check of the whole one-row step (dense, sigmoid,
- * MSE, backward, SGD), and what lets the benchmark call the hand-written
- * loop the same computation. */
+ * every kernel path this CPU has. An independent check of the whole
+ * one-row step (dense, sigmoid, MSE, backward, SGD), and what lets the
+ * benchmark call the hand-written loop the same computation. */
 #include <math.h>
 #include <string.h>
 

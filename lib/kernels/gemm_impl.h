@@ -4,11 +4,11 @@
  *
  * Precision. These kernels accumulate in float, in blocked order (blocks of
  * NNLITE__GEMM_KC along the reduction, each summed in index order by a
- * fused multiply-add chain). STYLE.md asks for double in long dot products;
- * here speed wins: the relative error of a length-K float sum grows like
- * sqrt(K) * 2^-24 for random signs, far below the noise of stochastic
- * gradients. The tests hold every path to the double-precision reference
- * in tests/reference within such sqrt(K) bounds.
+ * fused multiply-add chain). The project's style asks for double in long
+ * dot products; here speed wins: the relative error of a length-K float
+ * sum grows like sqrt(K) * 2^-24 for random signs, far below the noise of
+ * stochastic gradients. The tests hold every path to the double-precision
+ * reference in tests/reference within such sqrt(K) bounds.
  */
 #ifndef NNLITE_GEMM_IMPL_H
 #define NNLITE_GEMM_IMPL_H

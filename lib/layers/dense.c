@@ -5,10 +5,12 @@
  *   dW[o][i]  = sum_n dy[n][o] x[n][i]
  *   db[o]     = sum_n dy[n][o]
  *   dx[n][i]  = sum_o dy[n][o] W[o][i]
- * All of it runs on the float kernels of the compute context (gemm_impl.h
- * has the precision trade-off), except for the few multiply-adds of tiny
- * layers. tests/reference/ holds the same math in double, which the tests
- * compare against. */
+ * In float: batches of four rows or more run the products on the GEMM
+ * kernels of the compute context (gemm_impl.h has the precision
+ * trade-off) and take db as column sums in double (reduce.c); fewer rows
+ * run the GEMV forward and plain loops backward, and layers under 16
+ * inputs plain loops both ways. tests/reference/ holds the same math in
+ * double, which the tests compare against. */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
