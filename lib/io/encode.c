@@ -124,10 +124,10 @@ nnlite_status nnlite_model_save_buffer(nnlite_model *m, void *buffer,
         return NNLITE_EINVAL;
     }
     m->error[0] = '\0';
-    if (size == NULL || (buffer == NULL && capacity > 0)) {
-        return nnlite__fail(m, NNLITE_EINVAL,
-                            "size is required, and a buffer when capacity "
-                            "is not 0");
+    nnlite_status s = nnlite__model_check_save_buffer(m, buffer, capacity,
+                                                      size);
+    if (s != NNLITE_OK) {
+        return s;
     }
     if ((needed = nnlite__model_saved_size(m)) == 0) {
         return nnlite__fail(m, NNLITE_ENOMEM, "the model's size overflows");
@@ -136,13 +136,12 @@ nnlite_status nnlite_model_save_buffer(nnlite_model *m, void *buffer,
     if (buffer == NULL) {
         return NNLITE_OK; /* a size query */
     }
-    if (capacity < needed) {
-        return nnlite__fail(m, NNLITE_EINVAL,
-                            "the buffer holds %zu bytes; the model needs %zu",
-                            capacity, needed);
+    if ((s = nnlite__model_check_capacity(m, capacity, needed)) !=
+        NNLITE_OK) {
+        return s;
     }
     nnlite__model_initialize(m);
-    nnlite_status s = nnlite__model_check_savable(m);
+    s = nnlite__model_check_savable(m);
     if (s == NNLITE_OK && !nnlite__model_write_image(m, buffer, needed)) {
         s = nnlite__model_image_failed(m, needed);
     }

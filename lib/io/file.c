@@ -149,8 +149,8 @@ nnlite_status nnlite__model_save_with(nnlite_model *m, const char *path,
         return NNLITE_EINVAL;
     }
     m->error[0] = '\0';
-    if (path == NULL || path[0] == '\0') {
-        return nnlite__fail(m, NNLITE_EINVAL, "path is NULL or empty");
+    if ((s = nnlite__model_check_save_path(m, path)) != NNLITE_OK) {
+        return s;
     }
     size = nnlite__model_saved_size(m);
     if (size == 0 || !nnlite__add_size(&tmp_size, strlen(path), 64) ||

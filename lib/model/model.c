@@ -158,32 +158,34 @@ fail:
                         m->layer_count + 1);
 }
 
+static bool already_added(const nnlite_model *m, const nnlite_layer *layer)
+{
+    for (size_t i = 0; i < m->layer_count; i++) {
+        if (m->layers[i] == layer) {
+            return true;
+        }
+    }
+    return false;
+}
+
 nnlite_status nnlite_model_add(nnlite_model *m, nnlite_layer *layer)
 {
     nnlite_status s;
-    if (m == NULL || layer == NULL) {
+    if (m == NULL) {
         nnlite_layer_destroy(layer); /* ownership is taken even on failure */
-        return m == NULL ? NNLITE_EINVAL
-                         : nnlite__fail(m, NNLITE_EINVAL, "layer is NULL");
+        return NNLITE_EINVAL;
     }
     m->error[0] = '\0';
-    for (size_t i = 0; i < m->layer_count; i++) {
-        if (m->layers[i] == layer) { /* already ours: destroying it would
-                                      * free a layer the model still uses */
-            return nnlite__fail(m, NNLITE_EINVAL,
-                                "this layer was already added (as layer "
-                                "%zu)",
-                                i + 1);
+    if ((s = nnlite__model_check_add(m, layer)) != NNLITE_OK) {
+        /* Taken even so, unless it is already ours: destroying it then
+         * would free a layer the model still uses. */
+        if (!already_added(m, layer)) {
+            nnlite_layer_destroy(layer);
         }
+        return s;
     }
-    if (m->initialized) {
-        s = nnlite__fail(m, NNLITE_ESTATE,
-                         "layers cannot be added after the weights were "
-                         "initialised (first forward, training or params)");
-    } else if ((s = bind_layer(m, layer)) == NNLITE_OK) {
-        s = grow_for_layer(m, layer);
-    }
-    if (s != NNLITE_OK) {
+    if ((s = bind_layer(m, layer)) != NNLITE_OK ||
+        (s = grow_for_layer(m, layer)) != NNLITE_OK) {
         nnlite_layer_destroy(layer);
         return s;
     }
@@ -198,18 +200,20 @@ nnlite_status nnlite_model_add(nnlite_model *m, nnlite_layer *layer)
 
 nnlite_status nnlite_model_set_loss(nnlite_model *m, nnlite_loss *loss)
 {
-    if (m == NULL || loss == NULL) {
-        nnlite_loss_destroy(loss);
-        return m == NULL ? NNLITE_EINVAL
-                         : nnlite__fail(m, NNLITE_EINVAL, "loss is NULL");
+    nnlite_status s;
+    if (m == NULL) {
+        nnlite_loss_destroy(loss); /* ownership is taken even on failure */
+        return NNLITE_EINVAL;
     }
     m->error[0] = '\0';
-    if (loss == m->loss) {
+    if (loss != NULL && loss == m->loss) {
         return NNLITE_OK; /* the model's own loss, set again */
     }
-    if (m->fitting) {
+    if ((s = nnlite__model_check_replace(m, loss, "loss",
+                                         "nnlite_model_set_loss")) !=
+        NNLITE_OK) {
         nnlite_loss_destroy(loss);
-        return nnlite__model_check_not_fitting(m, "nnlite_model_set_loss");
+        return s;
     }
     nnlite_loss_destroy(m->loss);
     m->loss = loss;
@@ -219,23 +223,19 @@ nnlite_status nnlite_model_set_loss(nnlite_model *m, nnlite_loss *loss)
 nnlite_status nnlite_model_set_optimizer(nnlite_model *m,
                                          nnlite_optimizer *opt)
 {
-    if (m == NULL || opt == NULL) {
-        nnlite_optimizer_destroy(opt);
-        return m == NULL ? NNLITE_EINVAL
-                         : nnlite__fail(m, NNLITE_EINVAL,
-                                        "optimizer is NULL");
+    nnlite_status s;
+    if (m == NULL) {
+        nnlite_optimizer_destroy(opt); /* ownership is taken on failure */
+        return NNLITE_EINVAL;
     }
     m->error[0] = '\0';
-    if (opt == m->optimizer) {
+    if (opt != NULL && opt == m->optimizer) {
         return NNLITE_OK; /* e.g. set_optimizer(m, get_optimizer(m)) */
     }
-    if (m->fitting) {
-        nnlite_optimizer_destroy(opt);
-        return nnlite__model_check_not_fitting(m,
-                                               "nnlite_model_set_optimizer");
-    }
-    nnlite_status s = nnlite__model_reserve_optimizer(m, opt);
-    if (s != NNLITE_OK) {
+    if ((s = nnlite__model_check_replace(m, opt, "optimizer",
+                                         "nnlite_model_set_optimizer")) !=
+            NNLITE_OK ||
+        (s = nnlite__model_reserve_optimizer(m, opt)) != NNLITE_OK) {
         nnlite_optimizer_destroy(opt);
         return s;
     }

@@ -1,9 +1,14 @@
-/* Every check a model entry point makes before it works: arguments, the
- * model's state, shapes, finiteness and target values, each with the
- * message the caller will read. An entry point makes one call here, so
- * a data set is checked once, in one place, whatever path it takes. */
+/* Every check a model entry point makes before it works (the savers' in
+ * io/ too): arguments, the model's state, shapes, finiteness and target
+ * values, each with the message the caller will read. An entry point
+ * makes one call here, so a data set is checked once, in one place,
+ * whatever path it takes. (Stacking a layer checks its width in the
+ * layer's bind op, which sets an activation's width as it checks.) */
 #include "model_impl.h"
 
+#include <string.h>
+
+#include "nnlite/io.h"
 #include "numeric_impl.h"
 #include "optim_impl.h"
 #include "tensor_impl.h"
@@ -14,6 +19,104 @@ nnlite_status nnlite__model_check_not_fitting(nnlite_model *m,
     if (m->fitting) {
         return nnlite__fail(m, NNLITE_ESTATE,
                             "%s cannot be called from a fit callback", what);
+    }
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite__model_check_add(nnlite_model *m,
+                                      const nnlite_layer *layer)
+{
+    if (layer == NULL) {
+        return nnlite__fail(m, NNLITE_EINVAL, "layer is NULL");
+    }
+    for (size_t i = 0; i < m->layer_count; i++) {
+        if (m->layers[i] == layer) {
+            return nnlite__fail(m, NNLITE_EINVAL,
+                                "this layer was already added (as layer "
+                                "%zu)",
+                                i + 1);
+        }
+    }
+    if (m->initialized) {
+        return nnlite__fail(m, NNLITE_ESTATE,
+                            "layers cannot be added after the weights were "
+                            "initialised (first forward, training or "
+                            "params)");
+    }
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite__model_check_replace(nnlite_model *m,
+                                          const void *incoming,
+                                          const char *what, const char *call)
+{
+    if (incoming == NULL) {
+        return nnlite__fail(m, NNLITE_EINVAL, "%s is NULL", what);
+    }
+    return nnlite__model_check_not_fitting(m, call);
+}
+
+nnlite_status nnlite__model_check_threads(nnlite_model *m, size_t threads)
+{
+    nnlite_status s;
+    if ((s = nnlite__model_check_not_fitting(m, "nnlite_model_set_threads")) !=
+        NNLITE_OK) {
+        return s;
+    }
+    if (threads == 0 || threads > NNLITE__MAX_THREADS) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "threads must be 1 to %d, not %zu",
+                            NNLITE__MAX_THREADS, threads);
+    }
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite__model_check_metadata(nnlite_model *m, const char *name,
+                                           const float *values, size_t count,
+                                           size_t *length)
+{
+    if (name == NULL || (values == NULL && count > 0)) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "metadata needs a name, and values when count "
+                            "is not 0");
+    }
+    *length = strlen(name);
+    if (*length == 0 || *length > NNLITE_METADATA_NAME_MAX) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "a metadata name has 1 to %d bytes, not %zu",
+                            NNLITE_METADATA_NAME_MAX, *length);
+    }
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite__model_check_save_path(nnlite_model *m, const char *path)
+{
+    if (path == NULL || path[0] == '\0') {
+        return nnlite__fail(m, NNLITE_EINVAL, "path is NULL or empty");
+    }
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite__model_check_save_buffer(nnlite_model *m,
+                                              const void *buffer,
+                                              size_t capacity,
+                                              const size_t *size)
+{
+    if (size == NULL || (buffer == NULL && capacity > 0)) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "size is required, and a buffer when capacity "
+                            "is not 0");
+    }
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite__model_check_capacity(nnlite_model *m, size_t capacity,
+                                           size_t needed)
+{
+    if (capacity < needed) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "the buffer holds %zu bytes; the model needs %zu",
+                            capacity, needed);
     }
     return NNLITE_OK;
 }

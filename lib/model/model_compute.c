@@ -5,9 +5,6 @@
 #include "model_impl.h"
 #include "nnlite/threads.h"
 
-/* More threads than this is surely a mistake (and a lot of stacks). */
-#define MAX_THREADS 256
-
 static size_t parts(const nnlite_model *m)
 {
     return m->threads > 1 ? m->threads : 1;
@@ -74,14 +71,8 @@ nnlite_status nnlite_model_set_threads(nnlite_model *m, size_t threads)
         return NNLITE_EINVAL;
     }
     m->error[0] = '\0';
-    if ((s = nnlite__model_check_not_fitting(m, "nnlite_model_set_threads"))
-        != NNLITE_OK) {
+    if ((s = nnlite__model_check_threads(m, threads)) != NNLITE_OK) {
         return s;
-    }
-    if (threads == 0 || threads > MAX_THREADS) {
-        return nnlite__fail(m, NNLITE_EINVAL,
-                            "threads must be 1 to %d, not %zu", MAX_THREADS,
-                            threads);
     }
     if (threads != parts(m)) {
         /* Scratch and workers are re-made for the new count on next use. */

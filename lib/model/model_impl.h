@@ -128,6 +128,42 @@ const float *nnlite__model_forward_rows(nnlite_model *m, const float *x,
 nnlite_status nnlite__model_check_not_fitting(nnlite_model *m,
                                               const char *what);
 
+/* Everything add needs of a layer before binding it: not NULL, not
+ * already this model's (destroying it would free a layer in use), the
+ * weights not yet drawn. */
+nnlite_status nnlite__model_check_add(nnlite_model *m,
+                                      const nnlite_layer *layer);
+
+/* Everything set_loss and set_optimizer need before replacing the
+ * model's `what` ("loss", "optimizer") with incoming; `call` names the
+ * entry point for a fit callback's message. */
+nnlite_status nnlite__model_check_replace(nnlite_model *m,
+                                          const void *incoming,
+                                          const char *what, const char *call);
+
+/* Most threads a model may use: more is surely a mistake (and a lot of
+ * stacks). */
+#define NNLITE__MAX_THREADS 256
+
+/* Everything set_threads needs. */
+nnlite_status nnlite__model_check_threads(nnlite_model *m, size_t threads);
+
+/* Everything set_metadata needs; *length receives strlen(name). */
+nnlite_status nnlite__model_check_metadata(nnlite_model *m, const char *name,
+                                           const float *values, size_t count,
+                                           size_t *length);
+
+/* The arguments of the savers: a path; a size pointer and a buffer when
+ * there is capacity; then enough capacity for the needed bytes. */
+nnlite_status nnlite__model_check_save_path(nnlite_model *m,
+                                            const char *path);
+nnlite_status nnlite__model_check_save_buffer(nnlite_model *m,
+                                              const void *buffer,
+                                              size_t capacity,
+                                              const size_t *size);
+nnlite_status nnlite__model_check_capacity(nnlite_model *m, size_t capacity,
+                                           size_t needed);
+
 /* Everything forward and predict_probabilities need of x and y. */
 nnlite_status nnlite__model_check_forward(nnlite_model *m,
                                           const nnlite_tensor *x,

@@ -94,16 +94,10 @@ nnlite_status nnlite_model_set_metadata(nnlite_model *m, const char *name,
         return NNLITE_EINVAL;
     }
     m->error[0] = '\0';
-    if (name == NULL || (values == NULL && count > 0)) {
-        return nnlite__fail(m, NNLITE_EINVAL,
-                            "metadata needs a name, and values when count "
-                            "is not 0");
-    }
-    length = strlen(name);
-    if (length == 0 || length > NNLITE_METADATA_NAME_MAX) {
-        return nnlite__fail(m, NNLITE_EINVAL,
-                            "a metadata name has 1 to %d bytes, not %zu",
-                            NNLITE_METADATA_NAME_MAX, length);
+    nnlite_status s = nnlite__model_check_metadata(m, name, values, count,
+                                                   &length);
+    if (s != NNLITE_OK) {
+        return s;
     }
     old = find(m, name);
     if ((old == NULL && reserve_entry(m) != NNLITE_OK) ||
