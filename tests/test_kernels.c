@@ -12,7 +12,6 @@
 #include "gemm_impl.h"
 #include "model_impl.h"
 #include "model_util.h"
-#include "reduce_impl.h"
 
 static const size_t sizes[] = {1, 2, 3, 7, 8, 16, 17, 31, 33, 67};
 #define SIZE_COUNT (sizeof(sizes) / sizeof(sizes[0]))
@@ -383,79 +382,110 @@ static void test_kernels_gemv_relu_matches_gemv_every_path(void **state)
 /* ---- column sums (a dense layer's bias gradient) ---------------------- */
 
 /* Within one rounding to float plus rows 2^-52 of the sum of |terms| of
- * the sum taken in long double, for 0 to 70 rows and column counts around
- * the 8-column blocks; a column's bits do not depend on how many columns
- * there are. */
+ * the sum taken in long double, for 0 to 70 rows and column counts on
+ * both sides of every path's block of columns; every path gives the
+ * portable path's bits, and a column's bits do not depend on how many
+ * columns there are. */
 static void test_kernels_column_sums_accurate(void **state)
 {
-    enum { MAX_ROWS = 70, MAX_COLS = 19 };
+    enum { MAX_ROWS = 70, MAX_COLS = 70 };
+    static const size_t widths[] = {1, 7, 8, 9, 16, 17, 31, 32, 33, 70};
     uint64_t seed = 6;
     float *a = random_floats(MAX_ROWS * MAX_COLS, &seed);
-    float sums[MAX_COLS], narrow[1], col[MAX_ROWS];
+    float sums[MAX_COLS], generic[MAX_COLS], narrow[1], col[MAX_ROWS];
+    size_t paths = 0;
     (void)state;
-    for (size_t rows = 0; rows <= MAX_ROWS; rows++) {
-        for (size_t cols = 1; cols <= MAX_COLS; cols += 6) {
-            nnlite__column_sums(a, rows, cols, sums);
-            for (size_t j = 0; j < cols; j++) {
-                long double exact = 0.0L, mag = 0.0L;
+    for (int p = 0; p < NNLITE__PATH_COUNT; p++) {
+        const nnlite__gemm_kernels *kern =
+            nnlite__gemm_kernels_for((nnlite__kernel_path)p);
+        if (kern == NULL) {
+            continue;
+        }
+        paths++;
+        for (size_t rows = 0; rows <= MAX_ROWS; rows++) {
+            for (size_t w = 0; w < sizeof(widths) / sizeof(widths[0]);
+                 w++) {
+                const size_t cols = widths[w];
+                kern->column_sums(a, rows, cols, sums);
+                nnlite__gemm_generic.column_sums(a, rows, cols, generic);
+                assert_memory_equal(sums, generic, cols * sizeof(float));
+                for (size_t j = 0; j < cols; j++) {
+                    long double exact = 0.0L, mag = 0.0L;
+                    for (size_t i = 0; i < rows; i++) {
+                        exact += (long double)a[i * cols + j];
+                        mag += fabsl((long double)a[i * cols + j]);
+                    }
+                    const long double bound =
+                        fabsl(exact) * 0x1p-24L +
+                        (long double)rows * 0x1p-52L * mag;
+                    if (fabsl((long double)sums[j] - exact) > bound) {
+                        fail_msg("%s, rows %zu, cols %zu, column %zu: %.9g, "
+                                 "exact %.9Lg",
+                                 kern->name, rows, cols, j, (double)sums[j],
+                                 exact);
+                    }
+                }
+                /* Column 0 copied out and summed alone: the same bits. */
                 for (size_t i = 0; i < rows; i++) {
-                    exact += (long double)a[i * cols + j];
-                    mag += fabsl((long double)a[i * cols + j]);
+                    col[i] = a[i * cols];
                 }
-                const long double bound =
-                    fabsl(exact) * 0x1p-24L + (long double)rows * 0x1p-52L *
-                                                  mag;
-                if (fabsl((long double)sums[j] - exact) > bound) {
-                    fail_msg("rows %zu, cols %zu, column %zu: %.9g, exact "
-                             "%.9Lg",
-                             rows, cols, j, (double)sums[j], exact);
-                }
+                kern->column_sums(col, rows, 1, narrow);
+                assert_memory_equal(narrow, sums, sizeof(float));
             }
-            /* Column 0 copied out and summed alone gives the same bits. */
-            for (size_t i = 0; i < rows; i++) {
-                col[i] = a[i * cols];
-            }
-            nnlite__column_sums(col, rows, 1, narrow);
-            assert_memory_equal(narrow, sums, sizeof(float));
         }
     }
+    assert_true(paths >= 1);
     test_free(a);
 }
 
-/* Even batches of +-s, half of each sign, in 200 random orders each, from
- * 2 to 128 rows: every sum is exactly 0. s is an MAE gradient, 1/(3 rows):
- * not a power of two. (Float sums row by row leave a leftover from 8 rows
- * on; a pairwise float tree from 32.) */
+/* Even batches of +-s, half of each sign, from 2 to 128 rows, each of 40
+ * columns in its own random order (so every path's blocks of columns
+ * and its one-column tail are used), ten times over, on every path:
+ * every sum is exactly 0. s is an MAE gradient, 1/(3 rows): not a power
+ * of two. (Float sums row by row leave a leftover from 6 rows on; a
+ * pairwise float tree from 20.) */
 static void test_kernels_column_sums_cancel_exactly(void **state)
 {
-    enum { MAX_ROWS = 128, ORDERS = 200 };
-    float a[MAX_ROWS], sum;
+    enum { MAX_ROWS = 128, COLS = 40, TRIES = 10 };
+    static float a[MAX_ROWS * COLS];
+    float sums[COLS];
     uint64_t seed = 7;
     size_t checked = 0;
     (void)state;
     for (size_t rows = 2; rows <= MAX_ROWS; rows += 2) {
         const float s = 1.0f / (float)(3 * rows);
-        for (size_t order = 0; order < ORDERS; order++) {
-            for (size_t i = 0; i < rows; i++) {
-                a[i] = i < rows / 2 ? s : -s;
+        for (size_t t = 0; t < TRIES; t++) {
+            for (size_t j = 0; j < COLS; j++) {
+                for (size_t i = 0; i < rows; i++) {
+                    a[i * COLS + j] = i < rows / 2 ? s : -s;
+                }
+                for (size_t i = rows - 1; i > 0; i--) { /* Fisher-Yates */
+                    seed = seed * 6364136223846793005u +
+                           1442695040888963407u;
+                    const size_t k = (size_t)(seed >> 33) % (i + 1);
+                    const float v = a[i * COLS + j];
+                    a[i * COLS + j] = a[k * COLS + j];
+                    a[k * COLS + j] = v;
+                }
             }
-            for (size_t i = rows - 1; i > 0; i--) { /* Fisher-Yates */
-                seed = seed * 6364136223846793005u + 1442695040888963407u;
-                const size_t k = (size_t)(seed >> 33) % (i + 1);
-                const float t = a[i];
-                a[i] = a[k];
-                a[k] = t;
+            for (int p = 0; p < NNLITE__PATH_COUNT; p++) {
+                const nnlite__gemm_kernels *kern =
+                    nnlite__gemm_kernels_for((nnlite__kernel_path)p);
+                if (kern == NULL) {
+                    continue;
+                }
+                kern->column_sums(a, rows, COLS, sums);
+                for (size_t j = 0; j < COLS; j++) {
+                    if (sums[j] != 0.0f) {
+                        fail_msg("%s, %zu rows, column %zu: sum %.9g",
+                                 kern->name, rows, j, (double)sums[j]);
+                    }
+                }
+                checked++;
             }
-            sum = 1.0f;
-            nnlite__column_sums(a, rows, 1, &sum);
-            if (sum != 0.0f) {
-                fail_msg("%zu rows, order %zu: sum %.9g", rows, order,
-                         (double)sum);
-            }
-            checked++;
         }
     }
-    assert_int_equal(checked, 64 * ORDERS);
+    assert_true(checked >= 64 * TRIES);
 }
 
 /* The case that showed the leftover: a dense 1 -> 3 layer at W = b = 0,

@@ -174,9 +174,13 @@ TARGET static void gemv_relu_avx2(const float *w, const float *x,
     gemv_body(w, x, bias, y, r, n, k);
 }
 
+#define BLOCK 16 /* 16 doubles: four ymm accumulators */
+#define COLUMN_SUMS_FN column_sums_avx2
+#include "column_sums_impl.h"
+
 const nnlite__gemm_kernels nnlite__gemm_avx2 = {
     NNLITE__PATH_AVX2, "avx2", MR, NR, 0, tile_avx2, gemv_avx2, NULL,
-    gemv_relu_avx2,
+    gemv_relu_avx2, column_sums_avx2,
 };
 #else
 /* ISO C wants at least one declaration in a translation unit. */

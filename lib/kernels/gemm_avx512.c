@@ -427,9 +427,13 @@ TARGET static void pack_t_avx512(const float *src, size_t lds, size_t kc,
     }
 }
 
+#define BLOCK 32 /* 32 doubles: four zmm accumulators */
+#define COLUMN_SUMS_FN column_sums_avx512
+#include "column_sums_impl.h"
+
 const nnlite__gemm_kernels nnlite__gemm_avx512 = {
     NNLITE__PATH_AVX512, "avx512", MR, NR, 1, tile_avx512, gemv_avx512,
-    pack_t_avx512, gemv_relu_avx512,
+    pack_t_avx512, gemv_relu_avx512, column_sums_avx512,
 };
 #else
 /* ISO C wants at least one declaration in a translation unit. */

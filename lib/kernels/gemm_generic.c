@@ -76,7 +76,12 @@ static void gemv_relu_generic(const float *w, const float *x,
     gemv_body(w, x, bias, y, r, n, k);
 }
 
+#define TARGET
+#define BLOCK 8 /* 8 doubles: four SSE2 accumulators */
+#define COLUMN_SUMS_FN column_sums_generic
+#include "column_sums_impl.h"
+
 const nnlite__gemm_kernels nnlite__gemm_generic = {
     NNLITE__PATH_GENERIC, "generic", MR, NR, 0, tile_generic, gemv_generic,
-    NULL, gemv_relu_generic,
+    NULL, gemv_relu_generic, column_sums_generic,
 };

@@ -54,6 +54,12 @@ typedef void (*nnlite__gemv_relu_fn)(const float *w, const float *x,
                                      const float *bias, float *y, float *r,
                                      size_t n, size_t k);
 
+/* sums[j] = sum of a[i * cols + j] over rows i < rows, for j < cols (0
+ * when rows is 0): a dense layer's bias gradient. In double, rounded
+ * once; the same bits on every path (column_sums_impl.h says why). */
+typedef void (*nnlite__column_sums_fn)(const float *a, size_t rows,
+                                       size_t cols, float *sums);
+
 typedef struct nnlite__gemm_kernels {
     nnlite__kernel_path path;
     const char *name;
@@ -63,6 +69,7 @@ typedef struct nnlite__gemm_kernels {
     nnlite__gemv_fn gemv;
     nnlite__pack_t_fn pack_t; /* NULL: the portable loop in gemm.c */
     nnlite__gemv_relu_fn gemv_relu;
+    nnlite__column_sums_fn column_sums;
 } nnlite__gemm_kernels;
 
 extern const nnlite__gemm_kernels nnlite__gemm_generic;

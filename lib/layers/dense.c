@@ -7,9 +7,9 @@
  *   dx[n][i]  = sum_o dy[n][o] W[o][i]
  * In float: batches of four rows or more run the products on the GEMM
  * kernels of the compute context (gemm_impl.h has the precision
- * trade-off) and take db as column sums in double (reduce.c); fewer rows
- * run the GEMV forward and plain loops backward, and layers under 16
- * inputs plain loops both ways. tests/reference/ holds the same math in
+ * trade-off) and take db as column sums in double (column_sums_impl.h);
+ * fewer rows run the GEMV forward and plain loops backward, and layers
+ * under 16 inputs plain loops both ways. tests/reference/ holds the same math in
  * double, which the tests compare against. */
 #include <math.h>
 #include <stdint.h>
@@ -17,7 +17,6 @@
 
 #include "alloc_impl.h"
 #include "layer_impl.h"
-#include "reduce_impl.h"
 
 /* Below this many rows a dense product is cheaper as dot products or
  * axpys (one GEMV per sample forward) than packed: packing touches every
@@ -225,7 +224,7 @@ static void dense_backward(const nnlite_layer *layer, const float *params,
         }
         return;
     }
-    nnlite__column_sums(dy, batch, out, db);
+    cx->kernels->column_sums(dy, batch, out, db);
     /* dW = dy^T x: A(o, n) = dy[n][o], B = x as stored. */
     const nnlite__gemm_args gw = {out, in, batch, dy, 1, out, x, in, 1,
                                   dw, in, NULL, 0};
