@@ -12,7 +12,8 @@
  * partial sum of up to 2^29 such terms exactly, so those batches sum to
  * exactly 0 at any size, as PyTorch's do; for other data the error is one
  * rounding to float plus at most n 2^-53 of the sum of |terms|. (A
- * pairwise float tree is exact this way only up to 16 rows.)
+ * pairwise float tree is exact this way only in small batches: in the
+ * tests it left a leftover from 20 rows on.)
  *
  * Every column is summed in row order whatever BLOCK is, so every path
  * gives the same bits; BLOCK only sets how many independent accumulators
