@@ -3,7 +3,7 @@
 #   1. installs what is missing (compiler, meson, ninja, pkg-config,
 #      CMocka, valgrind) through apt;
 #   2. builds with warnings as errors and runs every suite
-#      (unit, abi, examples);
+#      (unit, abi, layout, examples);
 #   3. runs the unit and example suites again under valgrind;
 #   4. rebuilds with AddressSanitizer + UndefinedBehaviorSanitizer and runs
 #      every suite again;
@@ -18,6 +18,18 @@ set -eu
 cd "$(dirname "$0")/.."
 NNLITE_NEED_TEST_TOOLS=1
 . ./scripts/ensure-deps.sh
+
+# "== pass N: what", with the time the previous pass took, so a slow
+# pass shows in CI's log.
+pass_started=
+pass() {
+    now=$(date +%s)
+    if [ -n "$pass_started" ]; then
+        echo "   (took $((now - pass_started)) s)"
+    fi
+    pass_started=$now
+    echo "== pass $*"
+}
 
 configure() {
     dir=$1
@@ -35,31 +47,31 @@ run_suite() {
     meson test -C "$1" --print-errorlogs
 }
 
-echo "== pass 1: -Dwerror=true, all suites"
+pass "1: -Dwerror=true, all suites"
 run_suite .build/werror -Dwerror=true -Dtests=enabled
 
-echo "== pass 2: valgrind, unit and examples suites"
+pass "2: valgrind, unit and examples suites"
 meson test -C .build/werror --setup valgrind --suite unit --suite examples \
     --print-errorlogs
 
-echo "== pass 3: -Db_sanitize=address,undefined, all suites"
+pass "3: -Db_sanitize=address,undefined, all suites"
 ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 export ASAN_OPTIONS UBSAN_OPTIONS
 run_suite .build/sanitize -Dwerror=true -Dtests=enabled \
     -Db_sanitize=address,undefined -Db_lundef=false
 
-echo "== pass 4: -Db_sanitize=thread, unit suite"
+pass "4: -Db_sanitize=thread, unit suite"
 TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1}
 export TSAN_OPTIONS
 configure .build/tsan -Dwerror=true -Dtests=enabled -Dexamples=false \
     -Db_sanitize=thread
 meson test -C .build/tsan --suite unit --print-errorlogs
 
-echo "== pass 5: fuzzing"
+pass "5: fuzzing"
 ./scripts/fuzz.sh
 
-echo "== pass 6: clang, -Db_sanitize=address,undefined, unit suite"
+pass "6: clang, -Db_sanitize=address,undefined, unit suite"
 if command -v clang >/dev/null 2>&1; then
     CC=clang configure .build/clang-sanitize -Dwerror=true -Dtests=enabled \
         -Dexamples=false -Dbench=false -Db_sanitize=address,undefined \
@@ -69,4 +81,5 @@ else
     echo "clang: SKIPPED (not installed)"
 fi
 
+echo "   (took $(($(date +%s) - pass_started)) s)"
 echo "== all passes green"
