@@ -152,8 +152,9 @@ NNLITE_API const char *nnlite_model_last_error(const nnlite_model *model);
 
 /**
  * @return the name of the instruction-set path the model's kernels run
- *         on, chosen once from the CPU: "avx512", "avx2" (with FMA) or
- *         "generic". Static text, never freed; "" for NULL.
+ *         on, chosen once from the CPU: "avx512" or "avx2" (with FMA) on
+ *         x86-64, "neon" on aarch64, "generic" elsewhere. Static text,
+ *         never freed; "" for NULL.
  */
 NNLITE_API const char *nnlite_model_kernel_name(const nnlite_model *model);
 

@@ -15,6 +15,8 @@ nnlite__kernel_path nnlite__cpu_best_path(void)
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
         return NNLITE__PATH_AVX2;
     }
+#elif defined(__aarch64__) && defined(__ARM_NEON)
+    return NNLITE__PATH_NEON; /* part of ARMv8-A: nothing to ask */
 #endif
     return NNLITE__PATH_GENERIC;
 }

@@ -125,6 +125,10 @@ const nnlite__gemm_kernels *nnlite__gemm_kernels_for(nnlite__kernel_path p)
     case NNLITE__PATH_AVX2:
         return &nnlite__gemm_avx2;
 #endif
+#if defined(__aarch64__) && defined(__ARM_NEON)
+    case NNLITE__PATH_NEON:
+        return &nnlite__gemm_neon;
+#endif
     case NNLITE__PATH_GENERIC:
         return &nnlite__gemm_generic;
     default:

@@ -77,7 +77,7 @@ static void gemv_relu_generic(const float *w, const float *x,
 }
 
 #define TARGET
-#define BLOCK 8 /* 8 doubles: four SSE2 accumulators */
+#define BLOCK 8 /* 8 doubles: four 128-bit accumulators */
 #define COLUMN_SUMS_FN column_sums_generic
 #include "column_sums_impl.h"
 

@@ -75,6 +75,7 @@ typedef struct nnlite__gemm_kernels {
 extern const nnlite__gemm_kernels nnlite__gemm_generic;
 extern const nnlite__gemm_kernels nnlite__gemm_avx2;   /* x86-64 only */
 extern const nnlite__gemm_kernels nnlite__gemm_avx512; /* x86-64 only */
+extern const nnlite__gemm_kernels nnlite__gemm_neon;   /* aarch64 only */
 
 /* The table of a path; NULL when this build or CPU lacks it. */
 const nnlite__gemm_kernels *nnlite__gemm_kernels_for(nnlite__kernel_path p);

@@ -102,6 +102,10 @@ const nnlite__update_kernels *nnlite__update_kernels_for(nnlite__kernel_path p)
     case NNLITE__PATH_AVX2:
         return &nnlite__update_avx2;
 #endif
+#if defined(__aarch64__) && defined(__ARM_NEON)
+    case NNLITE__PATH_NEON:
+        return &nnlite__update_neon;
+#endif
     default:
         return &nnlite__update_generic;
     }

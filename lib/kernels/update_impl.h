@@ -57,6 +57,7 @@ typedef struct nnlite__update_kernels {
 extern const nnlite__update_kernels nnlite__update_generic;
 extern const nnlite__update_kernels nnlite__update_avx2;   /* x86-64 only */
 extern const nnlite__update_kernels nnlite__update_avx512; /* x86-64 only */
+extern const nnlite__update_kernels nnlite__update_neon;   /* aarch64 only */
 
 /* The kernels of a path (any path gemm_kernels_for accepts). */
 const nnlite__update_kernels *nnlite__update_kernels_for(nnlite__kernel_path p);
