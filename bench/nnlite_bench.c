@@ -2,6 +2,12 @@
  * (docs/performance.md describes them and the method).
  *
  *   nnlite-bench --workload W1|W2|W3|W4 [--threads N] [--reps R]
+ *                [--path generic|avx2|avx512|neon] [--rows N]
+ *                [--epochs N] [--calls N]
+ *
+ * --path runs the kernels of that instruction-set path (the tests' hook;
+ * the default is the CPU's best); --rows, --epochs and --calls shrink a
+ * workload, e.g. to count instructions under an emulator.
  *
  * Every repetition builds a model with fresh weights (seed = repetition),
  * trains one untimed warm-up epoch, then times the workload. Data comes
@@ -15,6 +21,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "model_impl.h" /* nnlite__model_force_path, the tests' hook */
 #include "nnlite/nnlite.h"
 
 typedef struct workload {
@@ -22,14 +29,25 @@ typedef struct workload {
     size_t in, rows, epochs, batch;
     int classify; /* softmax CE + Adam, else MSE + SGD */
     int shuffle;
+    size_t calls; /* inference: one-sample forward calls timed */
 } workload;
 
 static const workload workloads[] = {
-    {"W1", 56, 1000, 50, 32, 0, 1},
-    {"W2", 784, 10000, 3, 64, 1, 1},
-    {"W3", 7, 10000, 20, 1, 0, 0},
-    {"W4", 56, 0, 0, 0, 0, 0}, /* inference with W1's network */
+    {"W1", 56, 1000, 50, 32, 0, 1, 0},
+    {"W2", 784, 10000, 3, 64, 1, 1, 0},
+    {"W3", 7, 10000, 20, 1, 0, 0, 0},
+    {"W4", 56, 0, 0, 0, 0, 0, 200000}, /* inference, W1's network */
 };
+
+static const char *const path_names[NNLITE__PATH_COUNT] = {
+    [NNLITE__PATH_GENERIC] = "generic",
+    [NNLITE__PATH_AVX2] = "avx2",
+    [NNLITE__PATH_AVX512] = "avx512",
+    [NNLITE__PATH_NEON] = "neon",
+};
+
+/* The kernel path to force, or -1 for the CPU's best. */
+static int forced_path = -1;
 
 /* Counts the library's allocations (all of them go through this). */
 typedef struct counter {
@@ -118,6 +136,10 @@ static nnlite_model *build(const workload *w, uint64_t seed, size_t threads,
     check(nnlite_model_set_loss(m, loss), "set loss");
     check(nnlite_model_set_optimizer(m, o), "set optimizer");
     check(nnlite_model_set_threads(m, threads), "threads");
+    if (forced_path >= 0) {
+        check(nnlite__model_force_path(m, forced_path),
+              "that path (not on this CPU)");
+    }
     return m;
 }
 
@@ -185,7 +207,6 @@ static double train_once(const workload *w, int rep, size_t threads,
 static double infer_once(const workload *w, int rep, size_t threads,
                          const char **path)
 {
-    enum { CALLS = 200000 };
     nnlite_model *m = build(w, (uint64_t)rep + 1, threads, NULL);
     float xin[56], yout[1];
     nnlite_tensor *x, *y;
@@ -198,7 +219,7 @@ static double infer_once(const workload *w, int rep, size_t threads,
         check(nnlite_model_forward(m, x, y), "forward");
     }
     const double t0 = now();
-    for (int i = 0; i < CALLS; i++) {
+    for (size_t i = 0; i < w->calls; i++) {
         xin[i % 56] += 1e-7f; /* the input changes every call */
         check(nnlite_model_forward(m, x, y), "forward");
     }
@@ -207,38 +228,64 @@ static double infer_once(const workload *w, int rep, size_t threads,
     nnlite_tensor_destroy(x);
     nnlite_tensor_destroy(y);
     nnlite_model_destroy(m);
-    return dt * 1e9 / CALLS;
+    return dt * 1e9 / (double)w->calls;
 }
 
 static int usage(void)
 {
     fprintf(stderr, "usage: nnlite-bench --workload W1|W2|W3|W4 "
-                    "[--threads N] [--reps R]\n");
+                    "[--threads N] [--reps R]\n"
+                    "       [--path generic|avx2|avx512|neon] [--rows N] "
+                    "[--epochs N] [--calls N]\n");
     return 2;
 }
 
 int main(int argc, char **argv)
 {
+    workload chosen;
     const workload *w = NULL;
-    size_t threads = 1;
+    size_t threads = 1, rows = 0, epochs = 0, calls = 0;
     int reps = 5;
     for (int i = 1; i + 1 < argc; i += 2) {
+        const char *value = argv[i + 1];
         if (strcmp(argv[i], "--workload") == 0) {
             for (size_t k = 0; k < 4; k++) {
-                if (strcmp(argv[i + 1], workloads[k].name) == 0) {
-                    w = &workloads[k];
+                if (strcmp(value, workloads[k].name) == 0) {
+                    chosen = workloads[k];
+                    w = &chosen;
                 }
             }
         } else if (strcmp(argv[i], "--threads") == 0) {
-            threads = (size_t)strtoul(argv[i + 1], NULL, 10);
+            threads = (size_t)strtoul(value, NULL, 10);
         } else if (strcmp(argv[i], "--reps") == 0) {
-            reps = atoi(argv[i + 1]);
+            reps = atoi(value);
+        } else if (strcmp(argv[i], "--rows") == 0) {
+            rows = (size_t)strtoul(value, NULL, 10);
+        } else if (strcmp(argv[i], "--epochs") == 0) {
+            epochs = (size_t)strtoul(value, NULL, 10);
+        } else if (strcmp(argv[i], "--calls") == 0) {
+            calls = (size_t)strtoul(value, NULL, 10);
+        } else if (strcmp(argv[i], "--path") == 0) {
+            for (int p = 0; p < NNLITE__PATH_COUNT; p++) {
+                if (strcmp(value, path_names[p]) == 0) {
+                    forced_path = p;
+                }
+            }
+            if (forced_path < 0) {
+                return usage();
+            }
         } else {
             return usage();
         }
     }
     if (w == NULL || threads == 0 || reps < 1 || reps > 1000 || argc % 2 == 0) {
         return usage();
+    }
+    if (w->rows > 0) { /* a training workload */
+        chosen.rows = rows > 0 ? rows : chosen.rows;
+        chosen.epochs = epochs > 0 ? epochs : chosen.epochs;
+    } else {
+        chosen.calls = calls > 0 ? calls : chosen.calls;
     }
     double results[1000], allocs = 0.0;
     const char *path = "";
