@@ -12,7 +12,12 @@
 #   6. runs every libFuzzer harness for about a minute (scripts/fuzz.sh;
 #      installs clang when it can, says so and skips when it cannot);
 #   7. with clang (when there), AddressSanitizer + UndefinedBehaviorSanitizer
-#      on the unit suite again: clang's UBSan checks more than gcc's.
+#      on the unit suite again: clang's UBSan checks more than gcc's;
+#   8. for aarch64 (NEON), 32-bit armhf and big-endian s390x: a cross build
+#      with warnings as errors (cross/*.ini), and the unit and examples
+#      suites under qemu-user (scripts/cross-deps.sh installs the cross
+#      compiler, the target's CMocka and qemu through apt; says so and
+#      skips when it cannot).
 # Build trees go to .build/ (ignored by git).
 set -eu
 cd "$(dirname "$0")/.."
@@ -80,6 +85,24 @@ if command -v clang >/dev/null 2>&1; then
 else
     echo "clang: SKIPPED (not installed)"
 fi
+
+number=7
+for target in arm64:aarch64-linux-gnu armhf:arm-linux-gnueabihf \
+    s390x:s390x-linux-gnu; do
+    arch=${target%%:*}
+    triplet=${target#*:}
+    pass "$number: $triplet, cross build, unit and examples suites in qemu"
+    number=$((number + 1))
+    if ./scripts/cross-deps.sh "$arch" "$triplet"; then
+        configure ".build/cross-$triplet" --cross-file "cross/$triplet.ini" \
+            -Dwerror=true -Dtests=enabled -Dbench=false
+        # Emulation runs several times slower than the machine itself.
+        meson test -C ".build/cross-$triplet" --suite unit --suite examples \
+            --timeout-multiplier 4 --print-errorlogs
+    else
+        echo "$triplet: SKIPPED (could not install its cross tools)"
+    fi
+done
 
 echo "   (took $(($(date +%s) - pass_started)) s)"
 echo "== all passes green"

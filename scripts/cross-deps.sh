@@ -1,0 +1,39 @@
+#!/bin/sh
+# Installs, through apt, what building and testing nnlite for another
+# architecture needs on Debian: the cross compiler and its C library, the
+# target's CMocka through multiarch (dpkg --add-architecture) and
+# qemu-user to run the tests. Downloads nothing else; uses sudo when not
+# root. Exits 0 when all of it is there, 1 when it cannot be installed.
+#   scripts/cross-deps.sh DEBIAN_ARCH TRIPLET    e.g. arm64 aarch64-linux-gnu
+set -eu
+arch=$1
+triplet=$2
+qemu=qemu-${triplet%%-*}
+
+missing=
+command -v "$triplet-gcc" >/dev/null 2>&1 || missing="$missing gcc-$triplet"
+[ -e "/usr/$triplet/lib/crti.o" ] ||
+    missing="$missing libc6-dev-$arch-cross"
+[ -e "/usr/lib/$triplet/pkgconfig/cmocka.pc" ] ||
+    missing="$missing libcmocka-dev:$arch"
+command -v "$qemu" >/dev/null 2>&1 || missing="$missing qemu-user"
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+    as_root=
+elif command -v sudo >/dev/null 2>&1; then
+    as_root=sudo
+else
+    echo "need root or sudo to install:$missing" >&2
+    exit 1
+fi
+echo "installing:$missing" >&2
+if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+    $as_root dpkg --add-architecture "$arch" || exit 1
+fi
+$as_root apt-get update -qq >&2 &&
+    DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq \
+        --no-install-recommends $missing >&2 || {
+    echo "apt-get could not install:$missing" >&2
+    exit 1
+}
