@@ -7,8 +7,8 @@ usage: count_instructions.py QEMU NNLITE_BENCH [PATH...]
   e.g. count_instructions.py qemu-aarch64 .build/cross-aarch64-linux-gnu/\\
        bench/nnlite-bench generic neon
 
-Debian's qemu-user has no plugins, so the count comes from qemu's own
-logs: -d in_asm lists each translated block's instructions, -d exec (with
+Debian ships no qemu plugins, so the count comes from qemu's own logs:
+-d in_asm lists each translated block's instructions, -d exec (with
 -d nochain, so that every execution is logged) each block executed;
 their product, summed, is the instructions executed. Each workload runs
 twice, with one epoch (W4: calls) more the second time; the difference
@@ -44,6 +44,7 @@ def count(qemu, command):
                        command, check=True, stdout=subprocess.DEVNULL)
         sizes = {}   # block start (guest pc) -> instructions in it
         total = 0
+        unseen = 0
         block = None
         with open(log, errors="replace") as f:
             for line in f:
@@ -60,7 +61,13 @@ def count(qemu, command):
                     continue
                 m = TRACE.match(line)
                 if m is not None:
-                    total += sizes.get(int(m.group(1), 16), 0)
+                    pc = int(m.group(1), 16)
+                    if pc not in sizes:
+                        unseen += 1
+                    total += sizes.get(pc, 0)
+        if unseen:
+            print(f"warning: {unseen} executed blocks were never seen "
+                  "translated; they count as 0", file=sys.stderr)
         return total
 
 

@@ -2,10 +2,13 @@
  * double-precision reference, over awkward sizes: 1 to 67, non-multiples
  * of every vector width and tile, reductions longer than one KC block;
  * and the column sums behind a dense layer's bias gradient. */
+#define _DEFAULT_SOURCE /* mmap's MAP_ANONYMOUS */
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -219,18 +222,49 @@ static void test_kernels_model_paths_agree(void **state)
     assert_true(count > 0);
 }
 
+/* `count` floats that end exactly where an inaccessible page begins, so
+ * that reading past them faults on every machine, under qemu too, where
+ * no sanitizer runs. Release with guarded_free. */
+typedef struct guarded {
+    void *base;
+    size_t length;
+    float *floats;
+} guarded;
+
+static guarded guarded_floats(size_t count)
+{
+    const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    const size_t bytes = count * sizeof(float);
+    const size_t data_pages = (bytes + page - 1) / page;
+    guarded g;
+    g.length = (data_pages + 1) * page;
+    g.base = mmap(NULL, g.length, PROT_READ | PROT_WRITE,
+                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert_true(g.base != MAP_FAILED);
+    unsigned char *guard = (unsigned char *)g.base + data_pages * page;
+    assert_int_equal(mprotect(guard, page, PROT_NONE), 0);
+    g.floats = (float *)(void *)(guard - bytes);
+    return g;
+}
+
+static void guarded_free(guarded *g)
+{
+    assert_int_equal(munmap(g->base, g->length), 0);
+}
+
 /* Every GEMV row length from 0 to 300 floats (one to sixteen vectors of
  * x held in registers, the short and long rows of dot8, a partial last
  * vector) for odd and even row counts, none a multiple of 8 or 16. W ends
- * where a plain malloc block ends, so that AddressSanitizer flags a read
- * past it (test_malloc pads its blocks with guard bytes); x is followed
- * by NaNs, which reach the result if any lane past k is summed. */
+ * where an inaccessible page begins, so a read past it faults on every
+ * machine; x is followed by NaNs, which reach the result if any lane past
+ * k is summed. */
 static void test_kernels_gemv_every_row_length(void **state)
 {
     enum { MAX_K = 300, MAX_N = 19, GUARD = 16 };
     static const size_t rows[] = {1, 2, 3, 9, 18, MAX_N};
     uint64_t seed = 4;
-    float *wbuf = malloc(MAX_N * MAX_K * sizeof(float));
+    guarded wguard = guarded_floats(MAX_N * MAX_K);
+    float *wbuf = wguard.floats;
     float *xbuf = malloc((MAX_K + GUARD) * sizeof(float));
     float *b = random_floats(MAX_N, &seed), *y = test_malloc(MAX_N * 4);
     (void)state;
@@ -278,7 +312,7 @@ static void test_kernels_gemv_every_row_length(void **state)
             }
         }
     }
-    free(wbuf);
+    guarded_free(&wguard);
     free(xbuf);
     test_free(b);
     test_free(y);

@@ -167,7 +167,7 @@ static void test_sizes_batch_workspace(void **state)
 
 /* A file whose dense layer claims 65,536 x 65,536 weights (a count past
  * a 32-bit size_t), or an input width past 2^32: refused as malformed,
- * nothing large allocated. */
+ * for that reason, with nothing large allocated. */
 static void test_sizes_file_widths(void **state)
 {
     enum { LAYER_AT = 24 + 8 + 32 + 4 + 4 }; /* the first layer record */
@@ -187,14 +187,27 @@ static void test_sizes_file_widths(void **state)
     o.allocator = &a;
     o.error = msg;
     o.error_size = sizeof(msg);
-    static const uint64_t widths[][2] = {
-        {65536, 65536},
-        {(uint64_t)1 << 33, 3},
+    /* The record is where the format puts it: dense, 2 -> 3. */
+    nnlite__reader r = {buf, buf + LAYER_AT, buf + size};
+    uint32_t kind = 0;
+    uint64_t in = 0, out = 0;
+    assert_true(nnlite__get_u32(&r, &kind));
+    assert_true(nnlite__get_u64(&r, &in));
+    assert_true(nnlite__get_u64(&r, &out));
+    assert_true(kind == NNLITE_LAYER_DENSE && in == 2 && out == 3);
+    static const struct {
+        uint64_t in, out;
+        const char *why_64, *why_32; /* what the message must say */
+    } cases[] = {
+        {65536, 65536, "65536 x 65536 weights cannot be in",
+         "65536 x 65536 weights cannot be in"},
+        {(uint64_t)1 << 33, 3, "8589934592 x 3 weights cannot be in",
+         "more than this machine can address"},
     };
     for (size_t i = 0; i < 2; i++) {
         nnlite__writer w = nnlite__writer_to(buf + LAYER_AT + 4, 16);
-        nnlite__put_u64(&w, widths[i][0]);
-        nnlite__put_u64(&w, widths[i][1]);
+        nnlite__put_u64(&w, cases[i].in);
+        nnlite__put_u64(&w, cases[i].out);
         w = nnlite__writer_to(buf + size - 4, 4);
         nnlite__put_u32(&w, nnlite__crc32c(0, buf, size - 4));
         c = (capped){{0}, 0};
@@ -202,6 +215,8 @@ static void test_sizes_file_widths(void **state)
                                                            &o),
                          NNLITE_EFORMAT);
         assert_null(loaded);
+        assert_non_null(strstr(msg, SIZE_IS_32_BITS ? cases[i].why_32
+                                                    : cases[i].why_64));
         assert_true(c.largest <= CAP);
         assert_int_equal(c.counts.live, 0);
     }

@@ -153,8 +153,8 @@ NNLITE_API const char *nnlite_model_last_error(const nnlite_model *model);
 /**
  * @return the name of the instruction-set path the model's kernels run
  *         on, chosen once from the CPU: "avx512" or "avx2" (with FMA) on
- *         x86-64, "neon" on aarch64, "generic" elsewhere. Static text,
- *         never freed; "" for NULL.
+ *         x86-64 that has them, "neon" on aarch64, "generic" otherwise.
+ *         Static text, never freed; "" for NULL.
  */
 NNLITE_API const char *nnlite_model_kernel_name(const nnlite_model *model);
 

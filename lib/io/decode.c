@@ -217,9 +217,15 @@ static nnlite_status read_layer(loader *ld, size_t index)
         (s = need_f32(ld, &slope, "a layer slope")) != NNLITE_OK) {
         return s;
     }
-    const nnlite_layer_spec spec = {(nnlite_layer_kind)kind,
-                                    (size_t)(in > SIZE_MAX ? 0 : in),
-                                    (size_t)(out > SIZE_MAX ? 0 : out), slope};
+    if (in > SIZE_MAX || out > SIZE_MAX) { /* possible with a 32-bit size_t */
+        return reject(ld, NNLITE_EFORMAT,
+                      "layer %zu: widths %llu -> %llu are more than this "
+                      "machine can address",
+                      index + 1, (unsigned long long)in,
+                      (unsigned long long)out);
+    }
+    const nnlite_layer_spec spec = {(nnlite_layer_kind)kind, (size_t)in,
+                                    (size_t)out, slope};
     /* Its parameters, and those of the layers before it, are stored
      * further on: they must fit in what remains, or the file is lying,
      * and nothing is allocated for them. */

@@ -1,6 +1,6 @@
 /* Private: the optimizer update kernels, one set per instruction-set path
- * (update_generic.c, update_avx2.c, update_avx512.c), chosen with the
- * model's GEMM path.
+ * (update_generic.c, update_avx2.c, update_avx512.c, update_neon.c),
+ * chosen with the model's GEMM path.
  *
  * One pass per step, all or nothing. A kernel reads each parameter, its
  * gradient and the optimizer state once, copies the parameter to `backup`,
