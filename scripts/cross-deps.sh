@@ -25,19 +25,7 @@ command -v "$triplet-gcc" >/dev/null 2>&1 || missing="$missing gcc-$triplet"
 command -v "$qemu" >/dev/null 2>&1 || missing="$missing qemu-user"
 [ -z "$missing" ] && exit 0
 
-if [ "${NNLITE_NO_INSTALL:-0}" = 1 ]; then
-    echo "missing packages:$missing" >&2
-    exit 1
-fi
-if [ "$(id -u)" -eq 0 ]; then
-    as_root=
-elif command -v sudo >/dev/null 2>&1; then
-    as_root=sudo
-else
-    echo "need root or sudo to install:$missing" >&2
-    exit 1
-fi
-echo "installing:$missing" >&2
+. "$(dirname "$0")/install-prep.sh"
 added=
 if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
     $as_root dpkg --add-architecture "$arch" || exit 1

@@ -19,21 +19,9 @@ if [ "${NNLITE_NEED_TEST_TOOLS:-0}" = 1 ]; then
 fi
 
 if [ -n "$missing" ]; then
-    if [ "${NNLITE_NO_INSTALL:-0}" = 1 ]; then
-        echo "missing packages:$missing" >&2
-        exit 1
-    fi
-    if [ "$(id -u)" -eq 0 ]; then
-        as_root=
-    elif command -v sudo >/dev/null 2>&1; then
-        as_root=sudo
-    else
-        echo "need root or sudo to install:$missing" >&2
-        exit 1
-    fi
-    echo "installing:$missing" >&2
+    . ./scripts/install-prep.sh
     $as_root apt-get update -qq &&
-        DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq \
+        $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
             --no-install-recommends $missing >&2 || {
         echo "apt-get could not install:$missing" >&2
         exit 1

@@ -158,14 +158,15 @@ fail:
                         m->layer_count + 1);
 }
 
-static bool already_added(const nnlite_model *m, const nnlite_layer *layer)
+size_t nnlite__model_layer_index(const nnlite_model *m,
+                                 const nnlite_layer *layer)
 {
     for (size_t i = 0; i < m->layer_count; i++) {
         if (m->layers[i] == layer) {
-            return true;
+            return i;
         }
     }
-    return false;
+    return m->layer_count;
 }
 
 nnlite_status nnlite_model_add(nnlite_model *m, nnlite_layer *layer)
@@ -179,7 +180,7 @@ nnlite_status nnlite_model_add(nnlite_model *m, nnlite_layer *layer)
     if ((s = nnlite__model_check_add(m, layer)) != NNLITE_OK) {
         /* Taken even so, unless it is already ours: destroying it then
          * would free a layer the model still uses. */
-        if (!already_added(m, layer)) {
+        if (nnlite__model_layer_index(m, layer) == m->layer_count) {
             nnlite_layer_destroy(layer);
         }
         return s;

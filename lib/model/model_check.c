@@ -29,13 +29,11 @@ nnlite_status nnlite__model_check_add(nnlite_model *m,
     if (layer == NULL) {
         return nnlite__fail(m, NNLITE_EINVAL, "layer is NULL");
     }
-    for (size_t i = 0; i < m->layer_count; i++) {
-        if (m->layers[i] == layer) {
-            return nnlite__fail(m, NNLITE_EINVAL,
-                                "this layer was already added (as layer "
-                                "%zu)",
-                                i + 1);
-        }
+    const size_t i = nnlite__model_layer_index(m, layer);
+    if (i < m->layer_count) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "this layer was already added (as layer %zu)",
+                            i + 1);
     }
     if (m->initialized) {
         return nnlite__fail(m, NNLITE_ESTATE,

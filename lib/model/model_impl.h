@@ -101,6 +101,10 @@ NNLITE__PRINTF(3, 4)
 nnlite_status nnlite__fail(nnlite_model *m, nnlite_status s, const char *fmt,
                            ...);
 
+/* Where the model holds `layer`, or layer_count when it does not. */
+size_t nnlite__model_layer_index(const nnlite_model *m,
+                                 const nnlite_layer *layer);
+
 /* Width of the model's output (the input width with no layers). */
 size_t nnlite__model_width(const nnlite_model *m);
 
