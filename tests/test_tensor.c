@@ -247,6 +247,84 @@ static void test_tensor_allocator_half_set_is_einval(void **state)
     assert_int_equal(st.calls, 0);
 }
 
+/* A read-only view: data() refuses it, const_data() gives the caller's
+ * pointer, and it reports itself read-only. */
+static void test_tensor_wrap_const(void **state)
+{
+    static const float data[6] = {1, 2, 3, 4, 5, 6};
+    const size_t shape[3] = {1, 2, 3};
+    nnlite_tensor *t = NULL;
+    (void)state;
+    assert_int_equal(nnlite_tensor_wrap2d_const(&t, data, 2, 3), NNLITE_OK);
+    assert_ptr_equal(nnlite_tensor_const_data(t), data);
+    assert_null(nnlite_tensor_data(t));
+    assert_int_equal(nnlite_tensor_is_read_only(t), 1);
+    assert_int_equal(nnlite_tensor_dim(t, 0), 2);
+    assert_int_equal(nnlite_tensor_size(t), 6);
+    nnlite_tensor_destroy(t);
+    assert_int_equal(nnlite_tensor_wrap_const(&t, data, 3, shape), NNLITE_OK);
+    assert_int_equal(nnlite_tensor_rank(t), 3);
+    nnlite_tensor_destroy(t);
+    /* The same argument checks as wrap. */
+    t = (nnlite_tensor *)(uintptr_t)0x1;
+    assert_int_equal(nnlite_tensor_wrap_const(&t, NULL, 3, shape),
+                     NNLITE_EINVAL);
+    assert_null(t);
+    assert_int_equal(nnlite_tensor_wrap2d_const(&t, data, 0, 3),
+                     NNLITE_EINVAL);
+    assert_int_equal(nnlite_tensor_wrap2d_const(NULL, data, 2, 3),
+                     NNLITE_EINVAL);
+    assert_int_equal(nnlite_tensor_wrap2d_const(&t, data, SIZE_MAX, 2),
+                     NNLITE_ENOMEM);
+    assert_int_equal(nnlite_tensor_is_read_only(NULL), 0);
+}
+
+/* rewrap points one handle at other rows: no allocation, the trailing
+ * shape kept, owned tensors refused, nothing changed on failure. */
+static void test_tensor_rewrap(void **state)
+{
+    float rows[5][3] = {{0}};
+    test_alloc_state st = {0};
+    nnlite_allocator a = test_allocator(&st);
+    const size_t shape[2] = {2, 3};
+    nnlite_tensor *t = NULL, *owned = NULL;
+    (void)state;
+    assert_int_equal(
+        nnlite_tensor_wrap_advanced(&t, &rows[0][0], 2, shape, &a),
+        NNLITE_OK);
+    const size_t calls = st.calls;
+    assert_int_equal(nnlite_tensor_rewrap(t, &rows[2][0], 3), NNLITE_OK);
+    assert_int_equal(st.calls, calls);
+    assert_ptr_equal(nnlite_tensor_data(t), &rows[2][0]);
+    assert_int_equal(nnlite_tensor_dim(t, 0), 3);
+    assert_int_equal(nnlite_tensor_dim(t, 1), 3);
+    assert_int_equal(nnlite_tensor_size(t), 9);
+    /* onto read-only rows, and back */
+    assert_int_equal(nnlite_tensor_rewrap_const(t, &rows[1][0], 1),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_tensor_is_read_only(t), 1);
+    assert_null(nnlite_tensor_data(t));
+    assert_int_equal(nnlite_tensor_rewrap(t, &rows[4][0], 1), NNLITE_OK);
+    assert_int_equal(nnlite_tensor_is_read_only(t), 0);
+    /* failures leave it as it was */
+    assert_int_equal(nnlite_tensor_rewrap(t, NULL, 2), NNLITE_EINVAL);
+    assert_int_equal(nnlite_tensor_rewrap(t, &rows[0][0], 0), NNLITE_EINVAL);
+    assert_int_equal(nnlite_tensor_rewrap(t, &rows[0][0], SIZE_MAX),
+                     NNLITE_ENOMEM);
+    assert_int_equal(nnlite_tensor_rewrap(NULL, &rows[0][0], 1),
+                     NNLITE_EINVAL);
+    assert_ptr_equal(nnlite_tensor_data(t), &rows[4][0]);
+    assert_int_equal(nnlite_tensor_size(t), 3);
+    assert_int_equal(nnlite_tensor_create2d(&owned, 2, 3), NNLITE_OK);
+    assert_int_equal(nnlite_tensor_rewrap(owned, &rows[0][0], 2),
+                     NNLITE_EINVAL);
+    assert_int_equal(nnlite_tensor_rewrap_const(owned, &rows[0][0], 2),
+                     NNLITE_EINVAL);
+    nnlite_tensor_destroy(owned);
+    nnlite_tensor_destroy(t);
+    assert_int_equal(st.live, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -261,6 +339,8 @@ int main(void)
         cmocka_unit_test(test_tensor_allocator_routes_every_call),
         cmocka_unit_test(test_tensor_allocator_failure_each_call),
         cmocka_unit_test(test_tensor_allocator_half_set_is_einval),
+        cmocka_unit_test(test_tensor_wrap_const),
+        cmocka_unit_test(test_tensor_rewrap),
     };
     return cmocka_run_group_tests_name("tensor", tests, NULL, NULL);
 }

@@ -5,7 +5,11 @@
  * A tensor either owns its buffer (nnlite_tensor_create: zeroed, freed by
  * nnlite_tensor_destroy) or wraps memory you own (nnlite_tensor_wrap: zero
  * copy, never freed by nnlite; the memory must outlive the tensor). A batch
- * of samples is a rank-2 tensor [batch, features].
+ * of samples is a rank-2 tensor [batch, features]. A read-only view
+ * (nnlite_tensor_wrap_const) wraps `const float` data: any call that would
+ * write into it (as the y of nnlite_model_forward) returns NNLITE_EINVAL.
+ * A wrapped tensor can be pointed at other rows (nnlite_tensor_rewrap), so
+ * a training loop over batches needs one handle, not one per batch.
  *
  * Sizes are checked: every dimension must be at least 1, and the element
  * count and byte size must fit in size_t, else NNLITE_EINVAL or
@@ -91,6 +95,49 @@ NNLITE_API nnlite_status nnlite_tensor_wrap2d(nnlite_tensor **out,
                                               size_t cols);
 
 /**
+ * Wrap read-only memory as a tensor: nnlite_tensor_wrap() for `const`
+ * data. The library only reads through it; any call that would write into
+ * it returns NNLITE_EINVAL (and nnlite_tensor_data() returns NULL; use
+ * nnlite_tensor_const_data()). Errors as nnlite_tensor_wrap().
+ */
+NNLITE_API nnlite_status nnlite_tensor_wrap_const(nnlite_tensor **out,
+                                                  const float *data,
+                                                  size_t rank,
+                                                  const size_t *shape);
+
+/** nnlite_tensor_wrap_const() for a [rows, cols] view. Same errors. */
+NNLITE_API nnlite_status nnlite_tensor_wrap2d_const(nnlite_tensor **out,
+                                                    const float *data,
+                                                    size_t rows, size_t cols);
+
+/**
+ * Point a wrapped tensor at other memory with a new first dimension (the
+ * rows of a batch), keeping the rest of its shape: for example
+ * nnlite_tensor_rewrap(batch, all + first * cols, n) for rows
+ * first .. first + n - 1 of a [N, cols] array. No allocation.
+ * @param tensor a tensor made by a wrap function (not an owned one); it
+ *               becomes writable again.
+ * @param data   rows * (elements per row) floats, valid as for wrap.
+ * @param rows   the new first dimension, >= 1.
+ * @return NNLITE_OK; NNLITE_EINVAL for NULL arguments, 0 rows or a tensor
+ *         that owns its buffer; NNLITE_ENOMEM when the size overflows.
+ *         On failure the tensor is unchanged.
+ */
+NNLITE_API nnlite_status nnlite_tensor_rewrap(nnlite_tensor *tensor,
+                                              float *data, size_t rows);
+
+/**
+ * nnlite_tensor_rewrap() onto read-only data: the tensor becomes (or
+ * stays) a read-only view, as from nnlite_tensor_wrap_const(). Same errors.
+ */
+NNLITE_API nnlite_status nnlite_tensor_rewrap_const(nnlite_tensor *tensor,
+                                                    const float *data,
+                                                    size_t rows);
+
+/** @return non-zero for a read-only view (wrap_const), 0 otherwise. */
+NNLITE_API int nnlite_tensor_is_read_only(const nnlite_tensor *tensor);
+
+/**
  * Destroy a tensor: frees an owned buffer, never a wrapped one.
  * @param tensor may be NULL (nothing happens).
  */
@@ -99,7 +146,7 @@ NNLITE_API void nnlite_tensor_destroy(nnlite_tensor *tensor);
 /**
  * @return the first element of the row-major buffer, borrowed: valid until
  *         the tensor is destroyed (for a wrap, the caller's own pointer).
- *         NULL when `tensor` is NULL.
+ *         NULL when `tensor` is NULL or a read-only view.
  */
 NNLITE_API float *nnlite_tensor_data(nnlite_tensor *tensor);
 

@@ -2,6 +2,7 @@
 #include "tensor_impl.h"
 
 #include <stdalign.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "alloc_impl.h"
@@ -88,9 +89,10 @@ nnlite_status nnlite_tensor_create2d(nnlite_tensor **out, size_t rows,
     return nnlite_tensor_create_advanced(out, 2, shape, NULL);
 }
 
-nnlite_status nnlite_tensor_wrap_advanced(nnlite_tensor **out, float *data,
-                                          size_t rank, const size_t *shape,
-                                          const nnlite_allocator *allocator)
+/* A handle for count floats of the caller's at data (not copied). */
+static nnlite_status wrap(nnlite_tensor **out, const float *data,
+                          bool read_only, size_t rank, const size_t *shape,
+                          const nnlite_allocator *allocator)
 {
     nnlite_allocator a;
     size_t count, bytes;
@@ -116,22 +118,80 @@ nnlite_status nnlite_tensor_wrap_advanced(nnlite_tensor **out, float *data,
     if (t == NULL) {
         return NNLITE_ENOMEM;
     }
-    init_header(t, &a, data, rank, shape, count);
+    /* A read-only view keeps the pointer without const, but nothing
+     * writes through it: every writer asks nnlite__tensor_writable(). */
+    init_header(t, &a, (float *)(uintptr_t)data, rank, shape, count);
+    t->wrapped = true;
+    t->read_only = read_only;
     *out = t;
     return NNLITE_OK;
+}
+
+nnlite_status nnlite_tensor_wrap_advanced(nnlite_tensor **out, float *data,
+                                          size_t rank, const size_t *shape,
+                                          const nnlite_allocator *allocator)
+{
+    return wrap(out, data, false, rank, shape, allocator);
 }
 
 nnlite_status nnlite_tensor_wrap(nnlite_tensor **out, float *data,
                                  size_t rank, const size_t *shape)
 {
-    return nnlite_tensor_wrap_advanced(out, data, rank, shape, NULL);
+    return wrap(out, data, false, rank, shape, NULL);
 }
 
 nnlite_status nnlite_tensor_wrap2d(nnlite_tensor **out, float *data,
                                    size_t rows, size_t cols)
 {
     const size_t shape[2] = {rows, cols};
-    return nnlite_tensor_wrap_advanced(out, data, 2, shape, NULL);
+    return wrap(out, data, false, 2, shape, NULL);
+}
+
+nnlite_status nnlite_tensor_wrap_const(nnlite_tensor **out, const float *data,
+                                       size_t rank, const size_t *shape)
+{
+    return wrap(out, data, true, rank, shape, NULL);
+}
+
+nnlite_status nnlite_tensor_wrap2d_const(nnlite_tensor **out,
+                                         const float *data, size_t rows,
+                                         size_t cols)
+{
+    const size_t shape[2] = {rows, cols};
+    return wrap(out, data, true, 2, shape, NULL);
+}
+
+/* Point a wrapped tensor at other rows: same trailing shape, new first
+ * dimension. Nothing changes on failure. */
+static nnlite_status rewrap(nnlite_tensor *t, const float *data,
+                            bool read_only, size_t rows)
+{
+    size_t count, bytes;
+    if (t == NULL || data == NULL || !t->wrapped || rows == 0) {
+        return NNLITE_EINVAL;
+    }
+    count = t->size / t->shape[0]; /* elements per row, never 0 */
+    if (!nnlite__mul_size(&count, count, rows) ||
+        !nnlite__mul_size(&bytes, count, sizeof(float))) {
+        return NNLITE_ENOMEM;
+    }
+    t->data = (float *)(uintptr_t)data;
+    t->read_only = read_only;
+    t->shape[0] = rows;
+    t->size = count;
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite_tensor_rewrap(nnlite_tensor *tensor, float *data,
+                                   size_t rows)
+{
+    return rewrap(tensor, data, false, rows);
+}
+
+nnlite_status nnlite_tensor_rewrap_const(nnlite_tensor *tensor,
+                                         const float *data, size_t rows)
+{
+    return rewrap(tensor, data, true, rows);
 }
 
 void nnlite_tensor_destroy(nnlite_tensor *tensor)
@@ -145,7 +205,12 @@ void nnlite_tensor_destroy(nnlite_tensor *tensor)
 
 float *nnlite_tensor_data(nnlite_tensor *tensor)
 {
-    return tensor == NULL ? NULL : tensor->data;
+    return tensor == NULL || tensor->read_only ? NULL : tensor->data;
+}
+
+int nnlite_tensor_is_read_only(const nnlite_tensor *tensor)
+{
+    return tensor != NULL && tensor->read_only;
 }
 
 const float *nnlite_tensor_const_data(const nnlite_tensor *tensor)
