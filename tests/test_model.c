@@ -347,11 +347,22 @@ static void test_model_predict_probabilities(void **state)
     nnlite_tensor *x = NULL, *y = NULL;
     nnlite_model *m = NULL;
     (void)state;
+    nnlite_loss *ce = NULL;
     assert_int_equal(nnlite_model_create(&m, 2, 1), NNLITE_OK);
     add_dense(m, 2, 3);
     memcpy(nnlite_model_params(m), p, sizeof(p));
     assert_int_equal(nnlite_tensor_wrap2d(&x, xs, 1, 2), NNLITE_OK);
     assert_int_equal(nnlite_tensor_wrap2d(&y, ys, 1, 3), NNLITE_OK);
+    /* Outputs are logits only under cross-entropy. */
+    assert_int_equal(nnlite_model_predict_probabilities(m, x, y),
+                     NNLITE_ESTATE);
+    assert_non_null(strstr(nnlite_model_last_error(m), "not set"));
+    set_mse(m);
+    assert_int_equal(nnlite_model_predict_probabilities(m, x, y),
+                     NNLITE_ESTATE);
+    assert_non_null(strstr(nnlite_model_last_error(m), "loss is MSE"));
+    assert_int_equal(nnlite_loss_cross_entropy_create(&ce), NNLITE_OK);
+    assert_int_equal(nnlite_model_set_loss(m, ce), NNLITE_OK);
     assert_int_equal(nnlite_model_predict_probabilities(m, x, y), NNLITE_OK);
     assert_float_equal(ys[0], 0.5f, 1e-6f);
     assert_float_equal(ys[1], 0.25f, 1e-6f);

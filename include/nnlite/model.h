@@ -97,11 +97,13 @@ NNLITE_API void nnlite_model_destroy(nnlite_model *model);
 /**
  * Append a layer. The model takes ownership of `layer` even when this call
  * fails (the layer is then destroyed): never use or free it afterwards.
- * @return NNLITE_OK; NNLITE_EINVAL for NULL arguments, or a layer this
- *         model already holds (it is then left in place, not destroyed);
- *         NNLITE_ESHAPE when a dense layer's in_features differs from the
- *         current output width; NNLITE_ESTATE once the weights were
- *         initialised; NNLITE_ENOMEM.
+ * A layer belongs to one model: one that a model already holds (this or
+ * another) is refused and left where it is, never destroyed or freed
+ * twice.
+ * @return NNLITE_OK; NNLITE_EINVAL for NULL arguments, or a layer a model
+ *         already holds; NNLITE_ESHAPE when a dense layer's in_features
+ *         differs from the current output width; NNLITE_ESTATE once the
+ *         weights were initialised; NNLITE_ENOMEM.
  */
 NNLITE_API nnlite_status nnlite_model_add(nnlite_model *model,
                                           nnlite_layer *layer);
@@ -109,9 +111,10 @@ NNLITE_API nnlite_status nnlite_model_add(nnlite_model *model,
 /**
  * Set the loss, replacing (and destroying) any previous one. The model takes
  * ownership of `loss` even when this call fails. Passing the model's own
- * loss again changes nothing.
- * @return NNLITE_OK; NNLITE_EINVAL for NULL arguments; NNLITE_ESTATE from a
- *         fit callback.
+ * loss again changes nothing; another model's loss is refused and left
+ * with that model.
+ * @return NNLITE_OK; NNLITE_EINVAL for NULL arguments or another model's
+ *         loss; NNLITE_ESTATE from a fit callback.
  */
 NNLITE_API nnlite_status nnlite_model_set_loss(nnlite_model *model,
                                                nnlite_loss *loss);
@@ -120,10 +123,11 @@ NNLITE_API nnlite_status nnlite_model_set_loss(nnlite_model *model,
  * Set the optimizer, replacing (and destroying) any previous one; the new
  * one starts with fresh state. The model takes ownership even when this call
  * fails. Passing the model's own optimizer again (as returned by
- * nnlite_model_get_optimizer) changes nothing.
- * @return NNLITE_OK; NNLITE_EINVAL for NULL arguments; NNLITE_ESTATE from a
- *         fit callback; NNLITE_ENOMEM when its state cannot be allocated
- *         (the previous optimizer is kept).
+ * nnlite_model_get_optimizer) changes nothing; another model's optimizer
+ * is refused and left with that model.
+ * @return NNLITE_OK; NNLITE_EINVAL for NULL arguments or another model's
+ *         optimizer; NNLITE_ESTATE from a fit callback; NNLITE_ENOMEM when
+ *         its state cannot be allocated (the previous optimizer is kept).
  */
 NNLITE_API nnlite_status nnlite_model_set_optimizer(
     nnlite_model *model, nnlite_optimizer *optimizer);
@@ -171,10 +175,32 @@ NNLITE_API nnlite_status nnlite_model_forward(nnlite_model *model,
                                               nnlite_tensor *y);
 
 /**
+ * Inference on plain arrays: y = model(x), without tensor handles.
+ * @code
+ *   float x[2][7] = {...}, y[2][1];
+ *   nnlite_model_predict(model, &x[0][0], 2, &y[0][0]);
+ * @endcode
+ * @param x    rows * input_features floats, row-major; read only.
+ * @param rows number of samples, >= 1.
+ * @param y    rows * output_features floats; written.
+ * Nothing is allocated once a call with as many rows (or more) was made.
+ * @return NNLITE_OK; NNLITE_EINVAL for NULL arguments or 0 rows;
+ *         NNLITE_ESTATE with no layers; NNLITE_ENUMERIC when x holds NaN
+ *         or infinity (y untouched); NNLITE_ENOMEM (also when rows *
+ *         features overflows).
+ */
+NNLITE_API nnlite_status nnlite_model_predict(nnlite_model *model,
+                                              const float *x, size_t rows,
+                                              float *y);
+
+/**
  * Inference for a classifier trained with cross-entropy: the model's logits
  * turned into probabilities (softmax over each row, or a sigmoid when the
  * model has one output). Use this, not a softmax layer, so training always
- * sees logits. Errors as nnlite_model_forward().
+ * sees logits.
+ * @return as nnlite_model_forward(); NNLITE_ESTATE also when the model's
+ *         loss is not cross-entropy (its outputs are then not logits) or
+ *         it has no loss.
  */
 NNLITE_API nnlite_status nnlite_model_predict_probabilities(
     nnlite_model *model, const nnlite_tensor *x, nnlite_tensor *y);
@@ -197,13 +223,17 @@ NNLITE_API nnlite_status nnlite_model_compute_gradients(
 
 /**
  * One optimizer update from the current gradient buffer: one "update" in
- * the lecture's words. The update is all or nothing: when a gradient is
+ * the lecture's words. It needs gradients: from a successful
+ * nnlite_model_compute_gradients() (or train_batch, fit) since the model
+ * was created or loaded. The update is all or nothing: when a gradient is
  * NaN or infinite, or when the new parameters or optimizer state would
  * overflow float (a learning rate far too large for the data), it is
  * undone (parameters restored bit for bit) and nothing changes, not even
  * the optimizer's step count.
- * @return NNLITE_OK; NNLITE_EINVAL for NULL; NNLITE_ESTATE without layers or
- *         optimizer, or from a fit callback; NNLITE_ENUMERIC as above;
+ * @return NNLITE_OK; NNLITE_EINVAL for NULL; NNLITE_ESTATE without layers,
+ *         optimizer or computed gradients (none yet, or the last
+ *         compute_gradients failed), or from a fit callback;
+ *         NNLITE_ENUMERIC as above;
  *         NNLITE_ENOMEM when the optimizer's state (set before the layers
  *         were added) cannot be allocated.
  */
@@ -230,6 +260,19 @@ NNLITE_API nnlite_status nnlite_model_evaluate(nnlite_model *model,
                                                const nnlite_tensor *target,
                                                float *loss);
 
+/** Why training ended (or that it goes on). Values are fixed. */
+typedef enum nnlite_fit_stop {
+    NNLITE_FIT_RUNNING = 0,          /**< more epochs follow */
+    NNLITE_FIT_COMPLETED = 1,        /**< every epoch asked for ran */
+    NNLITE_FIT_EARLY_STOPPED = 2,    /**< the validation loss stopped
+                                          improving for `patience` epochs */
+    NNLITE_FIT_CALLBACK_STOPPED = 3, /**< the epoch callback said stop */
+    NNLITE_FIT_HOOK_STOPPED = 4,     /**< the gradient hook said stop (in
+                                          the middle of an epoch) */
+    NNLITE_FIT_FAILED = 5            /**< an error ended it (see fit's
+                                          status) */
+} nnlite_fit_stop;
+
 /** What the epoch callback is told after each epoch. */
 typedef struct nnlite_epoch_stats {
     size_t epoch;          /**< 1 for the first epoch of this fit */
@@ -239,22 +282,120 @@ typedef struct nnlite_epoch_stats {
                                 weighted by batch size */
     float validation_loss; /**< loss on the validation set after the
                                 epoch, or NaN when there is none */
+    /* Since nnlite 0.3: */
+    nnlite_model *model;   /**< the model being trained (see
+                                nnlite_epoch_callback for what it may do) */
+    float learning_rate;   /**< the rate this epoch's updates used */
+    size_t best_epoch;     /**< epoch of the lowest validation loss so far
+                                (as early stopping counts it, with
+                                min_delta); 0 without a validation set */
+    float best_validation_loss; /**< that loss; NaN without one */
+    nnlite_fit_stop stop;  /**< NNLITE_FIT_RUNNING, or why this is the last
+                                epoch (COMPLETED, EARLY_STOPPED); a
+                                callback may still stop a running fit */
 } nnlite_epoch_stats;
 
 /**
  * Called after every epoch of nnlite_model_fit(); return non-zero to stop
  * training (fit then returns NNLITE_OK). `stats` is valid during the call.
- * The callback may use the model being trained for inference
- * (forward, predict_probabilities, evaluate: e.g. to track accuracy), read
- * its parameters and change the optimizer's learning rate. Calling
- * nnlite_model_fit, train_batch, compute_gradients, apply_gradients,
- * set_loss or set_optimizer on it from the callback returns NNLITE_ESTATE.
+ * The callback may use the model being trained (stats->model) for
+ * inference (forward, predict, predict_probabilities, evaluate, metrics:
+ * e.g. to track accuracy), read its parameters and change the optimizer's
+ * learning rate (a schedule set in the options overrides it at the next
+ * epoch). Calling nnlite_model_fit, train_batch, compute_gradients,
+ * apply_gradients, set_loss or set_optimizer on it from the callback
+ * returns NNLITE_ESTATE.
  */
 typedef int (*nnlite_epoch_callback)(const nnlite_epoch_stats *stats,
                                      void *user);
 
-/** Version of nnlite_fit_options this header describes. */
-#define NNLITE_FIT_OPTIONS_VERSION 1
+/**
+ * Called by nnlite_model_fit() for every batch, between computing the
+ * gradients and applying them (before clip_grad_norm): the place to change
+ * gradients, log their size or average them across processes.
+ * @param model the model being trained (as for the epoch callback: no
+ *              training calls on it).
+ * @param grads the flat gradient buffer (layout above), `count` floats,
+ *              of the batch's mean loss; you may change it in place.
+ * @param rows  rows in this batch (the last batch may be smaller).
+ * @return 0 to go on; non-zero stops training at once, without applying
+ *         this batch's update (fit returns NNLITE_OK and reports
+ *         NNLITE_FIT_HOOK_STOPPED).
+ */
+typedef int (*nnlite_gradient_hook)(nnlite_model *model, float *grads,
+                                    size_t count, size_t rows, void *user);
+
+/**
+ * Learning-rate schedules, as torch.optim.lr_scheduler stepped once per
+ * epoch. lr0 is the optimizer's rate when fit starts and e counts this
+ * fit's epochs from 0; the rate for epoch e is
+ * - CONSTANT: lr0 (no schedule);
+ * - STEP (StepLR): lr0 * gamma^floor(e / step_size);
+ * - EXPONENTIAL (ExponentialLR): lr0 * gamma^e;
+ * - COSINE (CosineAnnealingLR): min_lr + (lr0 - min_lr) *
+ *   (1 + cos(pi * e / t_max)) / 2, with t_max 0 meaning the fit's epochs
+ *   (a rate of exactly 0 becomes FLT_MIN: the optimizer needs one > 0);
+ * - PLATEAU (ReduceLROnPlateau, mode min, relative threshold, no
+ *   cooldown): after an epoch whose loss (validation, else training) is not
+ *   below best * (1 - threshold), a bad epoch is counted; once more than
+ *   `patience` bad epochs pass in a row the rate becomes
+ *   max(rate * gamma, min_lr) and the count restarts.
+ * The last rate stays with the optimizer after fit (and in saved files).
+ */
+typedef enum nnlite_lr_schedule_kind {
+    NNLITE_LR_CONSTANT = 0,
+    NNLITE_LR_STEP = 1,
+    NNLITE_LR_EXPONENTIAL = 2,
+    NNLITE_LR_COSINE = 3,
+    NNLITE_LR_PLATEAU = 4
+} nnlite_lr_schedule_kind;
+
+/** A schedule's settings; fields a kind does not use are ignored. */
+typedef struct nnlite_lr_schedule {
+    nnlite_lr_schedule_kind kind;
+    size_t step_size; /**< STEP: epochs per decay, >= 1 */
+    float gamma;      /**< STEP, EXPONENTIAL, PLATEAU: the factor, in
+                           (0, 1] (PyTorch: 0.1 for STEP and PLATEAU) */
+    size_t t_max;     /**< COSINE: epochs from lr0 down to min_lr; 0: the
+                           fit's epochs */
+    float min_lr;     /**< COSINE, PLATEAU: the floor, >= 0 and finite */
+    size_t patience;  /**< PLATEAU: bad epochs tolerated (PyTorch: 10) */
+    float threshold;  /**< PLATEAU: relative improvement that counts, in
+                           [0, 1) (PyTorch: 1e-4) */
+} nnlite_lr_schedule;
+
+/** Version of nnlite_fit_result this header describes. */
+#define NNLITE_FIT_RESULT_VERSION 1
+
+/**
+ * How a fit went, filled in when it returns. Start from
+ * NNLITE_FIT_RESULT_INIT: its version tells the library what it may write.
+ */
+typedef struct nnlite_fit_result {
+    unsigned version;      /**< NNLITE_FIT_RESULT_VERSION, set by you */
+    nnlite_fit_stop stop;  /**< why training ended */
+    size_t epochs_run;     /**< epochs completed */
+    size_t updates;        /**< optimizer updates applied */
+    size_t best_epoch;     /**< as in nnlite_epoch_stats; 0 without a
+                                validation set */
+    float best_validation_loss; /**< NaN without a validation set */
+    float train_loss;      /**< of the last completed epoch (NaN: none) */
+    float validation_loss; /**< after the last completed epoch (NaN: none) */
+    float learning_rate;   /**< the optimizer's rate at the end */
+    int restored_best;     /**< non-zero when restore_best put back the
+                                best epoch's parameters */
+} nnlite_fit_result;
+
+/** Nothing known yet. */
+#define NNLITE_FIT_RESULT_INIT                                                \
+    {NNLITE_FIT_RESULT_VERSION, NNLITE_FIT_RUNNING, 0, 0, 0, 0.0f, 0.0f,     \
+     0.0f, 0.0f, 0}
+
+/**
+ * Version of nnlite_fit_options this header describes. Version-1 structs
+ * (nnlite 0.2: the fields before first_row) are still accepted.
+ */
+#define NNLITE_FIT_OPTIONS_VERSION 2
 
 /** How nnlite_model_fit() trains. Start from NNLITE_FIT_OPTIONS_INIT. */
 typedef struct nnlite_fit_options {
@@ -266,23 +407,78 @@ typedef struct nnlite_fit_options {
                              model's seeded generator */
     const nnlite_tensor *validation_x;      /**< optional, with target */
     const nnlite_tensor *validation_target; /**< optional, with x */
+    /* Version 2: */
+    size_t first_row;   /**< train on rows first_row .. first_row +
+                             row_count - 1 of x and target ... */
+    size_t row_count;   /**< ... (0: up to the last row) */
+    size_t validation_first_row; /**< the same for the validation set, */
+    size_t validation_row_count; /**< which may be x and target itself */
+    nnlite_gradient_hook gradient_hook; /**< NULL, or called per batch */
+    void *gradient_hook_user;           /**< handed to the hook */
+    float clip_grad_norm; /**< > 0: scale the gradients so that their L2
+                               norm (all parameters together) is at most
+                               this, as PyTorch's clip_grad_norm_ (by
+                               max / (norm + 1e-6) when that is below 1);
+                               0: off */
+    size_t patience;    /**< > 0: stop once the validation loss has not
+                             improved for this many epochs (needs a
+                             validation set); 0: off */
+    float min_delta;    /**< how much lower a validation loss must be to
+                             count as improving, >= 0 */
+    int restore_best;   /**< non-zero: when training ends (not on an
+                             error), put back the parameters of the best
+                             epoch (Keras's restore_best_weights; the
+                             optimizer's state is not rewound); needs a
+                             validation set */
+    nnlite_lr_schedule schedule; /**< the learning rate per epoch */
+    nnlite_fit_result *result;   /**< NULL, or filled in when fit returns
+                                      (also on failure, once the options
+                                      were accepted) */
 } nnlite_fit_options;
 
-/** 10 epochs of shuffled batches of 32, no validation set. */
+/**
+ * 10 epochs of shuffled batches of 32 over all rows; no validation set,
+ * hook, clipping, early stopping or schedule.
+ */
 #define NNLITE_FIT_OPTIONS_INIT                                               \
-    {NNLITE_FIT_OPTIONS_VERSION, 10, 32, 1, NULL, NULL}
+    {NNLITE_FIT_OPTIONS_VERSION,                                             \
+     10,                                                                     \
+     32,                                                                     \
+     1,                                                                      \
+     NULL,                                                                   \
+     NULL,                                                                   \
+     0,                                                                      \
+     0,                                                                      \
+     0,                                                                      \
+     0,                                                                      \
+     NULL,                                                                   \
+     NULL,                                                                   \
+     0.0f,                                                                   \
+     0,                                                                      \
+     0.0f,                                                                   \
+     0,                                                                      \
+     {NNLITE_LR_CONSTANT, 0, 0.0f, 0, 0.0f, 0, 0.0f},                        \
+     NULL}
 
 /**
  * Train for options->epochs epochs of mini-batches: one update per batch,
- * ceil(N / batch_size) updates per epoch.
+ * ceil(N / batch_size) updates per epoch, where N is the number of rows
+ * trained on. Per batch: gradients, the gradient hook, clipping, the
+ * update; per epoch: the validation loss, early stopping, the callback,
+ * then the schedule's next rate.
+ * Memory: the batch, the row order and (with restore_best) one copy of
+ * the parameters are allocated before the first epoch; epochs allocate
+ * nothing.
  * @param x         training inputs [N, input_features]; read only.
  * @param target    training targets, N rows shaped for the loss; read only.
  * @param options   NULL for NNLITE_FIT_OPTIONS_INIT.
  * @param callback  NULL, or called after every epoch (may stop training).
  * @param user      handed to the callback.
- * @return NNLITE_OK (also when the callback stopped training); errors as
- *         nnlite_model_train_batch(), and NNLITE_EINVAL for bad options. On
- *         failure the parameters are those after the last good update.
+ * @return NNLITE_OK (also when the callback, the hook or early stopping
+ *         ended training: see options->result); errors as
+ *         nnlite_model_train_batch(), and NNLITE_EINVAL for bad options
+ *         (the message names the field). On failure the parameters are
+ *         those after the last good update.
  */
 NNLITE_API nnlite_status nnlite_model_fit(nnlite_model *model,
                                           const nnlite_tensor *x,

@@ -70,7 +70,7 @@ nnlite_status nnlite_layer_create_advanced(nnlite_layer **out,
     }
     /* Settings are checked before anything is allocated. The slope is
      * kept for every kind (only a leaky ReLU uses it), as files store it. */
-    nnlite_layer probe = {ops, a, 0, 0, 0, spec->slope};
+    nnlite_layer probe = {.ops = ops, .allocator = a, .slope = spec->slope};
     if ((s = ops->configure(&probe, spec)) != NNLITE_OK) {
         return s;
     }
@@ -128,7 +128,7 @@ nnlite_status nnlite_leaky_relu_create(nnlite_layer **out, float slope)
 
 void nnlite_layer_destroy(nnlite_layer *layer)
 {
-    if (layer != NULL) {
+    if (layer != NULL && layer->owner == NULL) { /* else the model's */
         nnlite_allocator a = layer->allocator;
         nnlite__free(&a, layer);
     }

@@ -68,6 +68,7 @@ struct nnlite_layer {
     size_t out;          /* output width */
     size_t param_offset; /* where this layer's parameters start */
     float slope;         /* leaky ReLU */
+    const void *owner;   /* the model holding it, or NULL */
 };
 
 extern const nnlite__layer_ops nnlite__dense_ops;

@@ -124,4 +124,5 @@ const nnlite__loss_ops nnlite__cross_entropy_ops = {
     .describe_target = ce_describe_target,
     .check_targets = ce_check_targets,
     .compute = ce_compute,
+    .takes_logits = true,
 };

@@ -71,7 +71,7 @@ nnlite_status nnlite_loss_cross_entropy_create(nnlite_loss **out)
 
 void nnlite_loss_destroy(nnlite_loss *loss)
 {
-    if (loss != NULL) {
+    if (loss != NULL && loss->owner == NULL) { /* else the model's */
         nnlite_allocator a = loss->allocator;
         nnlite__free(&a, loss);
     }
@@ -115,16 +115,22 @@ static nnlite_status check_shapes(nnlite_loss *loss, const nnlite_tensor *pred,
     if (!loss->ops->target_fits(pred->shape[1], target->shape[1])) {
         loss->ops->describe_target(pred->shape[1], want, sizeof(want));
         nnlite__format(loss->error, sizeof(loss->error),
-                       "%s target has %zu columns; predictions of %zu "
-                       "columns need %s",
-                       loss->ops->name, target->shape[1], pred->shape[1],
-                       want);
+                       "%s target has %zu column%s; predictions of %zu "
+                       "column%s need %s",
+                       loss->ops->name, target->shape[1],
+                       target->shape[1] == 1 ? "" : "s", pred->shape[1],
+                       pred->shape[1] == 1 ? "" : "s", want);
         return NNLITE_ESHAPE;
     }
     if (grad != NULL &&
         (grad->rank != 2 || grad->shape[0] != pred->shape[0] ||
          grad->shape[1] != pred->shape[1])) {
         return fail(loss, NNLITE_ESHAPE, "grad must have pred's shape");
+    }
+    if (grad != NULL && !nnlite__tensor_writable(grad)) {
+        return fail(loss, NNLITE_EINVAL,
+                    "grad is a read-only view (wrap_const): it cannot "
+                    "receive the gradient");
     }
     return NNLITE_OK;
 }

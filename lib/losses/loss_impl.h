@@ -25,11 +25,15 @@ typedef struct nnlite__loss_ops {
     /* The loss (a mean); writes d(loss)/d(pred) into grad unless NULL. */
     double (*compute)(const float *pred, const float *target, size_t rows,
                       size_t cols, size_t tcols, float *grad);
+    /* Whether it reads predictions as logits (cross-entropy), so that
+     * probabilities can be made of them. */
+    bool takes_logits;
 } nnlite__loss_ops;
 
 struct nnlite_loss {
     const nnlite__loss_ops *ops;
     nnlite_allocator allocator;
+    const void *owner; /* the model holding it, or NULL */
     char error[NNLITE__ERROR_SIZE];
 };
 

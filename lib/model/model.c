@@ -51,16 +51,40 @@ nnlite_status nnlite_model_create(nnlite_model **out, size_t input_features,
     return nnlite_model_create_advanced(out, input_features, seed, NULL);
 }
 
+/* Free what the model owns: the public destroy functions leave a part
+ * that a model holds alone, so the owner mark goes first. */
+static void release_layer(nnlite_layer *layer)
+{
+    layer->owner = NULL;
+    nnlite_layer_destroy(layer);
+}
+
+static void release_loss(nnlite_loss *loss)
+{
+    if (loss != NULL) {
+        loss->owner = NULL;
+        nnlite_loss_destroy(loss);
+    }
+}
+
+static void release_optimizer(nnlite_optimizer *o)
+{
+    if (o != NULL) {
+        o->owner = NULL;
+        nnlite_optimizer_destroy(o);
+    }
+}
+
 void nnlite_model_destroy(nnlite_model *m)
 {
     if (m == NULL) {
         return;
     }
     for (size_t i = 0; i < m->layer_count; i++) {
-        nnlite_layer_destroy(m->layers[i]);
+        release_layer(m->layers[i]);
     }
-    nnlite_loss_destroy(m->loss);
-    nnlite_optimizer_destroy(m->optimizer);
+    release_loss(m->loss);
+    release_optimizer(m->optimizer);
     nnlite__model_release_workspace(m);
     nnlite__free(&m->allocator, m->layers);
     nnlite__free(&m->allocator, m->outputs);
@@ -69,6 +93,7 @@ void nnlite_model_destroy(nnlite_model *m)
     nnlite__free(&m->allocator, m->fit_x);
     nnlite__free(&m->allocator, m->fit_target);
     nnlite__free(&m->allocator, m->order);
+    nnlite__free(&m->allocator, m->best_params);
     nnlite__metadata_free_all(m);
     nnlite__model_release_compute(m);
     nnlite_allocator a = m->allocator;
@@ -177,19 +202,15 @@ nnlite_status nnlite_model_add(nnlite_model *m, nnlite_layer *layer)
         return NNLITE_EINVAL;
     }
     m->error[0] = '\0';
-    if ((s = nnlite__model_check_add(m, layer)) != NNLITE_OK) {
-        /* Taken even so, unless it is already ours: destroying it then
-         * would free a layer the model still uses. */
-        if (nnlite__model_layer_index(m, layer) == m->layer_count) {
-            nnlite_layer_destroy(layer);
-        }
-        return s;
-    }
-    if ((s = bind_layer(m, layer)) != NNLITE_OK ||
+    /* On failure the layer is taken even so, but destroy leaves one that
+     * a model (this or another) holds: that one is in use. */
+    if ((s = nnlite__model_check_add(m, layer)) != NNLITE_OK ||
+        (s = bind_layer(m, layer)) != NNLITE_OK ||
         (s = grow_for_layer(m, layer)) != NNLITE_OK) {
         nnlite_layer_destroy(layer);
         return s;
     }
+    layer->owner = m;
     m->layers[m->layer_count++] = layer;
     if (layer->out > m->max_width) {
         m->max_width = layer->out;
@@ -210,13 +231,15 @@ nnlite_status nnlite_model_set_loss(nnlite_model *m, nnlite_loss *loss)
     if (loss != NULL && loss == m->loss) {
         return NNLITE_OK; /* the model's own loss, set again */
     }
-    if ((s = nnlite__model_check_replace(m, loss, "loss",
-                                         "nnlite_model_set_loss")) !=
+    if ((s = nnlite__model_check_replace(m, loss,
+                                         loss == NULL ? NULL : loss->owner,
+                                         "loss", "nnlite_model_set_loss")) !=
         NNLITE_OK) {
-        nnlite_loss_destroy(loss);
+        nnlite_loss_destroy(loss); /* leaves another model's alone */
         return s;
     }
-    nnlite_loss_destroy(m->loss);
+    release_loss(m->loss);
+    loss->owner = m;
     m->loss = loss;
     return NNLITE_OK;
 }
@@ -233,14 +256,17 @@ nnlite_status nnlite_model_set_optimizer(nnlite_model *m,
     if (opt != NULL && opt == m->optimizer) {
         return NNLITE_OK; /* e.g. set_optimizer(m, get_optimizer(m)) */
     }
-    if ((s = nnlite__model_check_replace(m, opt, "optimizer",
+    if ((s = nnlite__model_check_replace(m, opt,
+                                         opt == NULL ? NULL : opt->owner,
+                                         "optimizer",
                                          "nnlite_model_set_optimizer")) !=
             NNLITE_OK ||
         (s = nnlite__model_reserve_optimizer(m, opt)) != NNLITE_OK) {
-        nnlite_optimizer_destroy(opt);
+        nnlite_optimizer_destroy(opt); /* leaves another model's alone */
         return s;
     }
-    nnlite_optimizer_destroy(m->optimizer);
+    release_optimizer(m->optimizer);
+    opt->owner = m;
     m->optimizer = opt;
     return NNLITE_OK;
 }

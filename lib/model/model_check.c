@@ -6,8 +6,10 @@
  * layer's bind op, which sets an activation's width as it checks.) */
 #include "model_impl.h"
 
+#include <math.h>
 #include <string.h>
 
+#include "alloc_impl.h"
 #include "nnlite/io.h"
 #include "numeric_impl.h"
 #include "optim_impl.h"
@@ -35,6 +37,11 @@ nnlite_status nnlite__model_check_add(nnlite_model *m,
                             "this layer was already added (as layer %zu)",
                             i + 1);
     }
+    if (layer->owner != NULL) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "this layer belongs to another model; a layer "
+                            "cannot be shared (create one per model)");
+    }
     if (m->initialized) {
         return nnlite__fail(m, NNLITE_ESTATE,
                             "layers cannot be added after the weights were "
@@ -46,10 +53,17 @@ nnlite_status nnlite__model_check_add(nnlite_model *m,
 
 nnlite_status nnlite__model_check_replace(nnlite_model *m,
                                           const void *incoming,
-                                          const char *what, const char *call)
+                                          const void *owner, const char *what,
+                                          const char *call)
 {
     if (incoming == NULL) {
         return nnlite__fail(m, NNLITE_EINVAL, "%s is NULL", what);
+    }
+    if (owner != NULL && owner != m) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "this %s belongs to another model; it cannot be "
+                            "shared (create one per model)",
+                            what);
     }
     return nnlite__model_check_not_fitting(m, call);
 }
@@ -173,9 +187,11 @@ static nnlite_status check_target(nnlite_model *m, const nnlite_tensor *x,
     if (!m->loss->ops->target_fits(width, target->shape[1])) {
         m->loss->ops->describe_target(width, want, sizeof(want));
         return nnlite__fail(m, NNLITE_ESHAPE,
-                            "%s %starget has %zu columns; the model's %zu "
-                            "outputs need %s",
-                            m->loss->ops->name, pre, target->shape[1], width,
+                            "%s %starget has %zu column%s; the model's %zu "
+                            "output%s need%s %s",
+                            m->loss->ops->name, pre, target->shape[1],
+                            target->shape[1] == 1 ? "" : "s", width,
+                            width == 1 ? "" : "s", width == 1 ? "s" : "",
                             want);
     }
     return NNLITE_OK;
@@ -193,34 +209,54 @@ static nnlite_status check_finite(nnlite_model *m, const float *p,
     return NNLITE_OK;
 }
 
-/* Everything about a data set: x [rows, input], a target that fits the
- * loss, finite values, valid class targets. Messages call the tensors x
- * and target, or validation_x and validation_target. */
+/* Everything about rows first .. first + count - 1 of a data set: x
+ * [rows, input], a target that fits the loss, finite values, valid class
+ * targets. Messages call the tensors x and target, or validation_x and
+ * validation_target, and count rows from the start of the tensor. */
+static nnlite_status check_rows(nnlite_model *m, const nnlite_tensor *x,
+                                const nnlite_tensor *target, bool validation,
+                                size_t first, size_t count)
+{
+    const char *pre = validation ? "validation_" : "";
+    const size_t in = x->shape[1], tcols = target->shape[1];
+    char detail[NNLITE__ERROR_SIZE];
+    size_t bad;
+    nnlite_status s;
+    if (!nnlite__all_finite(x->data + first * in, count * in, &bad)) {
+        return nnlite__fail(m, NNLITE_ENUMERIC,
+                            "%sx[%zu][%zu] is not finite", pre,
+                            first + bad / in, bad % in);
+    }
+    if (!nnlite__all_finite(target->data + first * tcols, count * tcols,
+                            &bad)) {
+        return nnlite__fail(m, NNLITE_ENUMERIC,
+                            "%starget[%zu][%zu] is not finite", pre,
+                            first + bad / tcols, bad % tcols);
+    }
+    if (m->loss->ops->check_targets != NULL &&
+        (s = m->loss->ops->check_targets(target->data + first * tcols,
+                                         count, nnlite__model_width(m),
+                                         tcols, detail, sizeof(detail))) !=
+            NNLITE_OK) {
+        return first == 0 ? nnlite__fail(m, s, "%s%s", pre, detail)
+                          : nnlite__fail(m, s,
+                                         "%s%s (rows counted from row %zu)",
+                                         pre, detail, first);
+    }
+    return NNLITE_OK;
+}
+
 static nnlite_status check_dataset(nnlite_model *m, const nnlite_tensor *x,
                                    const nnlite_tensor *target,
                                    bool validation)
 {
-    char detail[NNLITE__ERROR_SIZE];
     nnlite_status s;
     if ((s = check_input(m, x, validation ? "validation_x" : "x")) !=
             NNLITE_OK ||
-        (s = check_target(m, x, target, validation)) != NNLITE_OK ||
-        (s = check_finite(m, x->data, x->shape[0], x->shape[1],
-                          validation ? "validation_x" : "x")) != NNLITE_OK ||
-        (s = check_finite(m, target->data, target->shape[0],
-                          target->shape[1],
-                          validation ? "validation_target" : "target")) !=
-            NNLITE_OK) {
+        (s = check_target(m, x, target, validation)) != NNLITE_OK) {
         return s;
     }
-    if (m->loss->ops->check_targets != NULL &&
-        (s = m->loss->ops->check_targets(
-             target->data, target->shape[0], nnlite__model_width(m),
-             target->shape[1], detail, sizeof(detail))) != NNLITE_OK) {
-        return nnlite__fail(m, s, "%s%s", validation ? "validation_" : "",
-                            detail);
-    }
-    return NNLITE_OK;
+    return check_rows(m, x, target, validation, 0, x->shape[0]);
 }
 
 nnlite_status nnlite__model_check_forward(nnlite_model *m,
@@ -229,7 +265,13 @@ nnlite_status nnlite__model_check_forward(nnlite_model *m,
 {
     nnlite_status s;
     if (x == NULL || y == NULL) {
-        return nnlite__fail(m, NNLITE_EINVAL, "x and y are needed");
+        return nnlite__fail(m, NNLITE_EINVAL, "%s is NULL",
+                            x == NULL ? "x" : "y");
+    }
+    if (!nnlite__tensor_writable(y)) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "y is a read-only view (wrap_const): it cannot "
+                            "receive the outputs");
     }
     if ((s = check_ready(m, false, false)) != NNLITE_OK ||
         (s = check_input(m, x, "x")) != NNLITE_OK) {
@@ -252,7 +294,11 @@ nnlite_status nnlite__model_check_evaluate(nnlite_model *m,
 {
     nnlite_status s;
     if (x == NULL || target == NULL || loss == NULL) {
-        return nnlite__fail(m, NNLITE_EINVAL, "x, target and loss are needed");
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "%s is NULL (x, target and the float * that "
+                            "receives the loss are all needed)",
+                            x == NULL ? "x" : target == NULL ? "target"
+                                                            : "loss");
     }
     if ((s = check_ready(m, true, false)) != NNLITE_OK) {
         return s;
@@ -282,38 +328,125 @@ nnlite_status nnlite__model_check_apply(nnlite_model *m)
 {
     nnlite_status s;
     if ((s = nnlite__model_check_not_fitting(
-             m, "nnlite_model_apply_gradients")) != NNLITE_OK) {
+             m, "nnlite_model_apply_gradients")) != NNLITE_OK ||
+        (s = check_ready(m, false, true)) != NNLITE_OK) {
         return s;
     }
-    return check_ready(m, false, true);
-}
-
-static nnlite_status check_fit_options(nnlite_model *m,
-                                       const nnlite_fit_options *o)
-{
-    if (o->version != NNLITE_FIT_OPTIONS_VERSION) {
-        return nnlite__fail(m, NNLITE_EINVAL,
-                            "fit options version %u is not %u (start from "
-                            "NNLITE_FIT_OPTIONS_INIT)",
-                            o->version, NNLITE_FIT_OPTIONS_VERSION);
-    }
-    if (o->epochs == 0 || o->batch_size == 0) {
-        return nnlite__fail(m, NNLITE_EINVAL,
-                            "epochs and batch_size must be at least 1");
-    }
-    if ((o->validation_x == NULL) != (o->validation_target == NULL)) {
-        return nnlite__fail(m, NNLITE_EINVAL,
-                            "validation_x and validation_target go together");
-    }
-    if (o->validation_x != NULL) {
-        return check_dataset(m, o->validation_x, o->validation_target, true);
+    if (!m->grads_ready) {
+        return nnlite__fail(m, NNLITE_ESTATE,
+                            "no gradients to apply: call "
+                            "nnlite_model_compute_gradients first (none "
+                            "since the model was made, or the last one "
+                            "failed)");
     }
     return NNLITE_OK;
 }
 
+nnlite_status nnlite__model_check_fit_version(nnlite_model *m,
+                                              const nnlite_fit_options *o)
+{
+    if (o->version != 1 && o->version != NNLITE_FIT_OPTIONS_VERSION) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "fit options version %u is not 1 or %u (start "
+                            "from NNLITE_FIT_OPTIONS_INIT)",
+                            o->version, NNLITE_FIT_OPTIONS_VERSION);
+    }
+    if (o->version >= 2 && o->result != NULL &&
+        o->result->version != NNLITE_FIT_RESULT_VERSION) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "fit result version %u is not %u (start from "
+                            "NNLITE_FIT_RESULT_INIT)",
+                            o->result->version, NNLITE_FIT_RESULT_VERSION);
+    }
+    return NNLITE_OK;
+}
+
+/* Rows first .. first + *count - 1 lie in a data set of `rows` rows; a
+ * count of 0 becomes "up to the last row". */
+static nnlite_status check_range(nnlite_model *m, size_t rows, size_t first,
+                                 size_t *count, const char *pre)
+{
+    if (first >= rows) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "%sfirst_row %zu is past the last row (%zu "
+                            "rows)",
+                            pre, first, rows);
+    }
+    if (*count == 0) {
+        *count = rows - first;
+    }
+    if (*count > rows - first) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "%srow_count %zu from row %zu runs past the "
+                            "last row (%zu rows)",
+                            pre, *count, first, rows);
+    }
+    return NNLITE_OK;
+}
+
+static nnlite_status check_schedule(nnlite_model *m,
+                                    const nnlite_lr_schedule *sc)
+{
+    const bool uses_gamma = sc->kind == NNLITE_LR_STEP ||
+                            sc->kind == NNLITE_LR_EXPONENTIAL ||
+                            sc->kind == NNLITE_LR_PLATEAU;
+    if ((unsigned)sc->kind > (unsigned)NNLITE_LR_PLATEAU) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "schedule.kind %d is not a schedule",
+                            (int)sc->kind);
+    }
+    if (sc->kind == NNLITE_LR_STEP && sc->step_size == 0) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "schedule.step_size must be at least 1");
+    }
+    if (uses_gamma && !(sc->gamma > 0.0f && sc->gamma <= 1.0f)) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "schedule.gamma %g is outside (0, 1]",
+                            (double)sc->gamma);
+    }
+    if ((sc->kind == NNLITE_LR_COSINE || sc->kind == NNLITE_LR_PLATEAU) &&
+        !(sc->min_lr >= 0.0f && isfinite(sc->min_lr))) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "schedule.min_lr %g must be >= 0 and finite",
+                            (double)sc->min_lr);
+    }
+    if (sc->kind == NNLITE_LR_PLATEAU &&
+        !(sc->threshold >= 0.0f && sc->threshold < 1.0f)) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "schedule.threshold %g is outside [0, 1)",
+                            (double)sc->threshold);
+    }
+    return NNLITE_OK;
+}
+
+/* The version-2 fields (all zero, so valid, in a version-1 struct). */
+static nnlite_status check_fit_controls(nnlite_model *m,
+                                        const nnlite_fit_options *o)
+{
+    const bool validation = o->validation_x != NULL;
+    if (!(o->clip_grad_norm >= 0.0f && isfinite(o->clip_grad_norm))) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "clip_grad_norm %g must be >= 0 (0: off) and "
+                            "finite",
+                            (double)o->clip_grad_norm);
+    }
+    if (!(o->min_delta >= 0.0f && isfinite(o->min_delta))) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "min_delta %g must be >= 0 and finite",
+                            (double)o->min_delta);
+    }
+    if ((o->patience > 0 || o->restore_best) && !validation) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "%s watches the validation loss: set "
+                            "validation_x and validation_target",
+                            o->patience > 0 ? "patience" : "restore_best");
+    }
+    return check_schedule(m, &o->schedule);
+}
+
 nnlite_status nnlite__model_check_fit(nnlite_model *m, const nnlite_tensor *x,
                                       const nnlite_tensor *target,
-                                      const nnlite_fit_options *options)
+                                      nnlite_fit_options *o)
 {
     nnlite_status s;
     if ((s = nnlite__model_check_not_fitting(m, "nnlite_model_fit")) !=
@@ -321,13 +454,67 @@ nnlite_status nnlite__model_check_fit(nnlite_model *m, const nnlite_tensor *x,
         return s;
     }
     if (x == NULL || target == NULL) {
-        return nnlite__fail(m, NNLITE_EINVAL, "x and target are needed");
+        return nnlite__fail(m, NNLITE_EINVAL, "%s is NULL",
+                            x == NULL ? "x" : "target");
+    }
+    if (o->epochs == 0 || o->batch_size == 0) {
+        return nnlite__fail(m, NNLITE_EINVAL, "%s must be at least 1",
+                            o->epochs == 0 ? "epochs" : "batch_size");
+    }
+    if ((o->validation_x == NULL) != (o->validation_target == NULL)) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "validation_x and validation_target go together");
     }
     if ((s = check_ready(m, true, true)) != NNLITE_OK ||
-        (s = check_dataset(m, x, target, false)) != NNLITE_OK) {
+        (s = check_input(m, x, "x")) != NNLITE_OK ||
+        (s = check_target(m, x, target, false)) != NNLITE_OK ||
+        (s = check_range(m, x->shape[0], o->first_row, &o->row_count, "")) !=
+            NNLITE_OK ||
+        (s = check_fit_controls(m, o)) != NNLITE_OK ||
+        (s = check_rows(m, x, target, false, o->first_row, o->row_count)) !=
+            NNLITE_OK) {
         return s;
     }
-    return check_fit_options(m, options);
+    if (o->validation_x == NULL) {
+        return NNLITE_OK;
+    }
+    if ((s = check_input(m, o->validation_x, "validation_x")) != NNLITE_OK ||
+        (s = check_target(m, o->validation_x, o->validation_target, true)) !=
+            NNLITE_OK ||
+        (s = check_range(m, o->validation_x->shape[0],
+                         o->validation_first_row, &o->validation_row_count,
+                         "validation_")) != NNLITE_OK) {
+        return s;
+    }
+    return check_rows(m, o->validation_x, o->validation_target, true,
+                      o->validation_first_row, o->validation_row_count);
+}
+
+nnlite_status nnlite__model_check_predict(nnlite_model *m, const float *x,
+                                          size_t rows, const float *y)
+{
+    nnlite_status s;
+    size_t count;
+    if (x == NULL || y == NULL) {
+        return nnlite__fail(m, NNLITE_EINVAL, "%s is NULL",
+                            x == NULL ? "x" : "y");
+    }
+    if (rows == 0) {
+        return nnlite__fail(m, NNLITE_EINVAL, "rows must be at least 1");
+    }
+    if ((s = check_ready(m, false, false)) != NNLITE_OK) {
+        return s;
+    }
+    if (!nnlite__mul_size(&count, rows, m->input_features) ||
+        !nnlite__mul_size(&count, count, sizeof(float)) ||
+        !nnlite__mul_size(&count, rows, nnlite__model_width(m)) ||
+        !nnlite__mul_size(&count, count, sizeof(float))) {
+        return nnlite__fail(m, NNLITE_ENOMEM,
+                            "%zu rows of x or y are more bytes than memory "
+                            "can address",
+                            rows);
+    }
+    return check_finite(m, x, rows, m->input_features, "x");
 }
 
 nnlite_status nnlite__model_check_grads(nnlite_model *m)

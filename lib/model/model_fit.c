@@ -1,24 +1,44 @@
 /* fit(): epochs of (optionally shuffled) mini-batches, one update per
- * batch, the last partial batch included. Buffers are sized before the
- * first epoch, so epochs themselves allocate nothing. */
+ * batch, the last partial batch included; per batch the gradient hook and
+ * clipping, per epoch validation, early stopping, the callback and the
+ * learning-rate schedule. Buffers are sized before the first epoch, so
+ * epochs themselves allocate nothing. */
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "alloc_impl.h"
 #include "model_impl.h"
+#include "model_schedule_impl.h"
 #include "tensor_impl.h"
 
-/* Grow a float buffer to at least `count` floats (contents discarded). */
-static nnlite_status reserve_floats(nnlite_model *m, float **buf,
-                                    size_t *capacity, size_t count)
+/* One fit in progress: the options (as version 2, row counts resolved),
+ * the data, what the callback is told and the early-stopping count. */
+typedef struct fit_run {
+    nnlite_fit_options o;
+    const nnlite_tensor *x;
+    const nnlite_tensor *target;
+    nnlite_epoch_callback callback;
+    void *user;
+    nnlite_epoch_stats stats;
+    nnlite__schedule schedule;
+    size_t epochs_run;
+    size_t bad_epochs;   /* since the validation loss last improved */
+    bool restored_best;
+} fit_run;
+
+/* Grow a buffer to at least `count` elements of `size` bytes (contents
+ * discarded). */
+static nnlite_status reserve(nnlite_model *m, void **buf, size_t *capacity,
+                             size_t count, size_t size, const char *what)
 {
-    float *p;
+    void *p;
     if (count <= *capacity) {
         return NNLITE_OK;
     }
-    p = nnlite__calloc_array(&m->allocator, count, sizeof(float));
+    p = nnlite__calloc_array(&m->allocator, count, size);
     if (p == NULL) {
-        return nnlite__fail(m, NNLITE_ENOMEM, "out of memory for batches");
+        return nnlite__fail(m, NNLITE_ENOMEM, "out of memory for %s", what);
     }
     nnlite__free(&m->allocator, *buf);
     *buf = p;
@@ -26,31 +46,24 @@ static nnlite_status reserve_floats(nnlite_model *m, float **buf,
     return NNLITE_OK;
 }
 
-static nnlite_status reserve_order(nnlite_model *m, size_t rows)
+static nnlite_status reserve_floats(nnlite_model *m, float **buf,
+                                    size_t *capacity, size_t count,
+                                    const char *what)
 {
-    size_t *p;
-    if (rows <= m->order_capacity) {
-        return NNLITE_OK;
-    }
-    p = nnlite__calloc_array(&m->allocator, rows, sizeof(size_t));
-    if (p == NULL) {
-        return nnlite__fail(m, NNLITE_ENOMEM,
-                            "out of memory for the row order");
-    }
-    nnlite__free(&m->allocator, m->order);
-    m->order = p;
-    m->order_capacity = rows;
-    return NNLITE_OK;
+    void *p = *buf;
+    nnlite_status s = reserve(m, &p, capacity, count, sizeof(float), what);
+    *buf = p;
+    return s;
 }
 
-/* Everything an epoch needs, allocated up front. */
-static nnlite_status prepare(nnlite_model *m, const nnlite_tensor *x,
-                             const nnlite_tensor *target,
-                             const nnlite_fit_options *o)
+/* Everything the epochs need, allocated up front. */
+static nnlite_status prepare(nnlite_model *m, const fit_run *run)
 {
-    const size_t rows = x->shape[0];
+    const nnlite_fit_options *o = &run->o;
+    const size_t rows = o->row_count;
     const size_t batch = o->batch_size < rows ? o->batch_size : rows;
     nnlite_status s;
+    void *order;
 
     nnlite__model_initialize(m);
     if ((s = nnlite__model_reserve_rows(m, batch)) != NNLITE_OK ||
@@ -60,20 +73,31 @@ static nnlite_status prepare(nnlite_model *m, const nnlite_tensor *x,
     }
     if (o->validation_x != NULL &&
         (s = nnlite__model_reserve_rows(
-             m, nnlite__model_chunk_rows(m, o->validation_x->shape[0]))) !=
+             m, nnlite__model_chunk_rows(m, o->validation_row_count))) !=
+            NNLITE_OK) {
+        return s;
+    }
+    if (o->restore_best &&
+        (s = reserve_floats(m, &m->best_params, &m->best_params_capacity,
+                            m->param_count, "the best parameters")) !=
             NNLITE_OK) {
         return s;
     }
     if (!o->shuffle) {
         return NNLITE_OK; /* batches are contiguous slices of x, target */
     }
-    if ((s = reserve_order(m, rows)) != NNLITE_OK ||
+    order = m->order;
+    s = reserve(m, &order, &m->order_capacity, rows, sizeof(size_t),
+                "the row order");
+    m->order = order;
+    if (s != NNLITE_OK ||
         (s = reserve_floats(m, &m->fit_x, &m->fit_x_capacity,
-                            batch * x->shape[1])) != NNLITE_OK) {
+                            batch * run->x->shape[1], "batches")) !=
+            NNLITE_OK) {
         return s;
     }
     return reserve_floats(m, &m->fit_target, &m->fit_target_capacity,
-                          batch * target->shape[1]);
+                          batch * run->target->shape[1], "batches");
 }
 
 /* Copy the rows order[0..n) of src ([*, cols]) into dst. */
@@ -85,14 +109,61 @@ static void gather(float *dst, const float *src, const size_t *order,
     }
 }
 
-/* One pass over the data; *loss = mean batch loss weighted by rows. */
-static nnlite_status run_epoch(nnlite_model *m, const nnlite_tensor *x,
-                               const nnlite_tensor *target,
-                               const nnlite_fit_options *o, size_t *updates,
-                               double *loss)
+/* PyTorch's clip_grad_norm_: scale every gradient by max / (norm + 1e-6)
+ * when that is below 1, norm being the L2 norm of all of them (summed in
+ * double here). */
+static void clip_gradients(nnlite_model *m, float max_norm)
 {
-    const size_t rows = x->shape[0], in = x->shape[1];
-    const size_t tcols = target->shape[1];
+    double sum = 0.0;
+    float norm, coef;
+    for (size_t i = 0; i < m->param_count; i++) {
+        sum += (double)m->grads[i] * (double)m->grads[i];
+    }
+    norm = (float)sqrt(sum);
+    coef = max_norm / (norm + 1e-6f);
+    if (coef < 1.0f) {
+        for (size_t i = 0; i < m->param_count; i++) {
+            m->grads[i] *= coef;
+        }
+    }
+}
+
+/* One batch of n rows: gradients, hook, clipping, update. *stopped is set
+ * when the hook asks to stop (the update is then not applied). */
+static nnlite_status run_batch(nnlite_model *m, fit_run *run, const float *x,
+                               const float *t, size_t n, double *loss,
+                               bool *stopped)
+{
+    const nnlite_fit_options *o = &run->o;
+    nnlite_status s;
+    if ((s = nnlite__model_gradients_rows(m, x, t, n, run->target->shape[1],
+                                          loss)) != NNLITE_OK) {
+        return s;
+    }
+    if (o->gradient_hook != NULL &&
+        o->gradient_hook(m, m->grads, m->param_count, n,
+                         o->gradient_hook_user) != 0) {
+        *stopped = true;
+        return NNLITE_OK;
+    }
+    if (o->clip_grad_norm > 0.0f) {
+        clip_gradients(m, o->clip_grad_norm);
+    }
+    if ((s = nnlite__model_apply(m)) == NNLITE_OK) {
+        run->stats.updates++;
+    }
+    return s;
+}
+
+/* One pass over the rows; *loss = mean batch loss weighted by rows. */
+static nnlite_status run_epoch(nnlite_model *m, fit_run *run, double *loss,
+                               bool *stopped)
+{
+    const nnlite_fit_options *o = &run->o;
+    const size_t rows = o->row_count, in = run->x->shape[1];
+    const size_t tcols = run->target->shape[1];
+    const float *x = run->x->data + o->first_row * in;
+    const float *t = run->target->data + o->first_row * tcols;
     double sum = 0.0, batch_loss;
     nnlite_status s;
 
@@ -105,57 +176,150 @@ static nnlite_status run_epoch(nnlite_model *m, const nnlite_tensor *x,
     for (size_t start = 0; start < rows; start += o->batch_size) {
         const size_t n =
             rows - start < o->batch_size ? rows - start : o->batch_size;
-        const float *bx = x->data + start * in;
-        const float *bt = target->data + start * tcols;
+        const float *bx = x + start * in, *bt = t + start * tcols;
         if (o->shuffle) {
-            gather(m->fit_x, x->data, m->order + start, n, in);
-            gather(m->fit_target, target->data, m->order + start, n, tcols);
+            gather(m->fit_x, x, m->order + start, n, in);
+            gather(m->fit_target, t, m->order + start, n, tcols);
             bx = m->fit_x;
             bt = m->fit_target;
         }
-        if ((s = nnlite__model_gradients_rows(m, bx, bt, n, tcols,
-                                              &batch_loss)) != NNLITE_OK ||
-            (s = nnlite__model_apply(m)) != NNLITE_OK) {
+        if ((s = run_batch(m, run, bx, bt, n, &batch_loss, stopped)) !=
+                NNLITE_OK ||
+            *stopped) {
             return s;
         }
         sum += batch_loss * (double)n;
-        ++*updates;
     }
     *loss = sum / (double)rows;
     return NNLITE_OK;
 }
 
-/* The epochs of one fit, with validation and the callback after each. */
-static nnlite_status run_epochs(nnlite_model *m, const nnlite_tensor *x,
-                                const nnlite_tensor *target,
-                                const nnlite_fit_options *o,
-                                nnlite_epoch_stats *stats,
-                                nnlite_epoch_callback callback, void *user)
+/* The validation loss after an epoch, and what early stopping makes of
+ * it: a new best (kept for restore_best) or one more bad epoch. */
+static nnlite_status validate(nnlite_model *m, fit_run *run)
 {
-    nnlite_status s;
-    for (size_t epoch = 1; epoch <= o->epochs; epoch++) {
-        double train_loss, validation_loss;
-        if ((s = run_epoch(m, x, target, o, &stats->updates, &train_loss)) !=
-            NNLITE_OK) {
-            return s;
+    const nnlite_fit_options *o = &run->o;
+    const nnlite_tensor *vx = o->validation_x, *vt = o->validation_target;
+    nnlite_epoch_stats *st = &run->stats;
+    double loss;
+    nnlite_status s = nnlite__model_evaluate_rows(
+        m, vx->data + o->validation_first_row * vx->shape[1],
+        vt->data + o->validation_first_row * vt->shape[1],
+        o->validation_row_count, vt->shape[1], &loss);
+    if (s != NNLITE_OK) {
+        return s;
+    }
+    st->validation_loss = (float)loss;
+    /* Keras's rule: better by more than min_delta (the first always is). */
+    if (st->best_epoch == 0 ||
+        st->validation_loss < st->best_validation_loss - o->min_delta) {
+        st->best_epoch = st->epoch;
+        st->best_validation_loss = st->validation_loss;
+        run->bad_epochs = 0;
+        if (o->restore_best && m->param_count > 0) {
+            memcpy(m->best_params, m->params,
+                   m->param_count * sizeof(float));
         }
-        stats->epoch = epoch;
-        stats->train_loss = (float)train_loss;
-        if (o->validation_x != NULL) {
-            if ((s = nnlite__model_evaluate_rows(
-                     m, o->validation_x->data, o->validation_target->data,
-                     o->validation_x->shape[0],
-                     o->validation_target->shape[1], &validation_loss)) !=
-                NNLITE_OK) {
-                return s;
-            }
-            stats->validation_loss = (float)validation_loss;
-        }
-        if (callback != NULL && callback(stats, user) != 0) {
-            break;
-        }
+    } else {
+        run->bad_epochs++;
     }
     return NNLITE_OK;
+}
+
+/* One epoch and everything after it; sets stats.stop when it is the
+ * last. */
+static nnlite_status epoch(nnlite_model *m, fit_run *run)
+{
+    const nnlite_fit_options *o = &run->o;
+    nnlite_epoch_stats *st = &run->stats;
+    double train_loss;
+    bool hook_stopped = false;
+    nnlite_status s;
+
+    if (o->schedule.kind != NNLITE_LR_CONSTANT) {
+        m->optimizer->options.learning_rate =
+            nnlite__schedule_rate(&run->schedule, st->epoch);
+    }
+    st->learning_rate = m->optimizer->options.learning_rate;
+    st->epoch++;
+    if ((s = run_epoch(m, run, &train_loss, &hook_stopped)) != NNLITE_OK) {
+        return s;
+    }
+    if (hook_stopped) {
+        st->stop = NNLITE_FIT_HOOK_STOPPED;
+        return NNLITE_OK;
+    }
+    run->epochs_run = st->epoch;
+    st->train_loss = (float)train_loss;
+    if (o->validation_x != NULL && (s = validate(m, run)) != NNLITE_OK) {
+        return s;
+    }
+    if (o->patience > 0 && run->bad_epochs >= o->patience) {
+        st->stop = NNLITE_FIT_EARLY_STOPPED;
+    } else if (st->epoch == o->epochs) {
+        st->stop = NNLITE_FIT_COMPLETED;
+    }
+    if (run->callback != NULL && run->callback(st, run->user) != 0 &&
+        st->stop == NNLITE_FIT_RUNNING) {
+        st->stop = NNLITE_FIT_CALLBACK_STOPPED;
+    }
+    nnlite__schedule_observe(&run->schedule, o->validation_x != NULL
+                                                 ? st->validation_loss
+                                                 : st->train_loss);
+    return NNLITE_OK;
+}
+
+static nnlite_status run_epochs(nnlite_model *m, fit_run *run)
+{
+    nnlite_status s = NNLITE_OK;
+    m->fitting = true;
+    while (run->stats.stop == NNLITE_FIT_RUNNING &&
+           (s = epoch(m, run)) == NNLITE_OK) {
+    }
+    m->fitting = false;
+    if (s != NNLITE_OK) {
+        run->stats.stop = NNLITE_FIT_FAILED;
+        return s;
+    }
+    if (run->o.restore_best && m->param_count > 0 &&
+        run->stats.best_epoch != 0 &&
+        run->stats.best_epoch != run->epochs_run) {
+        memcpy(m->params, m->best_params, m->param_count * sizeof(float));
+        run->restored_best = true;
+    }
+    return NNLITE_OK;
+}
+
+static void report(const nnlite_model *m, const fit_run *run,
+                   nnlite_fit_result *r)
+{
+    const bool any = run->epochs_run > 0;
+    r->stop = run->stats.stop;
+    r->epochs_run = run->epochs_run;
+    r->updates = run->stats.updates;
+    r->best_epoch = run->stats.best_epoch;
+    r->best_validation_loss = run->stats.best_validation_loss;
+    r->train_loss = any ? run->stats.train_loss : NAN;
+    r->validation_loss = any ? run->stats.validation_loss : NAN;
+    r->learning_rate = m->optimizer->options.learning_rate;
+    r->restored_best = run->restored_best;
+}
+
+/* The caller's options as version 2: a version-1 struct is shorter, so
+ * only its fields are read and the rest keep their defaults. */
+static void read_options(nnlite_fit_options *o,
+                         const nnlite_fit_options *options)
+{
+    static const nnlite_fit_options defaults = NNLITE_FIT_OPTIONS_INIT;
+    *o = defaults;
+    if (options == NULL) {
+        return;
+    }
+    if (options->version == 1) {
+        memcpy(o, options, offsetof(nnlite_fit_options, first_row));
+    } else {
+        *o = *options;
+    }
 }
 
 nnlite_status nnlite_model_fit(nnlite_model *m, const nnlite_tensor *x,
@@ -163,22 +327,33 @@ nnlite_status nnlite_model_fit(nnlite_model *m, const nnlite_tensor *x,
                                const nnlite_fit_options *options,
                                nnlite_epoch_callback callback, void *user)
 {
-    static const nnlite_fit_options defaults = NNLITE_FIT_OPTIONS_INIT;
-    const nnlite_fit_options *o = options == NULL ? &defaults : options;
-    nnlite_epoch_stats stats = {0, 0, 0, 0.0f, NAN};
+    fit_run run = {.x = x, .target = target, .callback = callback,
+                   .user = user};
     nnlite_status s;
 
     if (m == NULL) {
         return NNLITE_EINVAL;
     }
     m->error[0] = '\0';
-    if ((s = nnlite__model_check_fit(m, x, target, o)) != NNLITE_OK ||
-        (s = prepare(m, x, target, o)) != NNLITE_OK) {
+    if (options != NULL &&
+        (s = nnlite__model_check_fit_version(m, options)) != NNLITE_OK) {
         return s;
     }
-    stats.epochs = o->epochs;
-    m->fitting = true;
-    s = run_epochs(m, x, target, o, &stats, callback, user);
-    m->fitting = false;
+    read_options(&run.o, options);
+    if ((s = nnlite__model_check_fit(m, x, target, &run.o)) != NNLITE_OK ||
+        (s = prepare(m, &run)) != NNLITE_OK) {
+        return s;
+    }
+    run.stats.epochs = run.o.epochs;
+    run.stats.validation_loss = NAN;
+    run.stats.best_validation_loss = NAN;
+    run.stats.model = m;
+    nnlite__schedule_start(&run.schedule, &run.o.schedule,
+                           m->optimizer->options.learning_rate,
+                           run.o.epochs);
+    s = run_epochs(m, &run);
+    if (run.o.result != NULL) {
+        report(m, &run, run.o.result);
+    }
     return s;
 }

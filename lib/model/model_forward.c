@@ -28,10 +28,11 @@ const float *nnlite__model_forward_rows(nnlite_model *m, const float *x,
     return in;
 }
 
-static nnlite_status forward_into(nnlite_model *m, const nnlite_tensor *x,
-                                  nnlite_tensor *y)
+/* y = model(x) for `rows` checked rows, in chunks the workspace holds. */
+static nnlite_status forward_into(nnlite_model *m, const float *x,
+                                  size_t rows, float *y)
 {
-    const size_t rows = x->shape[0], width = nnlite__model_width(m);
+    const size_t width = nnlite__model_width(m);
     const size_t chunk = nnlite__model_chunk_rows(m, rows);
     nnlite_status s;
 
@@ -43,9 +44,9 @@ static nnlite_status forward_into(nnlite_model *m, const nnlite_tensor *x,
     for (size_t r = 0; r < rows; r += chunk) {
         const size_t n = rows - r < chunk ? rows - r : chunk;
         const float *out =
-            nnlite__model_forward_rows(m, x->data + r * x->shape[1], n);
+            nnlite__model_forward_rows(m, x + r * m->input_features, n);
         for (size_t i = 0; i < n * width; i++) {
-            y->data[r * width + i] = out[i];
+            y[r * width + i] = out[i];
         }
     }
     return NNLITE_OK;
@@ -62,7 +63,21 @@ nnlite_status nnlite_model_forward(nnlite_model *m, const nnlite_tensor *x,
     if ((s = nnlite__model_check_forward(m, x, y)) != NNLITE_OK) {
         return s;
     }
-    return forward_into(m, x, y);
+    return forward_into(m, x->data, x->shape[0], y->data);
+}
+
+nnlite_status nnlite_model_predict(nnlite_model *m, const float *x,
+                                   size_t rows, float *y)
+{
+    nnlite_status s;
+    if (m == NULL) {
+        return NNLITE_EINVAL;
+    }
+    m->error[0] = '\0';
+    if ((s = nnlite__model_check_predict(m, x, rows, y)) != NNLITE_OK) {
+        return s;
+    }
+    return forward_into(m, x, rows, y);
 }
 
 /* Softmax of one row in place (max subtracted: no overflow). */
@@ -86,8 +101,18 @@ nnlite_status nnlite_model_predict_probabilities(nnlite_model *m,
                                                  const nnlite_tensor *x,
                                                  nnlite_tensor *y)
 {
-    nnlite_status s = nnlite_model_forward(m, x, y);
-    if (s != NNLITE_OK) {
+    nnlite_status s;
+    if (m == NULL) {
+        return NNLITE_EINVAL;
+    }
+    if (m->loss == NULL || !m->loss->ops->takes_logits) {
+        return nnlite__fail(m, NNLITE_ESTATE,
+                            "probabilities need a model trained with "
+                            "cross-entropy (its outputs are logits); this "
+                            "model's loss is %s: use nnlite_model_forward",
+                            m->loss == NULL ? "not set" : m->loss->ops->name);
+    }
+    if ((s = nnlite_model_forward(m, x, y)) != NNLITE_OK) {
         return s;
     }
     const size_t rows = y->shape[0], cols = y->shape[1];

@@ -29,6 +29,7 @@ struct nnlite_model {
     size_t param_count;
     bool initialized;      /* weights drawn; no more layers after this */
     bool fitting;          /* inside fit(): its callback may not train */
+    bool grads_ready;      /* grads hold a computed gradient to apply */
 
     /* Workspace for up to batch_capacity rows: each layer's output, two
      * ping-pong gradient buffers of max_width columns. One allocation. */
@@ -45,6 +46,8 @@ struct nnlite_model {
     size_t fit_target_capacity; /* floats */
     size_t *order;
     size_t order_capacity;
+    float *best_params;         /* restore_best: the best epoch's */
+    size_t best_params_capacity; /* floats */
 
     char error[NNLITE__ERROR_SIZE];
 
@@ -132,18 +135,19 @@ const float *nnlite__model_forward_rows(nnlite_model *m, const float *x,
 nnlite_status nnlite__model_check_not_fitting(nnlite_model *m,
                                               const char *what);
 
-/* Everything add needs of a layer before binding it: not NULL, not
- * already this model's (destroying it would free a layer in use), the
- * weights not yet drawn. */
+/* Everything add needs of a layer before binding it: not NULL, neither
+ * this model's already nor another's, the weights not yet drawn. */
 nnlite_status nnlite__model_check_add(nnlite_model *m,
                                       const nnlite_layer *layer);
 
 /* Everything set_loss and set_optimizer need before replacing the
- * model's `what` ("loss", "optimizer") with incoming; `call` names the
- * entry point for a fit callback's message. */
+ * model's `what` ("loss", "optimizer") with incoming, whose owner is
+ * `owner` (NULL when no model holds it); `call` names the entry point
+ * for a fit callback's message. */
 nnlite_status nnlite__model_check_replace(nnlite_model *m,
                                           const void *incoming,
-                                          const char *what, const char *call);
+                                          const void *owner, const char *what,
+                                          const char *call);
 
 /* Most threads a model may use: more is surely a mistake (and a lot of
  * stacks). */
@@ -190,11 +194,21 @@ nnlite_status nnlite__model_check_step(nnlite_model *m,
 /* Everything apply_gradients needs. */
 nnlite_status nnlite__model_check_apply(nnlite_model *m);
 
-/* Everything fit needs: the data set, and the options with their
- * validation set. */
+/* The versions of fit's options and result struct are ones this
+ * library reads. */
+nnlite_status nnlite__model_check_fit_version(nnlite_model *m,
+                                              const nnlite_fit_options *o);
+
+/* Everything fit needs: the data set, and the options (read as version
+ * 2) with their validation set; a row_count of 0 becomes the rows up to
+ * the end. */
 nnlite_status nnlite__model_check_fit(nnlite_model *m, const nnlite_tensor *x,
                                       const nnlite_tensor *target,
-                                      const nnlite_fit_options *options);
+                                      nnlite_fit_options *o);
+
+/* Everything predict needs of its arrays. */
+nnlite_status nnlite__model_check_predict(nnlite_model *m, const float *x,
+                                          size_t rows, const float *y);
 
 /* NNLITE_ENUMERIC naming the first non-finite gradient, if any. */
 nnlite_status nnlite__model_check_grads(nnlite_model *m);

@@ -32,6 +32,7 @@ nnlite_status nnlite__model_gradients_rows(nnlite_model *m, const float *x,
     const float *out;
     nnlite_status s;
 
+    m->grads_ready = false; /* until this pass has written them all */
     if ((s = nnlite__model_reserve_rows(m, rows)) != NNLITE_OK ||
         (s = nnlite__model_reserve_compute(m)) != NNLITE_OK) {
         return s;
@@ -45,6 +46,7 @@ nnlite_status nnlite__model_gradients_rows(nnlite_model *m, const float *x,
                             "smaller learning rate)");
     }
     backward(m, x, rows);
+    m->grads_ready = true;
     return NNLITE_OK;
 }
 

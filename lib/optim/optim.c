@@ -93,7 +93,7 @@ nnlite_status nnlite_adam_create(nnlite_optimizer **out, float learning_rate,
 
 void nnlite_optimizer_destroy(nnlite_optimizer *optimizer)
 {
-    if (optimizer != NULL) {
+    if (optimizer != NULL && optimizer->owner == NULL) { /* else a model's */
         nnlite_allocator a = optimizer->allocator;
         nnlite__free(&a, optimizer->buffer);
         nnlite__free(&a, optimizer);

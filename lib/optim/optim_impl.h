@@ -49,6 +49,7 @@ struct nnlite_optimizer {
     unsigned long long steps;
     double beta1_power; /* beta1^steps, kept as a product: no pow() */
     double beta2_power;
+    const void *owner; /* the model holding it, or NULL */
 };
 
 /* Size the buffer for n parameters (state zeroed). Keeps the old state

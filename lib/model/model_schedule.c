@@ -1,0 +1,73 @@
+/* Learning-rate schedules for fit(), as torch.optim.lr_scheduler defines
+ * them when stepped once per epoch (formulas in model.h). Closed forms are
+ * computed in double from the starting rate, so a long run does not
+ * accumulate rounding the way repeated multiplication would. */
+#include "model_schedule_impl.h"
+
+#include <float.h>
+#include <math.h>
+
+/* ReduceLROnPlateau leaves the rate alone when a reduction would change
+ * it by less than this (PyTorch's eps). */
+#define PLATEAU_EPS 1e-8
+
+void nnlite__schedule_start(nnlite__schedule *sc,
+                            const nnlite_lr_schedule *settings, float lr0,
+                            size_t epochs)
+{
+    sc->settings = *settings;
+    sc->lr0 = (double)lr0;
+    sc->lr = lr0;
+    sc->t_max = settings->t_max != 0 ? settings->t_max : epochs;
+    sc->best = INFINITY;
+    sc->bad_epochs = 0;
+}
+
+float nnlite__schedule_rate(const nnlite__schedule *sc, size_t e)
+{
+    const nnlite_lr_schedule *s = &sc->settings;
+    const double gamma = (double)s->gamma;
+    const double pi = 3.14159265358979323846;
+    double lr;
+    switch (s->kind) {
+    case NNLITE_LR_STEP:
+        lr = sc->lr0 * pow(gamma, (double)(e / s->step_size));
+        break;
+    case NNLITE_LR_EXPONENTIAL:
+        lr = sc->lr0 * pow(gamma, (double)e);
+        break;
+    case NNLITE_LR_COSINE:
+        lr = (double)s->min_lr +
+             (sc->lr0 - (double)s->min_lr) *
+                 (1.0 + cos(pi * (double)e / (double)sc->t_max)) / 2.0;
+        break;
+    default: /* constant, or plateau: whatever the last reduction left */
+        return sc->lr;
+    }
+    /* The optimizer takes only rates > 0: cosine reaches exactly 0 at
+     * t_max when min_lr is 0, and a long decay can underflow. */
+    return lr >= (double)FLT_MIN ? (float)lr : FLT_MIN;
+}
+
+void nnlite__schedule_observe(nnlite__schedule *sc, float loss)
+{
+    const nnlite_lr_schedule *s = &sc->settings;
+    double reduced;
+    if (s->kind != NNLITE_LR_PLATEAU) {
+        return;
+    }
+    if ((double)loss < sc->best * (1.0 - (double)s->threshold)) {
+        sc->best = (double)loss;
+        sc->bad_epochs = 0;
+    } else {
+        sc->bad_epochs++;
+    }
+    if (sc->bad_epochs <= s->patience) {
+        return;
+    }
+    sc->bad_epochs = 0;
+    reduced = fmax((double)sc->lr * (double)s->gamma, (double)s->min_lr);
+    if ((double)sc->lr - reduced > PLATEAU_EPS) {
+        sc->lr = reduced >= (double)FLT_MIN ? (float)reduced : FLT_MIN;
+    }
+}
