@@ -99,7 +99,9 @@ NNLITE_API nnlite_status nnlite_leaky_relu_create(nnlite_layer **out,
 
 /**
  * Destroy a layer that was never added to a model.
- * @param layer may be NULL. Never call it on a layer a model owns.
+ * @param layer may be NULL. A layer a model holds is left alone (the model
+ *              frees it when it is destroyed), so this never frees a layer
+ *              in use.
  */
 NNLITE_API void nnlite_layer_destroy(nnlite_layer *layer);
 

@@ -58,7 +58,11 @@ NNLITE_API nnlite_status nnlite_loss_mse_create(nnlite_loss **out);
 /** Cross-entropy on logits. Errors as nnlite_loss_create_advanced(). */
 NNLITE_API nnlite_status nnlite_loss_cross_entropy_create(nnlite_loss **out);
 
-/** Destroy a loss no model owns. @param loss may be NULL. */
+/**
+ * Destroy a loss no model owns.
+ * @param loss may be NULL. A loss a model holds is left alone (the model
+ *             frees it).
+ */
 NNLITE_API void nnlite_loss_destroy(nnlite_loss *loss);
 
 /** @return the loss's kind, or 0 when `loss` is NULL. */

@@ -108,7 +108,11 @@ NNLITE_API nnlite_status nnlite_adam_create(nnlite_optimizer **out,
                                             float learning_rate, float beta1,
                                             float beta2, float epsilon);
 
-/** Destroy an optimizer no model owns. @param optimizer may be NULL. */
+/**
+ * Destroy an optimizer no model owns.
+ * @param optimizer may be NULL. One a model holds is left alone (the model
+ *                  frees it).
+ */
 NNLITE_API void nnlite_optimizer_destroy(nnlite_optimizer *optimizer);
 
 /**
