@@ -312,6 +312,45 @@ NNLITE_API float *nnlite_model_params(nnlite_model *model);
  */
 NNLITE_API float *nnlite_model_grads(nnlite_model *model);
 
+/**
+ * Say why nnlite_model_create() and nnlite_model_create_advanced() would
+ * refuse these arguments (they run this check).
+ * @param input_features as for nnlite_model_create().
+ * @param message receives one NUL-terminated sentence naming the argument
+ *                and its value (e.g. "input_features 0 is not at least 1
+ *                (the width of each input sample)"), truncated to `size`
+ *                bytes; "" when the arguments are fine. May be NULL when
+ *                `size` is 0.
+ * @param size    bytes at `message`.
+ * @return the status nnlite_model_create() returns for these arguments
+ *         (NNLITE_OK when they are valid; it may still fail with
+ *         NNLITE_ENOMEM, for a NULL `out` or a half-set allocator).
+ */
+NNLITE_API nnlite_status nnlite_model_create_check(size_t input_features,
+                                                   char *message,
+                                                   size_t size);
+
+/**
+ * @param index 0 for the first layer added.
+ * @return layer `index`, borrowed: owned by the model, valid until it is
+ *         destroyed; query it with nnlite_layer_kind_of(),
+ *         nnlite_layer_input_features() and the like, never destroy it.
+ *         NULL for a NULL model or `index` >= nnlite_model_layer_count().
+ */
+NNLITE_API const nnlite_layer *nnlite_model_layer(const nnlite_model *model,
+                                                  size_t index);
+
+/**
+ * @return where layer `index`'s parameters start in nnlite_model_params()
+ *         and nnlite_model_grads() (the layout above): the number of
+ *         parameters of the layers before it. A layer without parameters
+ *         gets the offset the next layer's parameters start at (its slice
+ *         is empty). SIZE_MAX for a NULL model or `index` >=
+ *         nnlite_model_layer_count().
+ */
+NNLITE_API size_t nnlite_model_layer_param_offset(const nnlite_model *model,
+                                                  size_t index);
+
 NNLITE_END_DECLS
 
 #endif /* NNLITE_MODEL_H */
