@@ -351,6 +351,49 @@ NNLITE_API const nnlite_layer *nnlite_model_layer(const nnlite_model *model,
 NNLITE_API size_t nnlite_model_layer_param_offset(const nnlite_model *model,
                                                   size_t index);
 
+/**
+ * Describe the model in text, like PyTorch's print(model) with Keras's
+ * summary(): the input width and layer count; one line per layer with its
+ * index, kind name, input -> output widths, parameter count and any
+ * setting (a leaky ReLU's slope); the total parameter count; the loss;
+ * the optimizer with its learning rate, weight decay, its own settings
+ * and its step count. Every line ends in '\n'; floats are written with
+ * "%g", so the text is the same on every run and machine. For example
+ * (4 inputs, dense 4 -> 8, leaky ReLU, dense 8 -> 1, MSE, SGD with lr
+ * 0.1 and momentum 0.9 after 3 updates):
+ *
+ * @code
+ * Model: input=4, layers=3
+ *   (0) dense: 4 -> 8, params=40
+ *   (1) leaky_relu: 8 -> 8, params=0, slope=0.01
+ *   (2) dense: 8 -> 1, params=9
+ * Total params: 49
+ * Loss: MSE
+ * Optimizer: SGD (lr=0.1, weight_decay=0, momentum=0.9, nesterov=0), steps=3
+ * @endcode
+ *
+ * Adam's line reads "Optimizer: Adam (lr=0.001, weight_decay=0,
+ * beta1=0.9, beta2=0.999, epsilon=1e-08, decoupled=0), steps=0"; flags
+ * are 0 or 1. Without a loss or optimizer the line says "Loss: none" or
+ * "Optimizer: none". Kinds are named as nnlite_layer_kind_name() and its
+ * siblings name them; a kind with settings of its own (a future loss's
+ * delta, say) adds them as name=value pairs, in parentheses after a loss
+ * and after a layer's parameter count.
+ *
+ * Works as snprintf: writes at most `size` bytes, NUL-terminated whenever
+ * `size` > 0 (truncated text is a prefix of the whole), and returns the
+ * length of the whole text excluding the NUL, so a call with size 0
+ * tells how big a buffer to allocate (that length + 1). Changes nothing
+ * and never initialises the weights.
+ *
+ * @param model the model; NULL writes "" (when `size` > 0) and returns 0.
+ * @param buf   receives the text; may be NULL when `size` is 0.
+ * @param size  bytes at `buf`.
+ * @return the length of the full text, excluding the NUL.
+ */
+NNLITE_API size_t nnlite_model_summary(const nnlite_model *model, char *buf,
+                                       size_t size);
+
 NNLITE_END_DECLS
 
 #endif /* NNLITE_MODEL_H */
