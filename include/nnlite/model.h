@@ -394,6 +394,45 @@ NNLITE_API size_t nnlite_model_layer_param_offset(const nnlite_model *model,
 NNLITE_API size_t nnlite_model_summary(const nnlite_model *model, char *buf,
                                        size_t size);
 
+/** Quality measures nnlite_model_evaluate_metric() computes. Values are
+ * fixed. */
+typedef enum nnlite_metric {
+    /** Fraction of rows classified right. With C > 1 outputs, a row is
+     * right when its arg-max output (the first largest) is the target
+     * class: a class index (target [N, 1], a whole number 0..C-1) or the
+     * arg-max of a target row [N, C] (one-hot or probabilities). With one
+     * output, read as a logit: class 1 when it is > 0, against a target
+     * [N, 1] in [0, 1] read as class 1 when >= 0.5. */
+    NNLITE_METRIC_ACCURACY = 1,
+    /** Mean over all elements of |output - target|; target shaped like
+     * the output [N, C]. */
+    NNLITE_METRIC_MAE = 2,
+    /** Mean over all elements of (output - target)^2; target shaped like
+     * the output [N, C]. */
+    NNLITE_METRIC_MSE = 3
+} nnlite_metric;
+
+/**
+ * A metric of the model's outputs over a whole data set, whatever loss
+ * the model trains with (none is needed); nothing changes. Done in chunks
+ * as nnlite_model_evaluate(), so any size works and, once the model has
+ * seen a batch that size, nothing is allocated; sums are kept in double.
+ * Initialises the weights if that has not happened yet.
+ * @param metric what to compute (see nnlite_metric).
+ * @param x      [N, input_features], N >= 1, finite; read only.
+ * @param target [N, ...] as `metric` describes, finite; read only.
+ * @param value  receives the metric; untouched on failure.
+ * @return NNLITE_OK; NNLITE_EINVAL for a NULL argument, an unknown metric,
+ *         a class index that is not a whole number in 0..C-1 or a binary
+ *         target outside [0, 1]; NNLITE_ESTATE with no layers;
+ *         NNLITE_ESHAPE for shapes that do not fit; NNLITE_ENUMERIC when
+ *         x or target hold NaN or infinity, or the mean is not finite;
+ *         NNLITE_ENOMEM. nnlite_model_last_error() names the problem.
+ */
+NNLITE_API nnlite_status nnlite_model_evaluate_metric(
+    nnlite_model *model, nnlite_metric metric, const nnlite_tensor *x,
+    const nnlite_tensor *target, float *value);
+
 NNLITE_END_DECLS
 
 #endif /* NNLITE_MODEL_H */
