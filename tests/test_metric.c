@@ -44,7 +44,7 @@ static float metric_of(nnlite_model *m, nnlite_metric metric, float *xs,
     return value;
 }
 
-/* ---- values --------------------------------------------------------------- */
+/* ---- values ----------------------------------------------------------- */
 
 /* Rows (outputs = inputs) and their arg-max: 0; 1; 2; 0; 0 (a tie goes
  * to the first largest). */
@@ -188,7 +188,7 @@ static void test_metric_steady_state_allocates_nothing(void **state)
     assert_int_equal(st.live, 0);
 }
 
-/* ---- errors --------------------------------------------------------------- */
+/* ---- errors ----------------------------------------------------------- */
 
 /* The call fails with `expect`, leaves value alone and says `words`. */
 static void expect_failure(nnlite_model *m, nnlite_metric metric,
@@ -363,7 +363,7 @@ static void test_metric_value_errors(void **state)
     nnlite_model_destroy(binary);
 }
 
-/* ---- memory ------------------------------------------------------------- */
+/* ---- memory ----------------------------------------------------------- */
 
 /* Fail each allocation the first metric call of a fresh model makes
  * (the workspace, the kernels' scratch), in turn: each fails with
