@@ -376,9 +376,10 @@ NNLITE_API size_t nnlite_model_layer_param_offset(const nnlite_model *model,
  * beta1=0.9, beta2=0.999, epsilon=1e-08, decoupled=0), steps=0"; flags
  * are 0 or 1. Without a loss or optimizer the line says "Loss: none" or
  * "Optimizer: none". Kinds are named as nnlite_layer_kind_name() and its
- * siblings name them; a kind with settings of its own (a future loss's
- * delta, say) adds them as name=value pairs, in parentheses after a loss
- * and after a layer's parameter count.
+ * siblings name them; a kind with settings of its own adds them as
+ * name=value pairs: after a layer's parameter count (", slope=0.01"), in
+ * parentheses after a loss's name ("Loss: X (delta=1)"), after the
+ * optimizer's weight decay.
  *
  * Works as snprintf: writes at most `size` bytes, NUL-terminated whenever
  * `size` > 0 (truncated text is a prefix of the whole), and returns the
