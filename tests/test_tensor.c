@@ -2,6 +2,7 @@
 #include "harness.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 static void test_tensor_create_is_zeroed_with_shape(void **state)
@@ -325,6 +326,87 @@ static void test_tensor_rewrap(void **state)
     assert_int_equal(st.live, 0);
 }
 
+/* ---- the check twin: nnlite_tensor_shape_check ------------------------ */
+
+/* The twin gives `expect` and exactly `message`; every constructor gives
+ * the same status for the same shape. */
+static void expect_shape(size_t rank, const size_t *shape,
+                         nnlite_status expect, const char *message)
+{
+    char msg[160];
+    float data[1] = {0};
+    nnlite_tensor *t = NULL;
+    memset(msg, 'x', sizeof(msg));
+    assert_int_equal(nnlite_tensor_shape_check(rank, shape, msg, sizeof(msg)),
+                     expect);
+    assert_string_equal(msg, message);
+    assert_int_equal(nnlite_tensor_create(&t, rank, shape), expect);
+    nnlite_tensor_destroy(t);
+    t = NULL;
+    if (expect == NNLITE_OK) {
+        return; /* wrapping a valid shape would need the data */
+    }
+    assert_int_equal(nnlite_tensor_wrap(&t, data, rank, shape), expect);
+    assert_null(t);
+    if (rank == 2 && shape != NULL) {
+        assert_int_equal(nnlite_tensor_create2d(&t, shape[0], shape[1]),
+                         expect);
+        assert_null(t);
+        assert_int_equal(nnlite_tensor_wrap2d(&t, data, shape[0], shape[1]),
+                         expect);
+        assert_null(t);
+    }
+}
+
+static void test_tensor_shape_check_names_the_problem(void **state)
+{
+    const size_t ok[5] = {2, 3, 1, 4, 2};
+    const size_t zero[3] = {3, 4, 0};
+    const size_t huge[2] = {SIZE_MAX / 2, 3};
+    const size_t bytes_overflow[1] = {SIZE_MAX / 2};
+    char want[160];
+    (void)state;
+    expect_shape(2, ok, NNLITE_OK, "");
+    expect_shape(4, ok, NNLITE_OK, "");
+    expect_shape(2, NULL, NNLITE_EINVAL, "shape is NULL");
+    expect_shape(0, ok, NNLITE_EINVAL, "rank 0 is outside 1 to 4");
+    expect_shape(5, ok, NNLITE_EINVAL, "rank 5 is outside 1 to 4");
+    expect_shape(3, zero, NNLITE_EINVAL,
+                 "dimension 2 is 0 (every dimension must be at least 1)");
+    expect_shape(2, huge, NNLITE_ENOMEM,
+                 "dimension 1 (3) makes the element count overflow size_t");
+    snprintf(want, sizeof(want),
+             "%zu elements take more bytes than size_t can count",
+             SIZE_MAX / 2);
+    expect_shape(1, bytes_overflow, NNLITE_ENOMEM, want);
+}
+
+static void test_tensor_shape_check_message_buffer(void **state)
+{
+    const size_t zero[2] = {0, 1};
+    const size_t ok[1] = {3};
+    char msg[8];
+    (void)state;
+    /* No buffer: the status alone. */
+    assert_int_equal(nnlite_tensor_shape_check(2, zero, NULL, 0),
+                     NNLITE_EINVAL);
+    assert_int_equal(nnlite_tensor_shape_check(1, ok, NULL, 0), NNLITE_OK);
+    /* Truncated to the buffer, always terminated. */
+    assert_int_equal(nnlite_tensor_shape_check(2, zero, msg, sizeof(msg)),
+                     NNLITE_EINVAL);
+    assert_string_equal(msg, "dimensi");
+    memset(msg, 'x', sizeof(msg));
+    assert_int_equal(nnlite_tensor_shape_check(2, zero, msg, 1),
+                     NNLITE_EINVAL);
+    assert_int_equal(msg[0], '\0');
+    assert_int_equal(msg[1], 'x'); /* nothing past size */
+    /* A valid shape clears an old message. */
+    memset(msg, 'x', sizeof(msg));
+    assert_int_equal(nnlite_tensor_shape_check(1, ok, msg, sizeof(msg)),
+                     NNLITE_OK);
+    assert_string_equal(msg, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -341,6 +423,8 @@ int main(void)
         cmocka_unit_test(test_tensor_allocator_half_set_is_einval),
         cmocka_unit_test(test_tensor_wrap_const),
         cmocka_unit_test(test_tensor_rewrap),
+        cmocka_unit_test(test_tensor_shape_check_names_the_problem),
+        cmocka_unit_test(test_tensor_shape_check_message_buffer),
     };
     return cmocka_run_group_tests_name("tensor", tests, NULL, NULL);
 }

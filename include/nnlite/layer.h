@@ -112,6 +112,34 @@ NNLITE_API nnlite_layer_kind nnlite_layer_kind_of(const nnlite_layer *layer);
 NNLITE_DEPRECATED("use nnlite_layer_kind_of")
 NNLITE_API nnlite_layer_kind nnlite_layer_get_kind(const nnlite_layer *layer);
 
+/**
+ * @return the layer's input width: a dense layer's in_features; for an
+ *         activation the width it was stacked on, so 0 until it is added to
+ *         a model. 0 for NULL.
+ */
+NNLITE_API size_t nnlite_layer_input_features(const nnlite_layer *layer);
+
+/**
+ * @return the layer's output width (as nnlite_layer_input_features(): 0
+ *         for an activation not yet added, and for NULL).
+ */
+NNLITE_API size_t nnlite_layer_output_features(const nnlite_layer *layer);
+
+/**
+ * @return the number of parameters the layer holds in its model's flat
+ *         buffer (a dense layer's out * in + out; 0 for activations and
+ *         for NULL).
+ */
+NNLITE_API size_t nnlite_layer_param_count(const nnlite_layer *layer);
+
+/**
+ * @return the kind's name as static text (never freed, never NULL): the
+ *         name messages and nnlite_model_summary() use, one lowercase word
+ *         per kind: "dense", "sigmoid", "relu", "tanh", "hard_sigmoid",
+ *         "leaky_relu". "unknown" for a value that is not a kind.
+ */
+NNLITE_API const char *nnlite_layer_kind_name(nnlite_layer_kind kind);
+
 NNLITE_END_DECLS
 
 #endif /* NNLITE_LAYER_H */

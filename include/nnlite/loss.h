@@ -100,6 +100,13 @@ NNLITE_API nnlite_status nnlite_loss_compute(nnlite_loss *loss,
  */
 NNLITE_API const char *nnlite_loss_last_error(const nnlite_loss *loss);
 
+/**
+ * @return the kind's name as static text (never freed, never NULL), as
+ *         messages and nnlite_model_summary() write it: "MAE", "MSE",
+ *         "cross-entropy". "unknown" for a value that is not a kind.
+ */
+NNLITE_API const char *nnlite_loss_kind_name(nnlite_loss_kind kind);
+
 NNLITE_END_DECLS
 
 #endif /* NNLITE_LOSS_H */

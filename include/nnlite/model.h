@@ -508,6 +508,128 @@ NNLITE_API float *nnlite_model_params(nnlite_model *model);
  */
 NNLITE_API float *nnlite_model_grads(nnlite_model *model);
 
+/**
+ * Say why nnlite_model_create() and nnlite_model_create_advanced() would
+ * refuse these arguments (they run this check).
+ * @param input_features as for nnlite_model_create().
+ * @param message receives one NUL-terminated sentence naming the argument
+ *                and its value (e.g. "input_features 0 is not at least 1
+ *                (the width of each input sample)"), truncated to `size`
+ *                bytes; "" when the arguments are fine. May be NULL when
+ *                `size` is 0.
+ * @param size    bytes at `message`.
+ * @return the status nnlite_model_create() returns for these arguments
+ *         (NNLITE_OK when they are valid; it may still fail with
+ *         NNLITE_ENOMEM, for a NULL `out` or a half-set allocator).
+ */
+NNLITE_API nnlite_status nnlite_model_create_check(size_t input_features,
+                                                   char *message,
+                                                   size_t size);
+
+/**
+ * @param index 0 for the first layer added.
+ * @return layer `index`, borrowed: owned by the model, valid until it is
+ *         destroyed; query it with nnlite_layer_kind_of(),
+ *         nnlite_layer_input_features() and the like, never destroy it.
+ *         NULL for a NULL model or `index` >= nnlite_model_layer_count().
+ */
+NNLITE_API const nnlite_layer *nnlite_model_layer(const nnlite_model *model,
+                                                  size_t index);
+
+/**
+ * @return where layer `index`'s parameters start in nnlite_model_params()
+ *         and nnlite_model_grads() (the layout above): the number of
+ *         parameters of the layers before it. A layer without parameters
+ *         gets the offset the next layer's parameters start at (its slice
+ *         is empty). SIZE_MAX for a NULL model or `index` >=
+ *         nnlite_model_layer_count().
+ */
+NNLITE_API size_t nnlite_model_layer_param_offset(const nnlite_model *model,
+                                                  size_t index);
+
+/**
+ * Describe the model in text, like PyTorch's print(model) with Keras's
+ * summary(): the input width and layer count; one line per layer with its
+ * index, kind name, input -> output widths, parameter count and any
+ * setting (a leaky ReLU's slope); the total parameter count; the loss;
+ * the optimizer with its learning rate, weight decay, its own settings
+ * and its step count. Every line ends in '\n'; floats are written with
+ * "%g", so the text is the same on every run and machine. For example
+ * (4 inputs, dense 4 -> 8, leaky ReLU, dense 8 -> 1, MSE, SGD with lr
+ * 0.1 and momentum 0.9 after 3 updates):
+ *
+ * @code
+ * Model: input=4, layers=3
+ *   (0) dense: 4 -> 8, params=40
+ *   (1) leaky_relu: 8 -> 8, params=0, slope=0.01
+ *   (2) dense: 8 -> 1, params=9
+ * Total params: 49
+ * Loss: MSE
+ * Optimizer: SGD (lr=0.1, weight_decay=0, momentum=0.9, nesterov=0), steps=3
+ * @endcode
+ *
+ * Adam's line reads "Optimizer: Adam (lr=0.001, weight_decay=0,
+ * beta1=0.9, beta2=0.999, epsilon=1e-08, decoupled=0), steps=0"; flags
+ * are 0 or 1. Without a loss or optimizer the line says "Loss: none" or
+ * "Optimizer: none". Kinds are named as nnlite_layer_kind_name() and its
+ * siblings name them; a kind with settings of its own adds them as
+ * name=value pairs: after a layer's parameter count (", slope=0.01"), in
+ * parentheses after a loss's name ("Loss: X (delta=1)"), after the
+ * optimizer's weight decay.
+ *
+ * Works as snprintf: writes at most `size` bytes, NUL-terminated whenever
+ * `size` > 0 (truncated text is a prefix of the whole), and returns the
+ * length of the whole text excluding the NUL, so a call with size 0
+ * tells how big a buffer to allocate (that length + 1). Changes nothing
+ * and never initialises the weights.
+ *
+ * @param model the model; NULL writes "" (when `size` > 0) and returns 0.
+ * @param buf   receives the text; may be NULL when `size` is 0.
+ * @param size  bytes at `buf`.
+ * @return the length of the full text, excluding the NUL.
+ */
+NNLITE_API size_t nnlite_model_summary(const nnlite_model *model, char *buf,
+                                       size_t size);
+
+/** Quality measures nnlite_model_evaluate_metric() computes. Values are
+ * fixed. */
+typedef enum nnlite_metric {
+    /** Fraction of rows classified right. With C > 1 outputs, a row is
+     * right when its arg-max output (the first largest) is the target
+     * class: a class index (target [N, 1], a whole number 0..C-1) or the
+     * arg-max of a target row [N, C] (one-hot or probabilities). With one
+     * output, read as a logit: class 1 when it is > 0, against a target
+     * [N, 1] in [0, 1] read as class 1 when >= 0.5. */
+    NNLITE_METRIC_ACCURACY = 1,
+    /** Mean over all elements of |output - target|; target shaped like
+     * the output [N, C]. */
+    NNLITE_METRIC_MAE = 2,
+    /** Mean over all elements of (output - target)^2; target shaped like
+     * the output [N, C]. */
+    NNLITE_METRIC_MSE = 3
+} nnlite_metric;
+
+/**
+ * A metric of the model's outputs over a whole data set, whatever loss
+ * the model trains with (none is needed); nothing changes. Done in chunks
+ * as nnlite_model_evaluate(), so any size works and, once the model has
+ * seen a batch that size, nothing is allocated; sums are kept in double.
+ * Initialises the weights if that has not happened yet.
+ * @param metric what to compute (see nnlite_metric).
+ * @param x      [N, input_features], N >= 1, finite; read only.
+ * @param target [N, ...] as `metric` describes, finite; read only.
+ * @param value  receives the metric; untouched on failure.
+ * @return NNLITE_OK; NNLITE_EINVAL for a NULL argument, an unknown metric,
+ *         a class index that is not a whole number in 0..C-1 or a binary
+ *         target outside [0, 1]; NNLITE_ESTATE with no layers;
+ *         NNLITE_ESHAPE for shapes that do not fit; NNLITE_ENUMERIC when
+ *         x or target hold NaN or infinity, or the mean is not finite;
+ *         NNLITE_ENOMEM. nnlite_model_last_error() names the problem.
+ */
+NNLITE_API nnlite_status nnlite_model_evaluate_metric(
+    nnlite_model *model, nnlite_metric metric, const nnlite_tensor *x,
+    const nnlite_tensor *target, float *value);
+
 NNLITE_END_DECLS
 
 #endif /* NNLITE_MODEL_H */

@@ -136,6 +136,13 @@ NNLITE_DEPRECATED("use nnlite_optimizer_step_count")
 NNLITE_API unsigned long long nnlite_optimizer_get_step_count(
     const nnlite_optimizer *optimizer);
 
+/**
+ * @return the kind's name as static text (never freed, never NULL), as
+ *         messages and nnlite_model_summary() write it: "SGD", "Adam".
+ *         "unknown" for a value that is not a kind.
+ */
+NNLITE_API const char *nnlite_optimizer_kind_name(nnlite_optimizer_kind kind);
+
 NNLITE_END_DECLS
 
 #endif /* NNLITE_OPTIM_H */

@@ -165,6 +165,32 @@ NNLITE_API size_t nnlite_tensor_dim(const nnlite_tensor *tensor, size_t axis);
 /** @return the number of elements, or 0 when `tensor` is NULL. */
 NNLITE_API size_t nnlite_tensor_size(const nnlite_tensor *tensor);
 
+/**
+ * Say why nnlite_tensor_create(), _create2d(), _wrap() and their
+ * _advanced() forms would refuse this rank and shape (they all run this
+ * check).
+ *
+ * @param rank    as for nnlite_tensor_create().
+ * @param shape   as for nnlite_tensor_create(); may be NULL (refused).
+ * @param message receives one NUL-terminated sentence naming the argument
+ *                and its value (e.g. "dimension 1 is 0 (every dimension
+ *                must be at least 1)", "rank 5 is outside 1 to 4",
+ *                "dimension 2 (4294967296) makes the element count overflow
+ *                size_t"), truncated to `size` bytes; "" when the shape is
+ *                fine. May be NULL when `size` is 0.
+ * @param size    bytes at `message`.
+ * @return the status the constructors return for this shape: NNLITE_OK
+ *         when it is valid (they may still fail with NNLITE_ENOMEM, for a
+ *         NULL `out` or `data`, or a half-set allocator); NNLITE_EINVAL for
+ *         a NULL `shape`, a rank out of range or a zero dimension;
+ *         NNLITE_ENOMEM when the element count or its byte size overflows
+ *         size_t.
+ */
+NNLITE_API nnlite_status nnlite_tensor_shape_check(size_t rank,
+                                                   const size_t *shape,
+                                                   char *message,
+                                                   size_t size);
+
 NNLITE_END_DECLS
 
 #endif /* NNLITE_TENSOR_H */

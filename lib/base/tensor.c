@@ -6,30 +6,63 @@
 #include <string.h>
 
 #include "alloc_impl.h"
+#include "message_impl.h"
 
 /* The data of an owned tensor starts here, aligned as malloc aligns. */
 #define HEADER_SIZE                                                           \
     ((sizeof(struct nnlite_tensor) + alignof(max_align_t) - 1) /              \
      alignof(max_align_t) * alignof(max_align_t))
 
-/* Validate rank and shape; *count = number of elements, overflow-checked. */
+/* Validate rank and shape; *count = number of elements, overflow-checked,
+ * whose bytes fit in size_t too. The one check behind every constructor
+ * and nnlite_tensor_shape_check(); msg says why it refuses ("" if not). */
 static nnlite_status check_shape(size_t rank, const size_t *shape,
-                                 size_t *count)
+                                 size_t *count, char *msg, size_t size)
 {
-    size_t n = 1;
-    if (shape == NULL || rank == 0 || rank > NNLITE_TENSOR_MAX_RANK) {
+    size_t n = 1, bytes;
+    nnlite__format(msg, size, "%s", "");
+    if (shape == NULL) {
+        nnlite__format(msg, size, "shape is NULL");
+        return NNLITE_EINVAL;
+    }
+    if (rank == 0 || rank > NNLITE_TENSOR_MAX_RANK) {
+        nnlite__format(msg, size, "rank %zu is outside 1 to %d", rank,
+                       NNLITE_TENSOR_MAX_RANK);
         return NNLITE_EINVAL;
     }
     for (size_t i = 0; i < rank; i++) {
         if (shape[i] == 0) {
+            nnlite__format(msg, size,
+                           "dimension %zu is 0 (every dimension must be at "
+                           "least 1)",
+                           i);
             return NNLITE_EINVAL;
         }
+    }
+    for (size_t i = 0; i < rank; i++) {
         if (!nnlite__mul_size(&n, n, shape[i])) {
+            nnlite__format(msg, size,
+                           "dimension %zu (%zu) makes the element count "
+                           "overflow size_t",
+                           i, shape[i]);
             return NNLITE_ENOMEM;
         }
     }
+    if (!nnlite__mul_size(&bytes, n, sizeof(float))) {
+        nnlite__format(msg, size,
+                       "%zu elements take more bytes than size_t can count",
+                       n);
+        return NNLITE_ENOMEM;
+    }
     *count = n;
     return NNLITE_OK;
+}
+
+nnlite_status nnlite_tensor_shape_check(size_t rank, const size_t *shape,
+                                        char *message, size_t size)
+{
+    size_t count;
+    return check_shape(rank, shape, &count, message, size);
 }
 
 static void init_header(nnlite_tensor *t, const nnlite_allocator *a,
@@ -58,7 +91,7 @@ nnlite_status nnlite_tensor_create_advanced(nnlite_tensor **out, size_t rank,
     }
     *out = NULL;
     if ((s = nnlite__allocator_resolve(&a, allocator)) != NNLITE_OK ||
-        (s = check_shape(rank, shape, &count)) != NNLITE_OK) {
+        (s = check_shape(rank, shape, &count, NULL, 0)) != NNLITE_OK) {
         return s;
     }
     if (!nnlite__mul_size(&bytes, count, sizeof(float)) ||
@@ -107,7 +140,7 @@ static nnlite_status wrap(nnlite_tensor **out, const float *data,
         return NNLITE_EINVAL;
     }
     if ((s = nnlite__allocator_resolve(&a, allocator)) != NNLITE_OK ||
-        (s = check_shape(rank, shape, &count)) != NNLITE_OK) {
+        (s = check_shape(rank, shape, &count, NULL, 0)) != NNLITE_OK) {
         return s;
     }
     /* The caller's buffer must be addressable as count floats. */

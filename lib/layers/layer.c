@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "alloc_impl.h"
+#include "message_impl.h"
 
 static const nnlite__layer_ops *ops_for_kind(nnlite_layer_kind kind)
 {
@@ -142,4 +143,34 @@ nnlite_layer_kind nnlite_layer_kind_of(const nnlite_layer *layer)
 nnlite_layer_kind nnlite_layer_get_kind(const nnlite_layer *layer)
 {
     return nnlite_layer_kind_of(layer);
+}
+
+size_t nnlite_layer_input_features(const nnlite_layer *layer)
+{
+    return layer == NULL ? 0 : layer->in;
+}
+
+size_t nnlite_layer_output_features(const nnlite_layer *layer)
+{
+    return layer == NULL ? 0 : layer->out;
+}
+
+size_t nnlite_layer_param_count(const nnlite_layer *layer)
+{
+    return layer == NULL ? 0 : nnlite__layer_param_count(layer);
+}
+
+const char *nnlite_layer_kind_name(nnlite_layer_kind kind)
+{
+    /* A kind whose table has no name yet reads as unknown too. */
+    const nnlite__layer_ops *ops = ops_for_kind(kind);
+    return ops == NULL || ops->name == NULL ? "unknown" : ops->name;
+}
+
+void nnlite__layer_describe(const nnlite_layer *layer, char *buf, size_t size)
+{
+    nnlite__format(buf, size, "%s", "");
+    if (layer->ops->describe != NULL) {
+        layer->ops->describe(layer, buf, size);
+    }
 }

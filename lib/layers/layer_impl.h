@@ -59,6 +59,11 @@ typedef struct nnlite__layer_ops {
                      const float *x, const float *y, const float *dy,
                      float *dx, float *dparams, size_t batch,
                      const nnlite__compute *cx);
+    /* Write the kind's settings for nnlite_model_summary() into buf
+     * (NUL-terminated, truncated to size), as "name=value" pairs joined by
+     * ", " (e.g. "slope=0.01", floats with %g); NULL for kinds without
+     * settings (their widths are printed anyway). */
+    void (*describe)(const nnlite_layer *layer, char *buf, size_t size);
 } nnlite__layer_ops;
 
 struct nnlite_layer {
@@ -95,5 +100,9 @@ nnlite_status nnlite__activation_configure(nnlite_layer *layer,
                                            const nnlite_layer_spec *spec);
 bool nnlite__activation_bind(nnlite_layer *layer, size_t width);
 size_t nnlite__no_params(size_t in, size_t out);
+
+/* The layer's settings through its describe op; "" when it has none. */
+void nnlite__layer_describe(const nnlite_layer *layer, char *buf,
+                            size_t size);
 
 #endif /* NNLITE_LAYER_IMPL_H */

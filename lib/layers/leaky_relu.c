@@ -2,6 +2,7 @@
 #include <math.h>
 
 #include "layer_impl.h"
+#include "message_impl.h"
 
 static nnlite_status leaky_relu_configure(nnlite_layer *layer,
                                           const nnlite_layer_spec *spec)
@@ -41,6 +42,12 @@ static void leaky_relu_backward(const nnlite_layer *layer, const float *params,
     }
 }
 
+static void leaky_relu_describe(const nnlite_layer *layer, char *buf,
+                                size_t size)
+{
+    nnlite__format(buf, size, "slope=%g", (double)layer->slope);
+}
+
 const nnlite__layer_ops nnlite__leaky_relu_ops = {
     .kind = NNLITE_LAYER_LEAKY_RELU,
     .name = "leaky_relu",
@@ -50,4 +57,5 @@ const nnlite__layer_ops nnlite__leaky_relu_ops = {
     .rectifier = true,
     .forward = leaky_relu_forward,
     .backward = leaky_relu_backward,
+    .describe = leaky_relu_describe,
 };

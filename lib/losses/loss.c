@@ -187,3 +187,18 @@ nnlite_status nnlite_loss_compute(nnlite_loss *loss, const nnlite_tensor *pred,
     *value = (float)v;
     return NNLITE_OK;
 }
+
+const char *nnlite_loss_kind_name(nnlite_loss_kind kind)
+{
+    /* A kind whose table has no name yet reads as unknown too. */
+    const nnlite__loss_ops *ops = ops_for_kind(kind);
+    return ops == NULL || ops->name == NULL ? "unknown" : ops->name;
+}
+
+void nnlite__loss_describe(const nnlite_loss *loss, char *buf, size_t size)
+{
+    nnlite__format(buf, size, "%s", "");
+    if (loss->ops->describe != NULL) {
+        loss->ops->describe(loss, buf, size);
+    }
+}

@@ -28,6 +28,10 @@ typedef struct nnlite__loss_ops {
     /* Whether it reads predictions as logits (cross-entropy), so that
      * probabilities can be made of them. */
     bool takes_logits;
+    /* Write the loss's settings for nnlite_model_summary() into buf as
+     * "name=value" pairs joined by ", " (floats with %g); NULL for kinds
+     * without settings. */
+    void (*describe)(const nnlite_loss *loss, char *buf, size_t size);
 } nnlite__loss_ops;
 
 struct nnlite_loss {
@@ -44,5 +48,8 @@ extern const nnlite__loss_ops nnlite__cross_entropy_ops;
 /* For losses whose target has the predictions' shape (MAE, MSE). */
 bool nnlite__same_width(size_t cols, size_t tcols);
 void nnlite__describe_same_width(size_t cols, char *buf, size_t size);
+
+/* The loss's settings through its describe op; "" when it has none. */
+void nnlite__loss_describe(const nnlite_loss *loss, char *buf, size_t size);
 
 #endif /* NNLITE_LOSS_IMPL_H */

@@ -3,6 +3,7 @@
 #include "model_impl.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "alloc_impl.h"
@@ -17,6 +18,21 @@ nnlite_status nnlite__fail(nnlite_model *m, nnlite_status s, const char *fmt,
     return s;
 }
 
+/* The one check of nnlite_model_create*()'s arguments, behind
+ * nnlite_model_create_check() too; msg says why it refuses ("" if not). */
+static nnlite_status check_create(size_t input_features, char *msg,
+                                  size_t size)
+{
+    nnlite__format(msg, size, "%s", "");
+    if (input_features == 0) {
+        nnlite__format(msg, size,
+                       "input_features 0 is not at least 1 (the width of "
+                       "each input sample)");
+        return NNLITE_EINVAL;
+    }
+    return NNLITE_OK;
+}
+
 nnlite_status nnlite_model_create_advanced(nnlite_model **out,
                                            size_t input_features,
                                            uint64_t seed,
@@ -29,7 +45,7 @@ nnlite_status nnlite_model_create_advanced(nnlite_model **out,
         return NNLITE_EINVAL;
     }
     *out = NULL;
-    if (input_features == 0 ||
+    if (check_create(input_features, NULL, 0) != NNLITE_OK ||
         nnlite__allocator_resolve(&a, allocator) != NNLITE_OK) {
         return NNLITE_EINVAL;
     }
@@ -320,3 +336,23 @@ float *nnlite_model_grads(nnlite_model *m)
     return m->grads;
 }
 
+
+nnlite_status nnlite_model_create_check(size_t input_features, char *message,
+                                        size_t size)
+{
+    return check_create(input_features, message, size);
+}
+
+const nnlite_layer *nnlite_model_layer(const nnlite_model *m, size_t index)
+{
+    return m == NULL || index >= m->layer_count ? NULL : m->layers[index];
+}
+
+size_t nnlite_model_layer_param_offset(const nnlite_model *m, size_t index)
+{
+    /* A layer without parameters has the offset where the next layer's
+     * would start: grow_for_layer sets it to the count before it. */
+    return m == NULL || index >= m->layer_count
+               ? SIZE_MAX
+               : m->layers[index]->param_offset;
+}

@@ -5,6 +5,7 @@
  * size and sqrt(1 - b2^t) are rounded to float once, as PyTorch does. */
 #include <math.h>
 
+#include "message_impl.h"
 #include "optim_impl.h"
 
 static bool adam_valid(const nnlite_optimizer_options *o)
@@ -50,6 +51,14 @@ static void adam_commit(nnlite_optimizer *o, const nnlite__update *u)
     o->beta2_power = u->beta2_power;
 }
 
+static void adam_describe(const nnlite_optimizer *o, char *buf, size_t size)
+{
+    const nnlite_optimizer_options *opt = &o->options;
+    nnlite__format(buf, size, "beta1=%g, beta2=%g, epsilon=%g, decoupled=%d",
+                   (double)opt->beta1, (double)opt->beta2,
+                   (double)opt->epsilon, opt->decoupled_weight_decay != 0);
+}
+
 const nnlite__optimizer_ops nnlite__adam_ops = {
     .kind = NNLITE_OPTIMIZER_ADAM,
     .name = "Adam",
@@ -59,4 +68,5 @@ const nnlite__optimizer_ops nnlite__adam_ops = {
     .kernel = adam_kernel,
     .commit = adam_commit,
     .bias_corrected = true,
+    .describe = adam_describe,
 };

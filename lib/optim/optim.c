@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "alloc_impl.h"
+#include "message_impl.h"
 
 static const nnlite__optimizer_ops *ops_for_kind(nnlite_optimizer_kind kind)
 {
@@ -218,4 +219,23 @@ void nnlite__optimizer_finish(nnlite_optimizer *o, const nnlite__update *u,
     if (o->ops->commit != NULL) {
         o->ops->commit(o, u);
     }
+}
+
+const char *nnlite_optimizer_kind_name(nnlite_optimizer_kind kind)
+{
+    /* A kind whose table has no name yet reads as unknown too. */
+    const nnlite__optimizer_ops *ops = ops_for_kind(kind);
+    return ops == NULL || ops->name == NULL ? "unknown" : ops->name;
+}
+
+void nnlite__optimizer_describe(const nnlite_optimizer *o, char *buf,
+                                size_t size)
+{
+    char own[NNLITE__ERROR_SIZE] = "";
+    if (o->ops->describe != NULL) {
+        o->ops->describe(o, own, sizeof(own));
+    }
+    nnlite__format(buf, size, "lr=%g, weight_decay=%g%s%s",
+                   (double)o->options.learning_rate,
+                   (double)o->options.weight_decay, own[0] ? ", " : "", own);
 }

@@ -29,6 +29,11 @@ typedef struct nnlite__optimizer_ops {
     /* The rule divides by 1 - beta^t: once it has stepped, both beta
      * powers must be below 1. */
     bool bias_corrected;
+    /* Write the rule's own settings (not the learning rate and weight
+     * decay every rule shares) for nnlite_model_summary() into buf as
+     * "name=value" pairs joined by ", " (floats with %g, flags 0 or 1);
+     * NULL for rules without settings of their own. */
+    void (*describe)(const nnlite_optimizer *o, char *buf, size_t size);
 } nnlite__optimizer_ops;
 
 extern const nnlite__optimizer_ops nnlite__sgd_ops;
@@ -79,5 +84,10 @@ nnlite__update_fn nnlite__optimizer_kernel(const nnlite_optimizer *o,
                                            const nnlite__update_kernels *k);
 void nnlite__optimizer_finish(nnlite_optimizer *o, const nnlite__update *u,
                               bool ok);
+
+/* The optimizer's settings: "lr=..., weight_decay=..." then the rule's
+ * own through its describe op. */
+void nnlite__optimizer_describe(const nnlite_optimizer *o, char *buf,
+                                size_t size);
 
 #endif /* NNLITE_OPTIM_IMPL_H */

@@ -1,6 +1,7 @@
 /* Stochastic gradient descent, PyTorch's rule: weight decay, momentum,
  * Nesterov. The arithmetic is in update_generic.c and, lane by lane,
  * update_simd_impl.h; here are its settings and constants. */
+#include "message_impl.h"
 #include "optim_impl.h"
 
 /* Momentum in [0, 1); Nesterov needs some. */
@@ -30,6 +31,12 @@ static nnlite__update_fn sgd_kernel(const nnlite_optimizer *o,
     return o->state != NULL ? k->momentum : k->sgd;
 }
 
+static void sgd_describe(const nnlite_optimizer *o, char *buf, size_t size)
+{
+    nnlite__format(buf, size, "momentum=%g, nesterov=%d",
+                   (double)o->options.momentum, o->options.nesterov != 0);
+}
+
 const nnlite__optimizer_ops nnlite__sgd_ops = {
     .kind = NNLITE_OPTIMIZER_SGD,
     .name = "SGD",
@@ -37,4 +44,5 @@ const nnlite__optimizer_ops nnlite__sgd_ops = {
     .state_per_param = sgd_state_per_param,
     .begin = sgd_begin,
     .kernel = sgd_kernel,
+    .describe = sgd_describe,
 };
