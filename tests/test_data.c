@@ -1,6 +1,6 @@
 /* The data part: numbers read without the locale, CSV buffers and files
- * into tensors (every accepted form, every refusal with its place),
- * argument errors and allocation failures. */
+ * into tensors (every accepted form, every refusal with its place), seeded
+ * shuffles and splits, argument errors and allocation failures. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "harness.h"
@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "number_impl.h"
+#include "rng_impl.h"
 
 /* Bit-exact float comparison (a rounding error must fail the test). */
 #define assert_same_float(a, b)                                              \
@@ -615,6 +616,334 @@ static void test_csv_every_allocation_failure(void **state)
     }
 }
 
+/* ---- shuffle ------------------------------------------------------------- */
+
+enum { N = 10, W = 3 };
+
+/* x[i] = {i, 100 + i, 200 + i}, t[i] = {i}; allocator as given. */
+static void make_rows(nnlite_tensor **x, nnlite_tensor **t,
+                      const nnlite_allocator *a)
+{
+    const size_t xs[2] = {N, W}, ts[2] = {N, 1};
+    assert_int_equal(nnlite_tensor_create_advanced(x, 2, xs, a), NNLITE_OK);
+    assert_int_equal(nnlite_tensor_create_advanced(t, 2, ts, a), NNLITE_OK);
+    for (size_t i = 0; i < N; i++) {
+        for (size_t k = 0; k < W; k++) {
+            nnlite_tensor_data(*x)[i * W + k] = (float)(100 * k + i);
+        }
+        nnlite_tensor_data(*t)[i] = (float)i;
+    }
+}
+
+/* Rows of x and t still match and form a permutation; it goes to perm. */
+static void read_permutation(const nnlite_tensor *x, const nnlite_tensor *t,
+                             size_t rows, size_t *perm)
+{
+    int seen[N] = {0};
+    for (size_t r = 0; r < rows; r++) {
+        const float *row = nnlite_tensor_const_data(x) + r * W;
+        const size_t i = (size_t)row[0];
+        assert_true(i < N);
+        assert_same_float(row[1], (float)(100 + i));
+        assert_same_float(row[2], (float)(200 + i));
+        if (t != NULL) {
+            assert_same_float(nnlite_tensor_const_data(t)[r], (float)i);
+        }
+        assert_int_equal(seen[i], 0);
+        seen[i] = 1;
+        perm[r] = i;
+    }
+}
+
+static void test_shuffle_permutes_rows_together(void **state)
+{
+    nnlite_tensor *x, *t, *x2, *t2;
+    size_t p1[N], p2[N], p3[N], expected[N];
+    nnlite__rng rng;
+    (void)state;
+    make_rows(&x, &t, NULL);
+    make_rows(&x2, &t2, NULL);
+    assert_int_equal(nnlite_data_shuffle(x, t, 7), NNLITE_OK);
+    read_permutation(x, t, N, p1);
+    /* The documented permutation: nnlite__rng_shuffle with the seed. */
+    for (size_t i = 0; i < N; i++) {
+        expected[i] = i;
+    }
+    nnlite__rng_seed(&rng, 7);
+    nnlite__rng_shuffle(&rng, expected, N);
+    assert_memory_equal(p1, expected, sizeof(p1));
+    /* Not the identity, and another seed gives another order. */
+    size_t fixed = 0;
+    for (size_t i = 0; i < N; i++) {
+        fixed += p1[i] == i;
+    }
+    assert_true(fixed < N);
+    assert_int_equal(nnlite_data_shuffle(x2, NULL, 8), NNLITE_OK);
+    read_permutation(x2, NULL, N, p2);
+    assert_memory_not_equal(p1, p2, sizeof(p1));
+    nnlite_tensor_destroy(x2);
+    nnlite_tensor_destroy(t2);
+    /* The same seed again: the same order (here from a fresh copy). */
+    make_rows(&x2, &t2, NULL);
+    assert_int_equal(nnlite_data_shuffle(x2, t2, 7), NNLITE_OK);
+    read_permutation(x2, t2, N, p3);
+    assert_memory_equal(p1, p3, sizeof(p1));
+    nnlite_tensor_destroy(x);
+    nnlite_tensor_destroy(t);
+    nnlite_tensor_destroy(x2);
+    nnlite_tensor_destroy(t2);
+}
+
+/* A row of a rank-3 tensor is a whole [2, 2] block; one row stays. */
+static void test_shuffle_rank3_and_one_row(void **state)
+{
+    const size_t shape[3] = {3, 2, 2};
+    nnlite_tensor *x, *one;
+    size_t order[3] = {0, 1, 2};
+    nnlite__rng rng;
+    (void)state;
+    assert_int_equal(nnlite_tensor_create(&x, 3, shape), NNLITE_OK);
+    for (size_t i = 0; i < 12; i++) {
+        nnlite_tensor_data(x)[i] = (float)i;
+    }
+    assert_int_equal(nnlite_data_shuffle(x, NULL, 3), NNLITE_OK);
+    nnlite__rng_seed(&rng, 3);
+    nnlite__rng_shuffle(&rng, order, 3);
+    for (size_t r = 0; r < 3; r++) {
+        for (size_t k = 0; k < 4; k++) {
+            assert_same_float(nnlite_tensor_data(x)[r * 4 + k],
+                              (float)(order[r] * 4 + k));
+        }
+    }
+    assert_int_equal(nnlite_tensor_create2d(&one, 1, 2), NNLITE_OK);
+    nnlite_tensor_data(one)[1] = 9.0f;
+    assert_int_equal(nnlite_data_shuffle(one, NULL, 3), NNLITE_OK);
+    assert_same_float(nnlite_tensor_data(one)[1], 9.0f);
+    nnlite_tensor_destroy(x);
+    nnlite_tensor_destroy(one);
+}
+
+static void test_shuffle_errors(void **state)
+{
+    nnlite_tensor *x, *t, *short_t;
+    char message[64];
+    size_t perm[N];
+    (void)state;
+    make_rows(&x, &t, NULL);
+    assert_int_equal(nnlite_tensor_create2d(&short_t, 3, 1), NNLITE_OK);
+    assert_int_equal(nnlite_data_shuffle(NULL, t, 1), NNLITE_EINVAL);
+    assert_int_equal(nnlite_data_shuffle_check(NULL, t, message,
+                                               sizeof(message)),
+                     NNLITE_EINVAL);
+    assert_string_equal(message, "x is NULL");
+    assert_int_equal(nnlite_data_shuffle(x, short_t, 1), NNLITE_ESHAPE);
+    assert_int_equal(nnlite_data_shuffle_check(x, short_t, message,
+                                               sizeof(message)),
+                     NNLITE_ESHAPE);
+    assert_string_equal(message, "target has 3 rows, x has 10");
+    /* Nothing moved. */
+    read_permutation(x, t, N, perm);
+    for (size_t i = 0; i < N; i++) {
+        assert_int_equal(perm[i], i);
+    }
+    assert_int_equal(nnlite_data_shuffle_check(x, t, message,
+                                               sizeof(message)),
+                     NNLITE_OK);
+    assert_string_equal(message, "");
+    assert_int_equal(nnlite_data_shuffle_check(x, NULL, NULL, 0), NNLITE_OK);
+    nnlite_tensor_destroy(x);
+    nnlite_tensor_destroy(t);
+    nnlite_tensor_destroy(short_t);
+}
+
+/* ---- split --------------------------------------------------------------- */
+
+typedef struct parts {
+    nnlite_tensor *x_train, *t_train, *x_test, *t_test;
+} parts;
+
+static void destroy_parts(parts *p)
+{
+    nnlite_tensor_destroy(p->x_train);
+    nnlite_tensor_destroy(p->t_train);
+    nnlite_tensor_destroy(p->x_test);
+    nnlite_tensor_destroy(p->t_test);
+}
+
+static void test_split_in_order(void **state)
+{
+    nnlite_tensor *x, *t;
+    parts p;
+    size_t perm[N];
+    (void)state;
+    make_rows(&x, &t, NULL);
+    /* 0.3 * 10 = 3 test rows: the last three, in order. */
+    assert_int_equal(nnlite_data_split(&p.x_train, &p.t_train, &p.x_test,
+                                       &p.t_test, x, t, 0.3f, 0, 5),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_tensor_dim(p.x_train, 0), 7);
+    assert_int_equal(nnlite_tensor_dim(p.x_train, 1), W);
+    assert_int_equal(nnlite_tensor_dim(p.t_train, 0), 7);
+    assert_int_equal(nnlite_tensor_dim(p.x_test, 0), 3);
+    assert_int_equal(nnlite_tensor_dim(p.t_test, 1), 1);
+    read_permutation(p.x_train, p.t_train, 7, perm);
+    read_permutation(p.x_test, p.t_test, 3, perm + 7);
+    for (size_t i = 0; i < N; i++) {
+        assert_int_equal(perm[i], i);
+    }
+    destroy_parts(&p);
+    /* Rounding to nearest: 0.25 * 10 = 2.5 gives 3; 0.05 * 10 gives 1. */
+    assert_int_equal(nnlite_data_split(&p.x_train, &p.t_train, &p.x_test,
+                                       &p.t_test, x, t, 0.25f, 0, 5),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_tensor_dim(p.x_test, 0), 3);
+    destroy_parts(&p);
+    assert_int_equal(nnlite_data_split(&p.x_train, NULL, &p.x_test, NULL, x,
+                                       NULL, 0.05f, 0, 5),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_tensor_dim(p.x_train, 0), 9);
+    assert_int_equal(nnlite_tensor_dim(p.x_test, 0), 1);
+    assert_same_float(nnlite_tensor_data(p.x_test)[0], 9.0f);
+    nnlite_tensor_destroy(p.x_train);
+    nnlite_tensor_destroy(p.x_test);
+    nnlite_tensor_destroy(x);
+    nnlite_tensor_destroy(t);
+}
+
+static void test_split_shuffled_is_the_shuffle(void **state)
+{
+    nnlite_tensor *x, *t, *xs, *ts;
+    parts p = {NULL, NULL, NULL, NULL};
+    size_t split_perm[N], shuffle_perm[N], before[N];
+    (void)state;
+    make_rows(&x, &t, NULL);
+    make_rows(&xs, &ts, NULL);
+    assert_int_equal(nnlite_data_split(&p.x_train, &p.t_train, &p.x_test,
+                                       &p.t_test, x, t, 0.4f, 1, 11),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_tensor_dim(p.x_train, 0), 6);
+    assert_int_equal(nnlite_tensor_dim(p.x_test, 0), 4);
+    read_permutation(p.x_train, p.t_train, 6, split_perm);
+    read_permutation(p.x_test, p.t_test, 4, split_perm + 6);
+    assert_int_equal(nnlite_data_shuffle(xs, ts, 11), NNLITE_OK);
+    read_permutation(xs, ts, N, shuffle_perm);
+    assert_memory_equal(split_perm, shuffle_perm, sizeof(split_perm));
+    /* The inputs are untouched. */
+    read_permutation(x, t, N, before);
+    for (size_t i = 0; i < N; i++) {
+        assert_int_equal(before[i], i);
+    }
+    destroy_parts(&p);
+    nnlite_tensor_destroy(x);
+    nnlite_tensor_destroy(t);
+    nnlite_tensor_destroy(xs);
+    nnlite_tensor_destroy(ts);
+}
+
+/* split and its check twin agree on every invalid argument. */
+static void expect_split_refusal(const nnlite_tensor *x,
+                                 const nnlite_tensor *t, float fraction,
+                                 nnlite_status status, const char *message)
+{
+    parts p = {NOT_NULL, NOT_NULL, NOT_NULL, NOT_NULL};
+    char got[128];
+    assert_int_equal(nnlite_data_split(&p.x_train, &p.t_train, &p.x_test,
+                                       &p.t_test, x, t, fraction, 1, 3),
+                     status);
+    assert_null(p.x_train);
+    assert_null(p.t_train);
+    assert_null(p.x_test);
+    assert_null(p.t_test);
+    assert_int_equal(nnlite_data_split_check(x, t, fraction, 1, 3, got,
+                                             sizeof(got)),
+                     status);
+    assert_string_equal(got, message);
+}
+
+static void test_split_errors(void **state)
+{
+    nnlite_tensor *x, *t, *short_t;
+    parts p = {NOT_NULL, NOT_NULL, NOT_NULL, NOT_NULL};
+    char got[64];
+    (void)state;
+    make_rows(&x, &t, NULL);
+    assert_int_equal(nnlite_tensor_create2d(&short_t, 9, 1), NNLITE_OK);
+    expect_split_refusal(NULL, t, 0.5f, NNLITE_EINVAL, "x is NULL");
+    expect_split_refusal(x, short_t, 0.5f, NNLITE_ESHAPE,
+                         "target has 9 rows, x has 10");
+    expect_split_refusal(x, t, 0.0f, NNLITE_EINVAL,
+                         "test_fraction 0 is outside (0, 1)");
+    expect_split_refusal(x, t, 1.0f, NNLITE_EINVAL,
+                         "test_fraction 1 is outside (0, 1)");
+    expect_split_refusal(x, t, -0.25f, NNLITE_EINVAL,
+                         "test_fraction -0.25 is outside (0, 1)");
+    expect_split_refusal(x, t, 1.5f, NNLITE_EINVAL,
+                         "test_fraction 1.5 is outside (0, 1)");
+    expect_split_refusal(x, t, NAN, NNLITE_EINVAL,
+                         "test_fraction nan is outside (0, 1)");
+    expect_split_refusal(x, t, 0.04f, NNLITE_EINVAL,
+                         "test_fraction 0.04 of 10 rows leaves no test row");
+    expect_split_refusal(x, t, 0.96f, NNLITE_EINVAL,
+                         "test_fraction 0.96 of 10 rows leaves no training "
+                         "row");
+    /* Valid arguments: "" and OK. */
+    assert_int_equal(nnlite_data_split_check(x, t, 0.5f, 0, 0, got,
+                                             sizeof(got)),
+                     NNLITE_OK);
+    assert_string_equal(got, "");
+    /* NULL out-parameters (the twin cannot see them). */
+    assert_int_equal(nnlite_data_split(NULL, &p.t_train, &p.x_test, &p.t_test,
+                                       x, t, 0.5f, 1, 3),
+                     NNLITE_EINVAL);
+    assert_null(p.t_train);
+    assert_null(p.x_test);
+    assert_null(p.t_test);
+    p.x_train = NOT_NULL;
+    assert_int_equal(nnlite_data_split(&p.x_train, NULL, &p.x_test, NULL, x,
+                                       t, 0.5f, 1, 3),
+                     NNLITE_EINVAL);
+    assert_null(p.x_train);
+    assert_int_equal(nnlite_data_split(&p.x_train, NULL, NULL, NULL, x, NULL,
+                                       0.5f, 1, 3),
+                     NNLITE_EINVAL);
+    nnlite_tensor_destroy(x);
+    nnlite_tensor_destroy(t);
+    nnlite_tensor_destroy(short_t);
+}
+
+/* The parts are made with the inputs' allocator; any failure leaves none. */
+static void test_split_every_allocation_failure(void **state)
+{
+    test_alloc_state st = {0};
+    nnlite_allocator a = test_allocator(&st);
+    nnlite_tensor *x, *t;
+    parts p;
+    (void)state;
+    make_rows(&x, &t, &a);
+    const size_t before = st.calls;
+    assert_int_equal(nnlite_data_split(&p.x_train, &p.t_train, &p.x_test,
+                                       &p.t_test, x, t, 0.5f, 1, 1),
+                     NNLITE_OK);
+    assert_int_equal(st.calls - before, 4);
+    destroy_parts(&p);
+    for (size_t n = 1; n <= 4; n++) {
+        p = (parts){NOT_NULL, NOT_NULL, NOT_NULL, NOT_NULL};
+        st.fail_at = st.calls + n;
+        assert_int_equal(nnlite_data_split(&p.x_train, &p.t_train, &p.x_test,
+                                           &p.t_test, x, t, 0.5f, 1, 1),
+                         NNLITE_ENOMEM);
+        assert_null(p.x_train);
+        assert_null(p.t_train);
+        assert_null(p.x_test);
+        assert_null(p.t_test);
+        assert_int_equal(st.live, 2); /* x and t only */
+    }
+    st.fail_at = 0;
+    nnlite_tensor_destroy(x);
+    nnlite_tensor_destroy(t);
+    assert_int_equal(st.live, 0);
+}
+
 int main(void)
 {
 #define F(name)                                                               \
@@ -634,6 +963,13 @@ int main(void)
         F(test_csv_file_large),
         F(test_csv_file_cannot_be_read),
         F(test_csv_every_allocation_failure),
+        cmocka_unit_test(test_shuffle_permutes_rows_together),
+        cmocka_unit_test(test_shuffle_rank3_and_one_row),
+        cmocka_unit_test(test_shuffle_errors),
+        cmocka_unit_test(test_split_in_order),
+        cmocka_unit_test(test_split_shuffled_is_the_shuffle),
+        cmocka_unit_test(test_split_errors),
+        cmocka_unit_test(test_split_every_allocation_failure),
     };
 #undef F
     return cmocka_run_group_tests_name("data", tests, NULL, NULL);

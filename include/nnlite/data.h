@@ -1,6 +1,7 @@
 /**
  * @file data.h
- * @brief Data sets: numeric CSV into tensors.
+ * @brief Data sets: numeric CSV into tensors, seeded shuffles and
+ * train/test splits.
  *
  * @code
  *   const size_t label[] = {4};                  // column 4 is the target
@@ -11,18 +12,23 @@
  *   csv.target_count = 1;
  *   csv.error = why;
  *   csv.error_size = sizeof why;
- *   nnlite_tensor *x, *y;
+ *   nnlite_tensor *x, *y, *x_train, *y_train, *x_test, *y_test;
  *   if (nnlite_csv_read(&x, &y, "iris.csv", &csv) != NNLITE_OK) {
  *       fprintf(stderr, "%s\n", why);   // "iris.csv:17:3: 'abc' is ..."
  *   }
+ *   nnlite_data_split(&x_train, &y_train, &x_test, &y_test, x, y,
+ *                     0.2f, 1, 42);      // 20 % test rows, shuffled
  * @endcode
  *
- * Numbers are read the same way whatever the C locale is.
+ * Everything here is deterministic: a seed gives the same permutation on
+ * every machine and compiler (integer-only random generator), and numbers
+ * are read the same way whatever the C locale is.
  */
 #ifndef NNLITE_DATA_H
 #define NNLITE_DATA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "nnlite/alloc.h"
 #include "nnlite/export.h"
@@ -113,6 +119,84 @@ NNLITE_API nnlite_status nnlite_csv_read(nnlite_tensor **x,
 NNLITE_API nnlite_status nnlite_csv_read_buffer(
     nnlite_tensor **x, nnlite_tensor **target, const void *data, size_t size,
     const nnlite_csv_options *options);
+
+/**
+ * Shuffle the rows (the first dimension) of x, and of target with the same
+ * permutation, in place. The permutation depends on the seed and the row
+ * count only, and is the same on every machine: the Fisher-Yates shuffle
+ * driven by nnlite's xoshiro256** generator seeded with `seed`.
+ * Allocates nothing.
+ *
+ * @param x      the samples, any rank; a row is everything below the
+ *               first dimension.
+ * @param target NULL, or a tensor with as many rows as x.
+ * @return NNLITE_OK; NNLITE_EINVAL for a NULL x; NNLITE_ESHAPE when the
+ *         row counts differ (nothing is moved then).
+ *         nnlite_data_shuffle_check() says why.
+ */
+NNLITE_API nnlite_status nnlite_data_shuffle(nnlite_tensor *x,
+                                             nnlite_tensor *target,
+                                             uint64_t seed);
+
+/**
+ * Say why nnlite_data_shuffle() would refuse these arguments.
+ * @param message receives one NUL-terminated sentence naming the argument
+ *                and its value (e.g. "target has 3 rows, x has 4"),
+ *                truncated to `size` bytes; "" when the arguments are fine.
+ *                May be NULL when `size` is 0.
+ * @return the status nnlite_data_shuffle() returns for these arguments.
+ */
+NNLITE_API nnlite_status nnlite_data_shuffle_check(const nnlite_tensor *x,
+                                                   const nnlite_tensor *target,
+                                                   char *message, size_t size);
+
+/**
+ * Split x (and target, row by row with it) into new training and test
+ * tensors, copies; x and target are not changed.
+ *
+ * The test part gets round(test_fraction * rows) rows, the training part
+ * the rest; each must get at least one. With `shuffle` non-zero the rows
+ * are first permuted as nnlite_data_shuffle(x, target, seed) would, so
+ * x_train followed by x_test is exactly that shuffled x. With `shuffle` 0
+ * the order is kept (the last rows are the test part, as a split in time
+ * needs) and the seed is ignored.
+ *
+ * @param x_train, target_train, x_test, target_test receive the parts,
+ *        each owned by the caller (nnlite_tensor_destroy()), created with
+ *        the allocator of the tensor they copy from. All NULL on failure;
+ *        the target ones also when target is NULL (they may then be NULL).
+ * @param x             the samples, any rank; only read.
+ * @param target        NULL, or a tensor with as many rows as x.
+ * @param test_fraction in (0, 1).
+ * @param shuffle       non-zero: permute the rows first.
+ * @param seed          the permutation's seed.
+ * @return NNLITE_OK; NNLITE_EINVAL for a NULL x, x_train or x_test, a NULL
+ *         target_train or target_test with a target, a test_fraction
+ *         outside (0, 1) (NaN included) or one that leaves either part
+ *         without a row; NNLITE_ESHAPE when the row counts differ;
+ *         NNLITE_ENOMEM. nnlite_data_split_check() says why.
+ */
+NNLITE_API nnlite_status nnlite_data_split(
+    nnlite_tensor **x_train, nnlite_tensor **target_train,
+    nnlite_tensor **x_test, nnlite_tensor **target_test,
+    const nnlite_tensor *x, const nnlite_tensor *target, float test_fraction,
+    int shuffle, uint64_t seed);
+
+/**
+ * Say why nnlite_data_split() would refuse these arguments.
+ * @param message receives one NUL-terminated sentence naming the argument
+ *                and its value (e.g. "test_fraction 1.5 is outside
+ *                (0, 1)"), truncated to `size` bytes; "" when the
+ *                arguments are fine. May be NULL when `size` is 0.
+ * @return the status nnlite_data_split() returns for these arguments
+ *         (NNLITE_OK when they are valid; it may still fail with
+ *         NNLITE_ENOMEM or for a NULL out-parameter).
+ */
+NNLITE_API nnlite_status nnlite_data_split_check(const nnlite_tensor *x,
+                                                 const nnlite_tensor *target,
+                                                 float test_fraction,
+                                                 int shuffle, uint64_t seed,
+                                                 char *message, size_t size);
 
 NNLITE_END_DECLS
 
