@@ -535,6 +535,30 @@ static void test_csv_file_large(void **state)
         assert_same_float(row[2], -(float)i);
     }
     nnlite_tensor_destroy(x);
+
+    /* Every allocation the growing buffer makes can fail (the copies of
+     * a partly read file included): ENOMEM, nothing left behind. */
+    test_alloc_state st = {0};
+    nnlite_allocator a = test_allocator(&st);
+    nnlite_csv_options o = NNLITE_CSV_OPTIONS_INIT;
+    char error[256];
+    o.allocator = &a;
+    o.error = error;
+    o.error_size = sizeof(error);
+    assert_int_equal(nnlite_csv_read(&x, NULL, f->path, &o), NNLITE_OK);
+    nnlite_tensor_destroy(x);
+    const size_t total = st.calls;
+    assert_true(total >= 5); /* several buffers, the place map, x */
+    for (size_t k = 1; k <= total; k++) {
+        st = (test_alloc_state){0};
+        st.fail_at = k;
+        x = NOT_NULL;
+        assert_int_equal(nnlite_csv_read(&x, NULL, f->path, &o),
+                         NNLITE_ENOMEM);
+        assert_null(x);
+        assert_int_equal(st.live, 0);
+        assert_contains(error, "out of memory");
+    }
 }
 
 static void test_csv_file_cannot_be_read(void **state)
