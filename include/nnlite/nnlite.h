@@ -32,5 +32,6 @@
 #include "nnlite/model.h"
 #include "nnlite/threads.h"
 #include "nnlite/io.h"
+#include "nnlite/data.h"
 
 #endif /* NNLITE_NNLITE_H */
