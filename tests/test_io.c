@@ -303,9 +303,9 @@ static void test_io_header_layout(void **state)
     assert_int_equal(nnlite_model_create(&m, 1, 1), NNLITE_OK);
     add_dense(m, 1, 1);
     unsigned char *buf = save(m, &size);
-    /* magic, version 1, flags 0, body size, CRC: as docs/model-format.md */
+    /* magic, version 2, flags 0, body size, CRC: as docs/model-format.md */
     assert_memory_equal(buf, "\x89NNL\r\n\x1a\n", 8);
-    assert_memory_equal(buf + 8, "\x01\x00\x00\x00\x00\x00\x00\x00", 8);
+    assert_memory_equal(buf + 8, "\x02\x00\x00\x00\x00\x00\x00\x00", 8);
     nnlite__reader r = {buf, buf + 16, buf + size};
     uint64_t body;
     uint32_t crc;
@@ -413,12 +413,21 @@ static void test_io_rejects_magic_version_flags(void **state)
                      NNLITE_EFORMAT);
     assert_non_null(strstr(msg, "magic"));
     buf[1] = 'N';
-    buf[8] = 2; /* a future format version */
+    buf[8] = 3; /* a future format version */
     reseal(buf, size);
     assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
                      NNLITE_EFORMAT);
-    assert_non_null(strstr(msg, "version 2"));
-    buf[8] = 1;
+    assert_non_null(strstr(msg, "version 3"));
+    buf[8] = 0; /* there never was a version 0 */
+    reseal(buf, size);
+    assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
+                     NNLITE_EFORMAT);
+    assert_non_null(strstr(msg, "version 0"));
+    buf[8] = 1; /* version 1 has no value counts: this body is too long */
+    reseal(buf, size);
+    assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
+                     NNLITE_EFORMAT);
+    buf[8] = 2;
     buf[12] = 1; /* an unknown flag */
     reseal(buf, size);
     assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
@@ -436,6 +445,9 @@ static void test_io_rejects_magic_version_flags(void **state)
  * header come input width (8), generator (32), initialised flag (4), then
  * the layer count. */
 #define LAYER_COUNT_AT (24 + 8 + 32 + 4)
+/* A version-2 layer record of a kind that stores no values: kind (4),
+ * widths (16), slope (4), value count (8). */
+#define LAYER_RECORD 32
 
 static void test_io_oversized_counts_allocate_nothing_big(void **state)
 {
@@ -499,7 +511,7 @@ static void test_io_rejects_inconsistent_models(void **state)
     add_dense(m, 3, 1);
     unsigned char *buf = save(m, &size);
     /* Second dense layer claims 4 inputs; the first gives 3. */
-    nnlite__writer w = patch_at(buf, size, LAYER_COUNT_AT + 4 + 24 + 4);
+    nnlite__writer w = patch_at(buf, size, LAYER_COUNT_AT + 4 + LAYER_RECORD + 4);
     nnlite__put_u64(&w, 4);
     reseal(buf, size);
     assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
@@ -513,14 +525,14 @@ static void test_io_rejects_inconsistent_models(void **state)
     add_dense(m, 2, 3);
     add_relu(m);
     buf = save(m, &size);
-    w = patch_at(buf, size, LAYER_COUNT_AT + 4 + 24 + 4); /* ReLU 4 -> 4 */
+    w = patch_at(buf, size, LAYER_COUNT_AT + 4 + LAYER_RECORD + 4); /* ReLU 4 -> 4 */
     nnlite__put_u64(&w, 4);
     nnlite__put_u64(&w, 4);
     reseal(buf, size);
     assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
                      NNLITE_EFORMAT);
     assert_non_null(strstr(msg, "layer 2 (relu): widths 4 -> 4"));
-    w = patch_at(buf, size, LAYER_COUNT_AT + 4 + 24 + 4); /* ReLU 3 -> 5 */
+    w = patch_at(buf, size, LAYER_COUNT_AT + 4 + LAYER_RECORD + 4); /* ReLU 3 -> 5 */
     nnlite__put_u64(&w, 3);
     nnlite__put_u64(&w, 5);
     reseal(buf, size);
@@ -542,7 +554,7 @@ static void test_io_rejects_inconsistent_models(void **state)
     assert_int_equal(nnlite_model_save(m, "/nonexistent-dir/x.nnl"),
                      NNLITE_ENUMERIC);
     /* The first parameter follows the layer record and the count. */
-    nnlite__writer nan_at = patch_at(buf, size, LAYER_COUNT_AT + 4 + 24 + 8);
+    nnlite__writer nan_at = patch_at(buf, size, LAYER_COUNT_AT + 4 + LAYER_RECORD + 8);
     nnlite__put_f32(&nan_at, NAN);
     reseal(buf, size);
     assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
@@ -655,7 +667,7 @@ static void test_io_record_sizes_match_the_writer(void **state)
     add_relu(m);
     assert_int_equal(nnlite_model_save_buffer(m, NULL, 0, &after),
                      NNLITE_OK);
-    assert_int_equal(after - before, NNLITE__LAYER_RECORD_SIZE);
+    assert_int_equal(after - before, NNLITE__LAYER_RECORD_SIZE_V2);
     assert_int_equal(nnlite_model_set_metadata(m, "a", NULL, 0), NNLITE_OK);
     before = after;
     assert_int_equal(nnlite_model_save_buffer(m, NULL, 0, &after),
