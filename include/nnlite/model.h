@@ -144,6 +144,16 @@ NNLITE_API size_t nnlite_model_output_features(const nnlite_model *model);
 NNLITE_API size_t nnlite_model_layer_count(const nnlite_model *model);
 
 /**
+ * Look at one of the model's layers (e.g. a loaded model's scaling
+ * layers, through nnlite_layer_scaling()).
+ * @return layer `index` (0 is the first), borrowed: owned by the model,
+ *         valid while it lives; never destroy or add it. NULL for a NULL
+ *         model or an index past the last layer.
+ */
+NNLITE_API const nnlite_layer *nnlite_model_layer(const nnlite_model *model,
+                                                  size_t index);
+
+/**
  * @return a message about the last failure on `model` ("" when the last
  *         call succeeded), owned by the model and valid until the next call
  *         on it. Never NULL ("" for NULL).

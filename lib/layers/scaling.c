@@ -23,6 +23,13 @@ static nnlite_status scaling_configure(nnlite_layer *layer,
         nnlite__format(message, size, "features 0 must be at least 1");
         return NNLITE_EINVAL;
     }
+    if (n > SIZE_MAX / (2 * sizeof(float))) { /* before any array read */
+        nnlite__format(message, size,
+                       "features %zu: 2 x %zu floats overflow the address "
+                       "space",
+                       n, n);
+        return NNLITE_ENOMEM;
+    }
     if (config->mean == NULL || config->std == NULL) {
         nnlite__format(message, size, "%s is NULL",
                        config->mean == NULL ? "mean" : "std");
@@ -45,8 +52,7 @@ static nnlite_status scaling_configure(nnlite_layer *layer,
         }
     }
     layer->in = layer->out = n;
-    /* 2n floats; SIZE_MAX (refused as too large) when 2n wraps. */
-    layer->value_count = n > SIZE_MAX / 2 ? SIZE_MAX : 2 * n;
+    layer->value_count = 2 * n; /* bounded above */
     return NNLITE_OK;
 }
 

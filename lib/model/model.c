@@ -265,6 +265,11 @@ size_t nnlite_model_layer_count(const nnlite_model *m)
     return m == NULL ? 0 : m->layer_count;
 }
 
+const nnlite_layer *nnlite_model_layer(const nnlite_model *m, size_t index)
+{
+    return m == NULL || index >= m->layer_count ? NULL : m->layers[index];
+}
+
 const char *nnlite_model_last_error(const nnlite_model *m)
 {
     return m == NULL ? "" : m->error;
