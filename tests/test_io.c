@@ -454,6 +454,8 @@ static void test_io_rejects_magic_version_flags(void **state)
 /* A version-2 layer record of a kind that stores no values: kind (4),
  * widths (16), slope (4), value count (8). */
 #define LAYER_RECORD 32
+/* The widths of the second layer record, after one without values. */
+#define SECOND_WIDTHS_AT (LAYER_COUNT_AT + 4 + LAYER_RECORD + 4)
 
 static void test_io_oversized_counts_allocate_nothing_big(void **state)
 {
@@ -517,7 +519,7 @@ static void test_io_rejects_inconsistent_models(void **state)
     add_dense(m, 3, 1);
     unsigned char *buf = save(m, &size);
     /* Second dense layer claims 4 inputs; the first gives 3. */
-    nnlite__writer w = patch_at(buf, size, LAYER_COUNT_AT + 4 + LAYER_RECORD + 4);
+    nnlite__writer w = patch_at(buf, size, SECOND_WIDTHS_AT);
     nnlite__put_u64(&w, 4);
     reseal(buf, size);
     assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
@@ -531,14 +533,14 @@ static void test_io_rejects_inconsistent_models(void **state)
     add_dense(m, 2, 3);
     add_relu(m);
     buf = save(m, &size);
-    w = patch_at(buf, size, LAYER_COUNT_AT + 4 + LAYER_RECORD + 4); /* ReLU 4 -> 4 */
+    w = patch_at(buf, size, SECOND_WIDTHS_AT); /* ReLU 4 -> 4 */
     nnlite__put_u64(&w, 4);
     nnlite__put_u64(&w, 4);
     reseal(buf, size);
     assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
                      NNLITE_EFORMAT);
     assert_non_null(strstr(msg, "layer 2 (relu): widths 4 -> 4"));
-    w = patch_at(buf, size, LAYER_COUNT_AT + 4 + LAYER_RECORD + 4); /* ReLU 3 -> 5 */
+    w = patch_at(buf, size, SECOND_WIDTHS_AT); /* ReLU 3 -> 5 */
     nnlite__put_u64(&w, 3);
     nnlite__put_u64(&w, 5);
     reseal(buf, size);
@@ -560,7 +562,8 @@ static void test_io_rejects_inconsistent_models(void **state)
     assert_int_equal(nnlite_model_save(m, "/nonexistent-dir/x.nnl"),
                      NNLITE_ENUMERIC);
     /* The first parameter follows the layer record and the count. */
-    nnlite__writer nan_at = patch_at(buf, size, LAYER_COUNT_AT + 4 + LAYER_RECORD + 8);
+    nnlite__writer nan_at =
+        patch_at(buf, size, LAYER_COUNT_AT + 4 + LAYER_RECORD + 8);
     nnlite__put_f32(&nan_at, NAN);
     reseal(buf, size);
     assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
