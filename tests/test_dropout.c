@@ -46,7 +46,11 @@ static void test_dropout_create_and_check(void **state)
         assert_string_equal(msg, c->message);
         assert_int_equal(nnlite_dropout_create(&l, c->p), c->status);
         if (c->status == NNLITE_OK) {
+            float got = NAN;
             assert_int_equal(nnlite_layer_kind_of(l), NNLITE_LAYER_DROPOUT);
+            assert_int_equal(nnlite_layer_dropout(l, &got), NNLITE_OK);
+            assert_memory_equal(&got, &c->p, sizeof(got)); /* -0 too */
+            assert_int_equal(nnlite_layer_dropout(l, NULL), NNLITE_EINVAL);
             assert_int_equal(nnlite__layer_param_count(l), 0);
             nnlite_layer_destroy(l);
         } else {
@@ -58,6 +62,13 @@ static void test_dropout_create_and_check(void **state)
         nnlite_layer_destroy(l == (nnlite_layer *)(uintptr_t)1 ? NULL : l);
     }
     assert_int_equal(nnlite_dropout_create(NULL, 0.5f), NNLITE_EINVAL);
+    nnlite_layer *relu = NULL;
+    float p = 0.25f;
+    assert_int_equal(nnlite_relu_create(&relu), NNLITE_OK);
+    assert_int_equal(nnlite_layer_dropout(relu, &p), NNLITE_EINVAL);
+    assert_int_equal(nnlite_layer_dropout(NULL, &p), NNLITE_EINVAL);
+    assert_true(p == 0.25f);
+    nnlite_layer_destroy(relu);
     assert_int_equal(nnlite_dropout_check(2.0f, NULL, 0), NNLITE_EINVAL);
     assert_int_equal(nnlite_dropout_check(2.0f, msg, 4), NNLITE_EINVAL);
     assert_string_equal(msg, "p 2");

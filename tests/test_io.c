@@ -1114,8 +1114,10 @@ static void test_io_layer_values_round_trip(void **state)
     assert_u64_at(buf, size, PARAMS_AT, 6);
     assert_int_equal(nnlite_model_load_buffer(&b, buf, size), NNLITE_OK);
     assert_same_model(a, b);
-    assert_int_equal(nnlite_layer_kind_of(nnlite_model_layer(b, 2)),
-                     NNLITE_LAYER_DROPOUT);
+    float p = 0.0f;
+    assert_int_equal(nnlite_layer_dropout(nnlite_model_layer(b, 2), &p),
+                     NNLITE_OK);
+    assert_true(p == 0.375f);
     assert_int_equal(nnlite_layer_scaling(nnlite_model_layer(b, 3), &mean,
                                           &std, &features),
                      NNLITE_OK);

@@ -187,6 +187,15 @@ NNLITE_API nnlite_status nnlite_dropout_check(float p, char *message,
                                               size_t size);
 
 /**
+ * A dropout layer's drop probability, e.g. of a loaded model's layer.
+ * @param p receives it.
+ * @return NNLITE_OK; NNLITE_EINVAL for a NULL argument or a layer that is
+ *         not a dropout layer (nothing written).
+ */
+NNLITE_API nnlite_status nnlite_layer_dropout(const nnlite_layer *layer,
+                                              float *p);
+
+/**
  * Create a standardizing layer, y = (x - mean) / std per column, for a
  * model's input side. Not trainable; its width is fixed to `features`.
  * The backward pass gives dx = dy / std.

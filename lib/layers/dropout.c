@@ -118,3 +118,12 @@ nnlite_status nnlite_dropout_create(nnlite_layer **out, float p)
 {
     return nnlite_dropout_create_advanced(out, p, NULL);
 }
+
+nnlite_status nnlite_layer_dropout(const nnlite_layer *layer, float *p)
+{
+    if (layer == NULL || p == NULL || layer->ops != &nnlite__dropout_ops) {
+        return NNLITE_EINVAL;
+    }
+    *p = layer->p;
+    return NNLITE_OK;
+}
