@@ -24,6 +24,9 @@ static inline bool test_compute_create(nnlite__compute *cx, int path,
     cx->pack_floats = nnlite__gemm_pack_floats(width);
     cx->pack = test_malloc(cx->pack_floats * sizeof(float));
     cx->pool = NULL;
+    cx->training = false;
+    cx->rng = NULL;
+    cx->mask = NULL;
     assert_non_null(cx->pack);
     return true;
 }

@@ -94,7 +94,8 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Every layer kind, cross-entropy, the given optimizer, two metadata. */
+/* Every layer kind (dropout too: resuming must continue its draws),
+ * cross-entropy, the given optimizer, two metadata. */
 static nnlite_model *make_model(const nnlite_optimizer_options *opt)
 {
     nnlite_model *m = NULL;
@@ -102,15 +103,20 @@ static nnlite_model *make_model(const nnlite_optimizer_options *opt)
     nnlite_loss *ce = NULL;
     nnlite_optimizer *o = NULL;
     const float mean[3] = {0.5f, -1.0f, NAN}, scale[1] = {2.0f};
+    const float in_mean[3] = {0.1f, -0.2f, 0.3f}, in_std[3] = {1.5f, 0.5f,
+                                                              2.0f};
     assert_int_equal(nnlite_model_create(&m, 3, 77), NNLITE_OK);
+    add_created(m, nnlite_standardize_create(&l, 3, in_mean, in_std), &l);
     add_dense(m, 3, 6);
     add_relu(m);
+    add_created(m, nnlite_dropout_create(&l, 0.25f), &l);
     add_dense(m, 6, 5);
     add_tanh(m);
     add_created(m, nnlite_leaky_relu_create(&l, 0.2f), &l);
     add_created(m, nnlite_hard_sigmoid_create(&l), &l);
     add_sigmoid(m);
     add_dense(m, 5, 3);
+    add_created(m, nnlite_destandardize_create(&l, 3, in_mean, in_std), &l);
     assert_int_equal(nnlite_loss_cross_entropy_create(&ce), NNLITE_OK);
     assert_int_equal(nnlite_model_set_loss(m, ce), NNLITE_OK);
     assert_int_equal(nnlite_optimizer_create(&o, opt), NNLITE_OK);
@@ -303,9 +309,9 @@ static void test_io_header_layout(void **state)
     assert_int_equal(nnlite_model_create(&m, 1, 1), NNLITE_OK);
     add_dense(m, 1, 1);
     unsigned char *buf = save(m, &size);
-    /* magic, version 1, flags 0, body size, CRC: as docs/model-format.md */
+    /* magic, version 2, flags 0, body size, CRC: as docs/model-format.md */
     assert_memory_equal(buf, "\x89NNL\r\n\x1a\n", 8);
-    assert_memory_equal(buf + 8, "\x01\x00\x00\x00\x00\x00\x00\x00", 8);
+    assert_memory_equal(buf + 8, "\x02\x00\x00\x00\x00\x00\x00\x00", 8);
     nnlite__reader r = {buf, buf + 16, buf + size};
     uint64_t body;
     uint32_t crc;
@@ -413,12 +419,21 @@ static void test_io_rejects_magic_version_flags(void **state)
                      NNLITE_EFORMAT);
     assert_non_null(strstr(msg, "magic"));
     buf[1] = 'N';
-    buf[8] = 2; /* a future format version */
+    buf[8] = 3; /* a future format version */
     reseal(buf, size);
     assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
                      NNLITE_EFORMAT);
-    assert_non_null(strstr(msg, "version 2"));
-    buf[8] = 1;
+    assert_non_null(strstr(msg, "version 3"));
+    buf[8] = 0; /* there never was a version 0 */
+    reseal(buf, size);
+    assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
+                     NNLITE_EFORMAT);
+    assert_non_null(strstr(msg, "version 0"));
+    buf[8] = 1; /* version 1 has no value counts: this body is too long */
+    reseal(buf, size);
+    assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
+                     NNLITE_EFORMAT);
+    buf[8] = 2;
     buf[12] = 1; /* an unknown flag */
     reseal(buf, size);
     assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
@@ -436,6 +451,11 @@ static void test_io_rejects_magic_version_flags(void **state)
  * header come input width (8), generator (32), initialised flag (4), then
  * the layer count. */
 #define LAYER_COUNT_AT (24 + 8 + 32 + 4)
+/* A version-2 layer record of a kind that stores no values: kind (4),
+ * widths (16), slope (4), value count (8). */
+#define LAYER_RECORD 32
+/* The widths of the second layer record, after one without values. */
+#define SECOND_WIDTHS_AT (LAYER_COUNT_AT + 4 + LAYER_RECORD + 4)
 
 static void test_io_oversized_counts_allocate_nothing_big(void **state)
 {
@@ -499,7 +519,7 @@ static void test_io_rejects_inconsistent_models(void **state)
     add_dense(m, 3, 1);
     unsigned char *buf = save(m, &size);
     /* Second dense layer claims 4 inputs; the first gives 3. */
-    nnlite__writer w = patch_at(buf, size, LAYER_COUNT_AT + 4 + 24 + 4);
+    nnlite__writer w = patch_at(buf, size, SECOND_WIDTHS_AT);
     nnlite__put_u64(&w, 4);
     reseal(buf, size);
     assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
@@ -513,14 +533,14 @@ static void test_io_rejects_inconsistent_models(void **state)
     add_dense(m, 2, 3);
     add_relu(m);
     buf = save(m, &size);
-    w = patch_at(buf, size, LAYER_COUNT_AT + 4 + 24 + 4); /* ReLU 4 -> 4 */
+    w = patch_at(buf, size, SECOND_WIDTHS_AT); /* ReLU 4 -> 4 */
     nnlite__put_u64(&w, 4);
     nnlite__put_u64(&w, 4);
     reseal(buf, size);
     assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
                      NNLITE_EFORMAT);
     assert_non_null(strstr(msg, "layer 2 (relu): widths 4 -> 4"));
-    w = patch_at(buf, size, LAYER_COUNT_AT + 4 + 24 + 4); /* ReLU 3 -> 5 */
+    w = patch_at(buf, size, SECOND_WIDTHS_AT); /* ReLU 3 -> 5 */
     nnlite__put_u64(&w, 3);
     nnlite__put_u64(&w, 5);
     reseal(buf, size);
@@ -542,7 +562,8 @@ static void test_io_rejects_inconsistent_models(void **state)
     assert_int_equal(nnlite_model_save(m, "/nonexistent-dir/x.nnl"),
                      NNLITE_ENUMERIC);
     /* The first parameter follows the layer record and the count. */
-    nnlite__writer nan_at = patch_at(buf, size, LAYER_COUNT_AT + 4 + 24 + 8);
+    nnlite__writer nan_at =
+        patch_at(buf, size, LAYER_COUNT_AT + 4 + LAYER_RECORD + 8);
     nnlite__put_f32(&nan_at, NAN);
     reseal(buf, size);
     assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
@@ -655,7 +676,7 @@ static void test_io_record_sizes_match_the_writer(void **state)
     add_relu(m);
     assert_int_equal(nnlite_model_save_buffer(m, NULL, 0, &after),
                      NNLITE_OK);
-    assert_int_equal(after - before, NNLITE__LAYER_RECORD_SIZE);
+    assert_int_equal(after - before, NNLITE__LAYER_RECORD_SIZE_V2);
     assert_int_equal(nnlite_model_set_metadata(m, "a", NULL, 0), NNLITE_OK);
     before = after;
     assert_int_equal(nnlite_model_save_buffer(m, NULL, 0, &after),
@@ -1016,6 +1037,298 @@ static void test_io_every_allocation_failure(void **state)
     nnlite_model_destroy(m);
 }
 
+/* ---- version-2 layer records ---------------------------------------- */
+
+/*
+ * [standardize(2), dense 2 -> 2, dropout 0.375, destandardize(2)]. The
+ * records, from LAYER_COUNT_AT + 4:
+ *   standardize   at  72: kind, 2, 2, slope, K = 4, mean[2], std[2]: 48
+ *   dense         at 120: K = 0: 32
+ *   dropout       at 152: K = 1, p: 36
+ *   destandardize at 188: K = 4, mean[2], std[2]: 48
+ * then the parameter count at 236.
+ */
+#define STD_AT (LAYER_COUNT_AT + 4)
+#define DENSE_AT (STD_AT + 48)
+#define DROPOUT_AT (DENSE_AT + 32)
+#define DESTD_AT (DROPOUT_AT + 36)
+#define PARAMS_AT (DESTD_AT + 48)
+#define VALUES 32 /* a record's values follow its 24 v1 bytes and K */
+#define K_AT 24
+
+static const float in_mean[2] = {1.0f, -2.0f}, in_std[2] = {0.5f, 4.0f};
+static const float out_mean[2] = {10.0f, 20.0f}, out_std[2] = {3.0f, 0.25f};
+
+static nnlite_model *make_scaled_model(void)
+{
+    nnlite_model *m = NULL;
+    nnlite_layer *l = NULL;
+    assert_int_equal(nnlite_model_create(&m, 2, 5), NNLITE_OK);
+    add_created(m, nnlite_standardize_create(&l, 2, in_mean, in_std), &l);
+    add_dense(m, 2, 2);
+    add_created(m, nnlite_dropout_create(&l, 0.375f), &l);
+    add_created(m, nnlite_destandardize_create(&l, 2, out_mean, out_std),
+                &l);
+    set_mse(m);
+    set_sgd(m, 0.1f, 0.0f);
+    return m;
+}
+
+static void assert_f32_at(const unsigned char *buf, size_t size,
+                          size_t offset, float want)
+{
+    nnlite__reader r = {buf, buf + offset, buf + size};
+    float v;
+    assert_true(nnlite__get_f32(&r, &v));
+    assert_true(v == want);
+}
+
+static void assert_u64_at(const unsigned char *buf, size_t size,
+                          size_t offset, uint64_t want)
+{
+    nnlite__reader r = {buf, buf + offset, buf + size};
+    uint64_t v;
+    assert_true(nnlite__get_u64(&r, &v));
+    assert_int_equal(v, want);
+}
+
+/* The records hold what docs/model-format.md says, and a loaded model
+ * gives the same outputs bit for bit and the same scaling values. */
+static void test_io_layer_values_round_trip(void **state)
+{
+    fixture *f = *state;
+    nnlite_model *a = make_scaled_model(), *b = NULL;
+    float ya[ROWS * 2], yb[ROWS * 2];
+    nnlite_tensor *x = NULL, *y = NULL;
+    const float *mean, *std;
+    size_t size, features;
+    unsigned char *buf = save(a, &size);
+    assert_u64_at(buf, size, STD_AT + K_AT, 4);
+    assert_f32_at(buf, size, STD_AT + VALUES + 8, 0.5f);  /* std[0] */
+    assert_f32_at(buf, size, STD_AT + VALUES + 12, 4.0f); /* std[1] */
+    assert_u64_at(buf, size, DENSE_AT + K_AT, 0);
+    assert_u64_at(buf, size, DROPOUT_AT + K_AT, 1);
+    assert_f32_at(buf, size, DROPOUT_AT + VALUES, 0.375f);
+    assert_u64_at(buf, size, DESTD_AT + K_AT, 4);
+    assert_f32_at(buf, size, DESTD_AT + VALUES + 4, 20.0f); /* mean[1] */
+    assert_u64_at(buf, size, PARAMS_AT, 6);
+    assert_int_equal(nnlite_model_load_buffer(&b, buf, size), NNLITE_OK);
+    assert_same_model(a, b);
+    float p = 0.0f;
+    assert_int_equal(nnlite_layer_dropout(nnlite_model_layer(b, 2), &p),
+                     NNLITE_OK);
+    assert_true(p == 0.375f);
+    assert_int_equal(nnlite_layer_scaling(nnlite_model_layer(b, 3), &mean,
+                                          &std, &features),
+                     NNLITE_OK);
+    assert_int_equal(features, 2);
+    assert_memory_equal(mean, out_mean, sizeof(out_mean));
+    assert_memory_equal(std, out_std, sizeof(out_std));
+    /* The first two input columns of the fixture, through both models. */
+    assert_int_equal(nnlite_tensor_wrap2d(&x, f->xs, ROWS, 2), NNLITE_OK);
+    assert_int_equal(nnlite_tensor_wrap2d(&y, ya, ROWS, 2), NNLITE_OK);
+    assert_int_equal(nnlite_model_forward(a, x, y), NNLITE_OK);
+    nnlite_tensor_destroy(y);
+    assert_int_equal(nnlite_tensor_wrap2d(&y, yb, ROWS, 2), NNLITE_OK);
+    assert_int_equal(nnlite_model_forward(b, x, y), NNLITE_OK);
+    nnlite_tensor_destroy(y);
+    nnlite_tensor_destroy(x);
+    assert_memory_equal(ya, yb, sizeof(ya));
+    test_free(buf);
+    nnlite_model_destroy(a);
+    nnlite_model_destroy(b);
+}
+
+typedef struct bad_record {
+    size_t offset;
+    int is_count; /* patch a u64 count, else an f32 value */
+    uint64_t count;
+    float value;
+    const char *message;
+} bad_record;
+
+/* The test allocator, also recording the largest request. */
+typedef struct sized_state {
+    test_alloc_state inner;
+    size_t largest;
+} sized_state;
+
+static void *sized_alloc(void *user, size_t size)
+{
+    sized_state *st = user;
+    st->largest = size > st->largest ? size : st->largest;
+    return test_alloc_hook(&st->inner, size);
+}
+
+static void sized_free(void *user, void *ptr)
+{
+    test_free_hook(&((sized_state *)user)->inner, ptr);
+}
+
+/* Values and counts the constructors would refuse are refused, with the
+ * constructors' own words; hostile counts allocate nothing big. */
+static void test_io_rejects_bad_layer_values(void **state)
+{
+    const bad_record cases[] = {
+        {DROPOUT_AT + VALUES, 0, 0, 1.0f,
+         "layer 3: p 1 is outside [0, 1)"},
+        {DROPOUT_AT + VALUES, 0, 0, NAN, "layer 3: p nan is outside"},
+        {STD_AT + VALUES + 8, 0, 0, 0.0f,
+         "layer 1: std[0] 0 is not positive and finite"},
+        {DESTD_AT + VALUES + 12, 0, 0, -INFINITY,
+         "layer 4: std[1] -inf is not positive and finite"},
+        {STD_AT + VALUES + 4, 0, 0, NAN, "layer 1: mean[1] nan is not"},
+        {DENSE_AT + K_AT, 1, 1, 0.0f,
+         "layer 2: a dense layer stores no values, but 1 follow it"},
+        {DROPOUT_AT + K_AT, 1, 0, 0.0f,
+         "layer 3: a dropout layer stores 1 value (p), not 0"},
+        {STD_AT + K_AT, 1, 3, 0.0f,
+         "layer 1: a scaling layer of 2 -> 2 features stores 2 x 2 "
+         "values, not 3"},
+        {STD_AT + K_AT, 1, 1ull << 62, 0.0f,
+         "layer value count 4611686018427387904 exceeds"},
+        {DESTD_AT + K_AT, 1, UINT64_MAX, 0.0f, "exceeds"},
+    };
+    sized_state st = {{0}, 0};
+    nnlite_allocator a = {sized_alloc, sized_free, &st};
+    nnlite_load_options o = NNLITE_LOAD_OPTIONS_INIT;
+    nnlite_model *m = make_scaled_model(), *loaded = NULL;
+    char msg[256];
+    size_t size;
+    (void)state;
+    unsigned char *good = save(m, &size);
+    unsigned char *buf = test_malloc(size);
+    o.allocator = &a;
+    o.error = msg;
+    o.error_size = sizeof(msg);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const bad_record *c = &cases[i];
+        memcpy(buf, good, size);
+        nnlite__writer w = patch_at(buf, size, c->offset);
+        if (c->is_count) {
+            nnlite__put_u64(&w, c->count);
+        } else {
+            nnlite__put_f32(&w, c->value);
+        }
+        reseal(buf, size);
+        st = (sized_state){{0}, 0};
+        loaded = (nnlite_model *)(uintptr_t)1;
+        assert_int_equal(
+            nnlite_model_load_buffer_advanced(&loaded, buf, size, &o),
+            NNLITE_EFORMAT);
+        assert_null(loaded);
+        if (strstr(msg, c->message) == NULL) {
+            fail_msg("case %zu: \"%s\" lacks \"%s\"", i, msg, c->message);
+        }
+        assert_int_equal(st.inner.live, 0);
+        /* Nothing sized by a hostile count: the largest block is the
+         * model struct (its message buffer), not the count's bytes. */
+        assert_true(st.largest <= sizeof(nnlite_model));
+    }
+    test_free(buf);
+    test_free(good);
+    nnlite_model_destroy(m);
+}
+
+/* Every bit of every layer record flipped, the checksum made to match:
+ * the parser itself must refuse or accept each, never crash or leak
+ * (ASan and CMocka's leak check watch), and a refusal says why. */
+static void test_io_layer_records_survive_bit_flips(void **state)
+{
+    nnlite_model *m = make_scaled_model();
+    char msg[256];
+    size_t size, refused = 0, total = 0;
+    (void)state;
+    unsigned char *buf = save(m, &size);
+    for (size_t i = LAYER_COUNT_AT; i < PARAMS_AT; i++) {
+        for (int bit = 0; bit < 8; bit++) {
+            buf[i] ^= (unsigned char)(1u << bit);
+            reseal(buf, size);
+            msg[0] = '\0';
+            nnlite_status s = load_with_message(buf, size, msg, sizeof(msg));
+            if (s != NNLITE_OK) {
+                assert_int_equal(s, NNLITE_EFORMAT);
+                assert_true(msg[0] != '\0');
+                refused++;
+            }
+            total++;
+            buf[i] ^= (unsigned char)(1u << bit);
+        }
+    }
+    reseal(buf, size);
+    printf("%zu resealed bit flips in the layer records: %zu refused\n",
+           total, refused);
+    /* Most flips break a kind, a width or a count; some only change a
+     * value to another valid one. */
+    assert_true(refused > total / 2 && refused < total);
+    assert_int_equal(load_with_message(buf, size, NULL, 0), NNLITE_OK);
+    test_free(buf);
+    nnlite_model_destroy(m);
+}
+
+/* A version-2 image with every value count (and value) cut out, marked
+ * version 1: how an older library wrote the model. */
+static unsigned char *as_version_1(const unsigned char *v2, size_t size,
+                                   const size_t *records, size_t count,
+                                   size_t *v1_size)
+{
+    unsigned char *v1 = test_malloc(size);
+    size_t from = 0, to = 0;
+    for (size_t i = 0; i < count; i++) {
+        nnlite__reader r = {v2, v2 + records[i] + K_AT, v2 + size};
+        uint64_t k = 0;
+        assert_true(nnlite__get_u64(&r, &k));
+        const size_t cut = records[i] + K_AT;
+        memcpy(v1 + to, v2 + from, cut - from);
+        to += cut - from;
+        from = cut + 8 + 4 * (size_t)k;
+    }
+    memcpy(v1 + to, v2 + from, size - from);
+    to += size - from;
+    v1[8] = 1;
+    nnlite__writer w = patch_at(v1, to, 16);
+    nnlite__put_u64(&w, (uint64_t)(to - 28));
+    reseal(v1, to);
+    *v1_size = to;
+    return v1;
+}
+
+static void test_io_reads_version_1_records(void **state)
+{
+    nnlite_model *m = NULL, *b = NULL;
+    char msg[256];
+    size_t size, v1_size;
+    (void)state;
+    /* Kinds of version 1: the same model. */
+    assert_int_equal(nnlite_model_create(&m, 2, 1), NNLITE_OK);
+    add_dense(m, 2, 3);
+    add_relu(m);
+    add_dense(m, 3, 1);
+    unsigned char *buf = save(m, &size);
+    const size_t plain[3] = {STD_AT, STD_AT + 32, STD_AT + 64};
+    unsigned char *v1 = as_version_1(buf, size, plain, 3, &v1_size);
+    assert_int_equal(v1_size, size - 24);
+    assert_int_equal(nnlite_model_load_buffer(&b, v1, v1_size), NNLITE_OK);
+    assert_same_model(m, b);
+    nnlite_model_destroy(b);
+    test_free(v1);
+    test_free(buf);
+    nnlite_model_destroy(m);
+
+    /* A version-1 file cannot hold the newer kinds: no values. */
+    m = make_scaled_model();
+    buf = save(m, &size);
+    const size_t scaled[4] = {STD_AT, DENSE_AT, DROPOUT_AT, DESTD_AT};
+    v1 = as_version_1(buf, size, scaled, 4, &v1_size);
+    assert_int_equal(load_with_message(v1, v1_size, msg, sizeof(msg)),
+                     NNLITE_EFORMAT);
+    assert_non_null(strstr(msg, "layer 1: a scaling layer of 2 -> 2 "
+                                "features stores 2 x 2 values, not 0"));
+    test_free(v1);
+    test_free(buf);
+    nnlite_model_destroy(m);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1039,6 +1352,10 @@ int main(void)
         T(test_io_save_errors),
         T(test_io_metadata_api),
         T(test_io_every_allocation_failure),
+        T(test_io_layer_values_round_trip),
+        T(test_io_rejects_bad_layer_values),
+        T(test_io_layer_records_survive_bit_flips),
+        T(test_io_reads_version_1_records),
     };
 #undef T
     return cmocka_run_group_tests_name("io", tests, NULL, NULL);

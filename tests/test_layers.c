@@ -100,6 +100,91 @@ static void test_layer_allocator(void **state)
                      NNLITE_EINVAL);
 }
 
+/* Every invalid argument of the spec-based constructors: the check twin
+ * gives the status the constructor returns and names the argument. */
+typedef struct spec_case {
+    nnlite_layer_spec spec;
+    nnlite_status status;
+    const char *message;
+} spec_case;
+
+static void test_layer_check_twins(void **state)
+{
+    const spec_case cases[] = {
+        {{NNLITE_LAYER_DENSE, 0, 4, 0.0f}, NNLITE_EINVAL,
+         "in_features 0 must be at least 1"},
+        {{NNLITE_LAYER_DENSE, 4, 0, 0.0f}, NNLITE_EINVAL,
+         "out_features 0 must be at least 1"},
+        {{NNLITE_LAYER_DENSE, SIZE_MAX / 2, 3, 0.0f}, NNLITE_ENOMEM,
+         "needs more memory than can be addressed"},
+        {{NNLITE_LAYER_LEAKY_RELU, 0, 0, NAN}, NNLITE_EINVAL,
+         "slope nan is not finite"},
+        {{NNLITE_LAYER_LEAKY_RELU, 0, 0, -INFINITY}, NNLITE_EINVAL,
+         "slope -inf is not finite"},
+        {{(nnlite_layer_kind)99, 1, 1, 0.0f}, NNLITE_EINVAL,
+         "layer kind 99 is unknown"},
+        {{(nnlite_layer_kind)0, 1, 1, 0.0f}, NNLITE_EINVAL,
+         "layer kind 0 is unknown"},
+        {{NNLITE_LAYER_DROPOUT, 1, 1, 0.0f}, NNLITE_EINVAL,
+         "layer kind 7 (dropout) cannot be described by a "
+         "nnlite_layer_spec; use its own _create_advanced()"},
+        {{NNLITE_LAYER_STANDARDIZE, 1, 1, 0.0f}, NNLITE_EINVAL,
+         "layer kind 8 (standardize) cannot"},
+        {{NNLITE_LAYER_DESTANDARDIZE, 1, 1, 0.0f}, NNLITE_EINVAL,
+         "layer kind 9 (destandardize) cannot"},
+        {{NNLITE_LAYER_DENSE, 3, 2, 0.0f}, NNLITE_OK, ""},
+        {{NNLITE_LAYER_LEAKY_RELU, 0, 0, -0.5f}, NNLITE_OK, ""},
+        {{NNLITE_LAYER_TANH, 0, 0, NAN}, NNLITE_OK, ""}, /* unused */
+    };
+    char msg[128];
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const spec_case *c = &cases[i];
+        nnlite_layer *l = (nnlite_layer *)(uintptr_t)1;
+        memset(msg, 'x', sizeof(msg));
+        assert_int_equal(nnlite_layer_spec_check(&c->spec, msg, sizeof(msg)),
+                         c->status);
+        if (c->message[0] == '\0') {
+            assert_string_equal(msg, "");
+        } else {
+            assert_non_null(strstr(msg, c->message));
+        }
+        assert_int_equal(nnlite_layer_create_advanced(&l, &c->spec, NULL),
+                         c->status);
+        if (c->status == NNLITE_OK) {
+            assert_int_equal(nnlite_layer_kind_of(l), c->spec.kind);
+            nnlite_layer_destroy(l);
+        } else {
+            assert_null(l);
+        }
+        /* The per-kind twins agree with the spec's. */
+        if (c->spec.kind == NNLITE_LAYER_DENSE) {
+            char twin[128];
+            assert_int_equal(nnlite_dense_check(c->spec.in_features,
+                                                c->spec.out_features, twin,
+                                                sizeof(twin)),
+                             c->status);
+            assert_string_equal(twin, msg);
+        } else if (c->spec.kind == NNLITE_LAYER_LEAKY_RELU) {
+            char twin[128];
+            assert_int_equal(nnlite_leaky_relu_check(c->spec.slope, twin,
+                                                     sizeof(twin)),
+                             c->status);
+            assert_string_equal(twin, msg);
+        }
+    }
+    assert_int_equal(nnlite_layer_spec_check(NULL, msg, sizeof(msg)),
+                     NNLITE_EINVAL);
+    assert_string_equal(msg, "spec is NULL");
+    /* No buffer, and a buffer that truncates. */
+    assert_int_equal(nnlite_dense_check(0, 1, NULL, 0), NNLITE_EINVAL);
+    assert_int_equal(nnlite_dense_check(0, 1, msg, 6), NNLITE_EINVAL);
+    assert_string_equal(msg, "in_fe");
+    assert_int_equal(nnlite_leaky_relu_check(0.01f, msg, sizeof(msg)),
+                     NNLITE_OK);
+    assert_string_equal(msg, "");
+}
+
 /* A layer of `kind` bound to width `width` as a model would bind it. */
 static nnlite_layer *make_bound(nnlite_layer_kind kind, size_t width,
                                 float slope)
@@ -548,6 +633,7 @@ int main(void)
         cmocka_unit_test(test_layer_create_every_kind),
         cmocka_unit_test(test_layer_create_errors),
         cmocka_unit_test(test_layer_allocator),
+        cmocka_unit_test(test_layer_check_twins),
         cmocka_unit_test(test_dense_hand_computed_every_path),
         cmocka_unit_test(test_dense_matches_reference_every_path),
         cmocka_unit_test(test_activation_forward_hand_computed),

@@ -260,7 +260,7 @@ static void check_split(const nnlite__gemm_kernels *kern, size_t threads,
     float *one = test_malloc(m * n * sizeof(float));
     float *many = test_malloc(m * n * sizeof(float));
     float *pack = test_malloc(threads * pf * sizeof(float));
-    nnlite__compute cx1 = {kern, pack, pf, NULL}, cxn = cx1;
+    nnlite__compute cx1 = {kern, pack, pf, NULL, false, NULL, NULL}, cxn = cx1;
     assert_non_null(pack);
     for (size_t i = 0; i < m * k; i++) {
         A[i] = lcg_value(&seed);

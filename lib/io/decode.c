@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "alloc_impl.h"
 #include "bytes_impl.h"
 #include "crc32c_impl.h"
 #include "format_impl.h"
@@ -17,6 +18,7 @@ typedef struct loader {
     nnlite__reader r;
     const nnlite_load_options *options;
     nnlite_model *model;
+    uint32_t format_version; /* the file's, once the preamble is read */
 } loader;
 
 /* Tell the caller what is wrong and where, and return s. */
@@ -110,11 +112,13 @@ static nnlite_status check_preamble(loader *ld, size_t size)
         (s = need_u64(ld, &body, "the body size")) != NNLITE_OK) {
         return s;
     }
-    if (version != NNLITE__FORMAT_VERSION) {
+    if (version < 1 || version > NNLITE__FORMAT_VERSION) {
         return reject(ld, NNLITE_EFORMAT,
-                      "format version %u; this library reads version %u",
+                      "format version %u; this library reads versions 1 "
+                      "to %u",
                       version, NNLITE__FORMAT_VERSION);
     }
+    ld->format_version = version;
     if (flags != 0) {
         return reject(ld, NNLITE_EFORMAT, "unknown flags 0x%x", flags);
     }
@@ -134,7 +138,7 @@ nnlite_status nnlite__check_file_header(const unsigned char *header,
 {
     const size_t have =
         size < NNLITE__HEADER_SIZE ? size : NNLITE__HEADER_SIZE;
-    loader ld = {{header, header, header + have}, options, NULL};
+    loader ld = {{header, header, header + have}, options, NULL, 0};
     return check_preamble(&ld, size);
 }
 
@@ -204,6 +208,47 @@ static nnlite_status read_model(loader *ld, uint32_t *initialized)
     return NNLITE_OK;
 }
 
+/* The layer a record describes: spec, then (version 2) a u64 count K
+ * and K f32 values, bounded by the bytes that remain before anything is
+ * allocated for them, and judged by the checks the constructors make. */
+static nnlite_status create_layer(loader *ld, size_t index,
+                                  const nnlite_layer_spec *spec,
+                                  nnlite_layer **layer)
+{
+    uint64_t stored = 0;
+    size_t count = 0;
+    float *values = NULL;
+    char why[160];
+    nnlite_status s;
+    if (ld->format_version >= 2 &&
+        ((s = need_u64(ld, &stored, "a layer's value count")) != NNLITE_OK ||
+         (s = need_count(ld, stored, 4, "layer value", &count)) !=
+             NNLITE_OK)) {
+        return s;
+    }
+    if (count > 0) {
+        values = nnlite__calloc_array(&ld->model->allocator, count,
+                                      sizeof(float));
+        if (values == NULL) {
+            return reject(ld, NNLITE_ENOMEM,
+                          "layer %zu: out of memory for %zu values",
+                          index + 1, count);
+        }
+        for (size_t i = 0; i < count; i++) {
+            nnlite__get_f32(&ld->r, &values[i]); /* bounded by need_count */
+        }
+    }
+    s = nnlite__layer_create_record(layer, spec, values, count,
+                                    ld->options->allocator, why,
+                                    sizeof(why));
+    nnlite__free(&ld->model->allocator, values);
+    if (s != NNLITE_OK) {
+        return reject(ld, s == NNLITE_ENOMEM ? s : NNLITE_EFORMAT,
+                      "layer %zu: %s", index + 1, why);
+    }
+    return NNLITE_OK;
+}
+
 static nnlite_status read_layer(loader *ld, size_t index)
 {
     uint32_t kind;
@@ -244,10 +289,8 @@ static nnlite_status read_layer(loader *ld, size_t index)
                       "be in the %zu bytes that remain",
                       index + 1, index + 1, nnlite__remaining(&ld->r));
     }
-    s = nnlite_layer_create_advanced(&layer, &spec, ld->options->allocator);
-    if (s != NNLITE_OK) {
-        return reject(ld, s == NNLITE_EINVAL ? NNLITE_EFORMAT : s,
-                      "layer %zu: invalid (kind %u)", index + 1, kind);
+    if ((s = create_layer(ld, index, &spec, &layer)) != NNLITE_OK) {
+        return s;
     }
     /* Stacked where the file puts it, the layer's widths must be the
      * stored ones (binding again when it is added changes nothing). */
@@ -278,8 +321,11 @@ static nnlite_status read_layers(loader *ld)
     size_t n = 0;
     nnlite_status s;
     if ((s = need_u32(ld, &count, "the layer count")) != NNLITE_OK ||
-        (s = need_count(ld, count, NNLITE__LAYER_RECORD_SIZE, "layer", &n)) !=
-            NNLITE_OK) {
+        (s = need_count(ld, count,
+                        ld->format_version >= 2
+                            ? NNLITE__LAYER_RECORD_SIZE_V2
+                            : NNLITE__LAYER_RECORD_SIZE,
+                        "layer", &n)) != NNLITE_OK) {
         return s;
     }
     for (size_t i = 0; i < n; i++) {
@@ -505,6 +551,7 @@ nnlite_model_load_buffer_advanced(nnlite_model **out, const void *data,
     ld.r.end = ld.r.start + size;
     ld.options = options;
     ld.model = NULL;
+    ld.format_version = 0;
     s = parse(&ld, size);
     if (s != NNLITE_OK) {
         nnlite_model_destroy(ld.model);

@@ -19,6 +19,10 @@ static void write_layers(nnlite__writer *w, const nnlite_model *m)
         nnlite__put_u64(w, (uint64_t)l->in);
         nnlite__put_u64(w, (uint64_t)l->out);
         nnlite__put_f32(w, l->slope);
+        /* version 2: the values the layer owns (dropout's p, a scaling
+         * layer's mean then std) */
+        nnlite__put_u64(w, (uint64_t)l->value_count);
+        nnlite__put_f32s(w, l->values, l->value_count);
     }
     nnlite__put_u64(w, (uint64_t)m->param_count);
     nnlite__put_f32s(w, m->params, m->param_count);

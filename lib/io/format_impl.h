@@ -12,14 +12,18 @@
  * catch newline translation, 0x1A stops DOS `type`. */
 #define NNLITE__MAGIC "\x89NNL\r\n\x1a\n"
 #define NNLITE__MAGIC_SIZE 8
-#define NNLITE__FORMAT_VERSION 1u
+/* The version written; readers take 1 (no per-layer values) and 2. */
+#define NNLITE__FORMAT_VERSION 2u
 /* magic, u32 version, u32 flags, u64 body size */
 #define NNLITE__HEADER_SIZE 24
 /* u32 CRC-32C of everything before it */
 #define NNLITE__TRAILER_SIZE 4
 
-/* Fixed-size records, so the loader can bound counts by what remains. */
+/* Fixed-size records, so the loader can bound counts by what remains.
+ * Version 2 adds a u64 value count to each layer record (and the values,
+ * which make it only longer). */
 #define NNLITE__LAYER_RECORD_SIZE (4 + 8 + 8 + 4)
+#define NNLITE__LAYER_RECORD_SIZE_V2 (NNLITE__LAYER_RECORD_SIZE + 8)
 #define NNLITE__METADATA_MIN_SIZE (4 + 1 + 8)
 
 /* Bytes the whole file takes for this model; 0 when that overflows. */

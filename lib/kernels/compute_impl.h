@@ -7,7 +7,10 @@
 
 #include <stddef.h>
 
+#include <stdbool.h>
+
 #include "gemm_impl.h"
+#include "rng_impl.h"
 #include "thread_pool_impl.h"
 
 typedef struct nnlite__compute {
@@ -15,6 +18,12 @@ typedef struct nnlite__compute {
     float *pack;        /* threads * pack_floats floats */
     size_t pack_floats; /* per thread; enough for the widest layer */
     nnlite__pool *pool; /* NULL: one thread */
+    /* Training-only behaviour (dropout): set by the model for the passes
+     * of a training step; false for inference (forward, evaluate). */
+    bool training;
+    nnlite__rng *rng;   /* the model's generator: draws during training */
+    float *mask;        /* the current layer's mask: batch x width floats
+                         * kept from forward to backward (keeps_mask) */
 } nnlite__compute;
 
 /* Products with fewer multiply-adds than this stay on one thread: waking

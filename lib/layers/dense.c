@@ -17,6 +17,7 @@
 
 #include "alloc_impl.h"
 #include "layer_impl.h"
+#include "message_impl.h"
 
 /* Below this many rows a dense product is cheaper as dot products or
  * axpys (one GEMV per sample forward) than packed: packing touches every
@@ -28,9 +29,14 @@
 #define TINY_IN 16
 
 static nnlite_status dense_configure(nnlite_layer *layer,
-                                     const nnlite_layer_spec *spec)
+                                     const nnlite__layer_config *config,
+                                     char *message, size_t size)
 {
+    const nnlite_layer_spec *spec = &config->spec;
     if (spec->in_features == 0 || spec->out_features == 0) {
+        nnlite__format(message, size, "%s 0 must be at least 1",
+                       spec->in_features == 0 ? "in_features"
+                                              : "out_features");
         return NNLITE_EINVAL;
     }
     layer->in = spec->in_features;

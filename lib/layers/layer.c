@@ -21,6 +21,12 @@ static const nnlite__layer_ops *ops_for_kind(nnlite_layer_kind kind)
         return &nnlite__hard_sigmoid_ops;
     case NNLITE_LAYER_LEAKY_RELU:
         return &nnlite__leaky_relu_ops;
+    case NNLITE_LAYER_DROPOUT:
+        return &nnlite__dropout_ops;
+    case NNLITE_LAYER_STANDARDIZE:
+        return &nnlite__standardize_ops;
+    case NNLITE_LAYER_DESTANDARDIZE:
+        return &nnlite__destandardize_ops;
     }
     return NULL;
 }
@@ -34,9 +40,10 @@ size_t nnlite__layer_spec_param_count(const nnlite_layer_spec *spec)
 }
 
 nnlite_status nnlite__activation_configure(nnlite_layer *layer,
-                                           const nnlite_layer_spec *spec)
+                                           const nnlite__layer_config *config,
+                                           char *message, size_t size)
 {
-    (void)layer, (void)spec;
+    (void)layer, (void)config, (void)message, (void)size;
     return NNLITE_OK;
 }
 
@@ -52,45 +59,175 @@ size_t nnlite__no_params(size_t in, size_t out)
     return 0;
 }
 
+/* The configured probe, or a status and message. Both the checks and
+ * the constructors come through here: they cannot disagree. */
+static nnlite_status configure(nnlite_layer *probe,
+                               const nnlite__layer_config *config,
+                               char *message, size_t size)
+{
+    const nnlite__layer_ops *ops = ops_for_kind(config->spec.kind);
+    size_t bytes;
+    nnlite_status s;
+    nnlite__format(message, size, "%s", "");
+    if (ops == NULL) {
+        nnlite__format(message, size, "layer kind %d is unknown",
+                       (int)config->spec.kind);
+        return NNLITE_EINVAL;
+    }
+    /* The slope is kept for every kind (only a leaky ReLU uses it), as
+     * files store it. */
+    *probe = (nnlite_layer){.ops = ops, .slope = config->spec.slope};
+    if ((s = ops->configure(probe, config, message, size)) != NNLITE_OK) {
+        return s;
+    }
+    if (nnlite__layer_param_count(probe) == SIZE_MAX ||
+        !nnlite__mul_size(&bytes, probe->value_count, sizeof(float)) ||
+        !nnlite__add_size(&bytes, bytes, sizeof(nnlite_layer))) {
+        nnlite__format(message, size,
+                       "a %s layer of %zu -> %zu features needs more memory "
+                       "than can be addressed",
+                       ops->name, probe->in, probe->out);
+        return NNLITE_ENOMEM;
+    }
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite__layer_check_config(const nnlite__layer_config *config,
+                                         char *message, size_t size)
+{
+    nnlite_layer probe;
+    return configure(&probe, config, message, size);
+}
+
+nnlite_status nnlite__layer_create_config(nnlite_layer **out,
+                                          const nnlite__layer_config *config,
+                                          const nnlite_allocator *allocator,
+                                          char *message, size_t size)
+{
+    nnlite_allocator a;
+    nnlite_layer probe, *layer;
+    nnlite_status s;
+
+    if (out == NULL) {
+        nnlite__format(message, size, "out is NULL");
+        return NNLITE_EINVAL;
+    }
+    *out = NULL;
+    if (nnlite__allocator_resolve(&a, allocator) != NNLITE_OK) {
+        nnlite__format(message, size,
+                       "the allocator sets only one of alloc and free");
+        return NNLITE_EINVAL;
+    }
+    /* Settings are checked before anything is allocated. */
+    if ((s = configure(&probe, config, message, size)) != NNLITE_OK) {
+        return s;
+    }
+    /* One block: the layer, then the values it owns (sizes checked by
+     * configure). */
+    layer = nnlite__alloc(&a, sizeof(*layer) +
+                                  probe.value_count * sizeof(float));
+    if (layer == NULL) {
+        nnlite__format(message, size, "out of memory for a %s layer",
+                       probe.ops->name);
+        return NNLITE_ENOMEM;
+    }
+    *layer = probe;
+    layer->allocator = a;
+    if (probe.value_count > 0) {
+        layer->values = (float *)(void *)(layer + 1);
+        probe.ops->store(layer, config);
+    }
+    *out = layer;
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite__layer_create_record(nnlite_layer **out,
+                                          const nnlite_layer_spec *spec,
+                                          const float *values, size_t count,
+                                          const nnlite_allocator *allocator,
+                                          char *message, size_t size)
+{
+    const nnlite__layer_ops *ops = ops_for_kind(spec->kind);
+    nnlite__layer_config config = {*spec, 0.0f, 0, NULL, NULL};
+    nnlite_status s;
+    *out = NULL;
+    if (ops == NULL) {
+        nnlite__format(message, size, "layer kind %d is unknown",
+                       (int)spec->kind);
+        return NNLITE_EINVAL;
+    }
+    if (ops->parse == NULL && count != 0) {
+        nnlite__format(message, size,
+                       "a %s layer stores no values, but %zu follow it",
+                       ops->name, count);
+        return NNLITE_EINVAL;
+    }
+    if (ops->parse != NULL &&
+        (s = ops->parse(&config, values, count, message, size)) !=
+            NNLITE_OK) {
+        return s;
+    }
+    return nnlite__layer_create_config(out, &config, allocator, message,
+                                       size);
+}
+
+/* The kinds a nnlite_layer_spec can describe: those of version 0.1. */
+static bool spec_kind(nnlite_layer_kind kind)
+{
+    return kind >= NNLITE_LAYER_DENSE && kind <= NNLITE_LAYER_LEAKY_RELU;
+}
+
+nnlite_status nnlite_layer_spec_check(const nnlite_layer_spec *spec,
+                                      char *message, size_t size)
+{
+    if (spec == NULL) {
+        nnlite__format(message, size, "spec is NULL");
+        return NNLITE_EINVAL;
+    }
+    if (ops_for_kind(spec->kind) != NULL && !spec_kind(spec->kind)) {
+        nnlite__format(message, size,
+                       "layer kind %d (%s) cannot be described by a "
+                       "nnlite_layer_spec; use its own _create_advanced()",
+                       (int)spec->kind, ops_for_kind(spec->kind)->name);
+        return NNLITE_EINVAL;
+    }
+    const nnlite__layer_config config = {*spec, 0.0f, 0, NULL, NULL};
+    return nnlite__layer_check_config(&config, message, size);
+}
+
 nnlite_status nnlite_layer_create_advanced(nnlite_layer **out,
                                            const nnlite_layer_spec *spec,
                                            const nnlite_allocator *allocator)
 {
     nnlite_allocator a;
-    const nnlite__layer_ops *ops;
-    nnlite_layer *layer;
-    nnlite_status s;
-
     if (out == NULL) {
         return NNLITE_EINVAL;
     }
     *out = NULL;
-    if (spec == NULL || (ops = ops_for_kind(spec->kind)) == NULL ||
-        nnlite__allocator_resolve(&a, allocator) != NNLITE_OK) {
+    if (spec == NULL || nnlite__allocator_resolve(&a, allocator) !=
+                            NNLITE_OK) {
         return NNLITE_EINVAL;
     }
-    /* Settings are checked before anything is allocated. The slope is
-     * kept for every kind (only a leaky ReLU uses it), as files store it. */
-    nnlite_layer probe = {.ops = ops, .allocator = a, .slope = spec->slope};
-    if ((s = ops->configure(&probe, spec)) != NNLITE_OK) {
+    nnlite_status s = nnlite_layer_spec_check(spec, NULL, 0);
+    if (s != NNLITE_OK) {
         return s;
     }
-    if (nnlite__layer_param_count(&probe) == SIZE_MAX) {
-        return NNLITE_ENOMEM; /* more weights than memory can address */
-    }
-    layer = nnlite__alloc(&a, sizeof(*layer));
-    if (layer == NULL) {
-        return NNLITE_ENOMEM;
-    }
-    *layer = probe;
-    *out = layer;
-    return NNLITE_OK;
+    const nnlite__layer_config config = {*spec, 0.0f, 0, NULL, NULL};
+    return nnlite__layer_create_config(out, &config, allocator, NULL, 0);
 }
 
 static nnlite_status create_kind(nnlite_layer **out, nnlite_layer_kind kind)
 {
     const nnlite_layer_spec spec = {kind, 0, 0, 0.0f};
     return nnlite_layer_create_advanced(out, &spec, NULL);
+}
+
+nnlite_status nnlite_dense_check(size_t in_features, size_t out_features,
+                                 char *message, size_t size)
+{
+    const nnlite_layer_spec spec = {NNLITE_LAYER_DENSE, in_features,
+                                    out_features, 0.0f};
+    return nnlite_layer_spec_check(&spec, message, size);
 }
 
 nnlite_status nnlite_dense_create(nnlite_layer **out, size_t in_features,
@@ -119,6 +256,13 @@ nnlite_status nnlite_tanh_create(nnlite_layer **out)
 nnlite_status nnlite_hard_sigmoid_create(nnlite_layer **out)
 {
     return create_kind(out, NNLITE_LAYER_HARD_SIGMOID);
+}
+
+nnlite_status nnlite_leaky_relu_check(float slope, char *message,
+                                      size_t size)
+{
+    const nnlite_layer_spec spec = {NNLITE_LAYER_LEAKY_RELU, 0, 0, slope};
+    return nnlite_layer_spec_check(&spec, message, size);
 }
 
 nnlite_status nnlite_leaky_relu_create(nnlite_layer **out, float slope)

@@ -5,12 +5,16 @@
 #include "message_impl.h"
 
 static nnlite_status leaky_relu_configure(nnlite_layer *layer,
-                                          const nnlite_layer_spec *spec)
+                                          const nnlite__layer_config *config,
+                                          char *message, size_t size)
 {
-    if (!isfinite(spec->slope)) {
+    const float slope = config->spec.slope;
+    if (!isfinite(slope)) {
+        nnlite__format(message, size, "slope %g is not finite",
+                       (double)slope);
         return NNLITE_EINVAL;
     }
-    layer->slope = spec->slope;
+    layer->slope = slope;
     return NNLITE_OK;
 }
 

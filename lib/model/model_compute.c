@@ -25,6 +25,7 @@ nnlite_status nnlite__model_reserve_compute(nnlite_model *m)
     if (cx->kernels == NULL) {
         cx->kernels = nnlite__gemm_kernels_for(nnlite__cpu_best_path());
     }
+    cx->rng = &m->rng; /* dropout draws from the model's generator */
     if (cx->pack == NULL || cx->pack_floats < need) {
         float *pack;
         if (!nnlite__mul_size(&total, need, parts(m)) ||

@@ -7,24 +7,31 @@
 
 /* Every layer over `rows` rows of x, on the reserved kernels. A layer
  * may run together with the one after it (a dense layer on the GEMV and
- * its ReLU). */
+ * its ReLU). Training behaviour (dropout) follows m->compute.training,
+ * which only a training step sets. */
 const float *nnlite__model_forward_rows(nnlite_model *m, const float *x,
                                         size_t rows)
 {
-    const nnlite__compute *cx = &m->compute;
+    nnlite__compute *cx = &m->compute;
     const float *in = x;
+    float *mask = m->masks; /* each mask layer's, in layer order */
     for (size_t i = 0; i < m->layer_count; i++) {
         const nnlite_layer *l = m->layers[i];
         const float *p = m->params + l->param_offset;
+        cx->mask = mask;
+        mask += nnlite__model_mask_floats(l, m->batch_capacity);
         if (i + 1 < m->layer_count && l->ops->forward_pair != NULL &&
             l->ops->forward_pair(l, m->layers[i + 1], p, in, m->outputs[i],
                                  m->outputs[i + 1], rows, cx)) {
             i++; /* the next layer is done too */
+            mask += nnlite__model_mask_floats(m->layers[i],
+                                              m->batch_capacity);
         } else {
             l->ops->forward(l, p, in, m->outputs[i], rows, cx);
         }
         in = m->outputs[i];
     }
+    cx->mask = NULL;
     return in;
 }
 

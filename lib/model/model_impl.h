@@ -36,6 +36,8 @@ struct nnlite_model {
     float *workspace;
     float **outputs;       /* layer_count pointers into workspace */
     float *delta[2];
+    float *masks;          /* then batch_capacity x out floats for each
+                            * layer that keeps a mask (dropout), in order */
     size_t batch_capacity;
     size_t max_width;      /* widest of the input and every layer */
 
@@ -120,6 +122,14 @@ nnlite_status nnlite__model_reserve_rows(nnlite_model *m, size_t rows);
 /* Rows a chunked pass (forward, evaluate) may take at once: the workspace
  * grows to at most this for a big data set. */
 size_t nnlite__model_chunk_rows(const nnlite_model *m, size_t rows);
+
+/* Floats of layer l's mask in a workspace of `rows` rows (0 unless it
+ * keeps one): the masks follow each other in layer order. */
+static inline size_t nnlite__model_mask_floats(const nnlite_layer *l,
+                                               size_t rows)
+{
+    return l->ops->keeps_mask ? rows * l->out : 0;
+}
 
 /* Free the workspace (after the layer list changes). */
 void nnlite__model_release_workspace(nnlite_model *m);

@@ -12,9 +12,15 @@
 static void backward(nnlite_model *m, const float *x, size_t rows)
 {
     float *dy = m->delta[0], *dx = m->delta[1];
+    float *mask = m->masks;
+    for (size_t i = 0; i < m->layer_count; i++) { /* past the last mask */
+        mask += nnlite__model_mask_floats(m->layers[i], m->batch_capacity);
+    }
     for (size_t i = m->layer_count; i-- > 0;) {
         const nnlite_layer *l = m->layers[i];
         const float *in = i == 0 ? x : m->outputs[i - 1];
+        mask -= nnlite__model_mask_floats(l, m->batch_capacity);
+        m->compute.mask = mask; /* the one its forward pass filled */
         l->ops->backward(l, m->params + l->param_offset, in, m->outputs[i],
                          dy, i == 0 ? NULL : dx, m->grads + l->param_offset,
                          rows, &m->compute);
@@ -22,6 +28,7 @@ static void backward(nnlite_model *m, const float *x, size_t rows)
         dy = dx;
         dx = t;
     }
+    m->compute.mask = NULL;
 }
 
 nnlite_status nnlite__model_gradients_rows(nnlite_model *m, const float *x,
@@ -37,7 +44,10 @@ nnlite_status nnlite__model_gradients_rows(nnlite_model *m, const float *x,
         (s = nnlite__model_reserve_compute(m)) != NNLITE_OK) {
         return s;
     }
+    /* The one training forward pass: dropout draws its masks. */
+    m->compute.training = true;
     out = nnlite__model_forward_rows(m, x, rows);
+    m->compute.training = false;
     *loss = m->loss->ops->compute(out, target, rows, width, target_cols,
                                   m->delta[0]);
     if (!isfinite((float)*loss)) { /* as the caller will see it */

@@ -1,5 +1,7 @@
 /* The model's per-batch buffers: sized once for the largest batch seen, so
- * steady-state training allocates nothing. */
+ * steady-state training allocates nothing. Layout, for batch_capacity
+ * rows: each layer's output, the two gradient buffers, then the masks of
+ * the layers that keep one (dropout). */
 #include "alloc_impl.h"
 #include "model_impl.h"
 
@@ -11,7 +13,7 @@ void nnlite__model_release_workspace(nnlite_model *m)
 {
     nnlite__free(&m->allocator, m->workspace);
     m->workspace = NULL;
-    m->delta[0] = m->delta[1] = NULL;
+    m->delta[0] = m->delta[1] = m->masks = NULL;
     m->batch_capacity = 0;
 }
 
@@ -32,7 +34,9 @@ nnlite_status nnlite__model_reserve_rows(nnlite_model *m, size_t rows)
     }
     bool ok = nnlite__mul_size(&per_row, m->max_width, 2);
     for (size_t i = 0; ok && i < m->layer_count; i++) {
-        ok = nnlite__add_size(&width_sum, width_sum, m->layers[i]->out);
+        ok = nnlite__add_size(&width_sum, width_sum, m->layers[i]->out) &&
+             nnlite__add_size(&width_sum, width_sum,
+                              nnlite__model_mask_floats(m->layers[i], 1));
     }
     if (!ok || !nnlite__add_size(&per_row, per_row, width_sum) ||
         !nnlite__mul_size(&floats, per_row, rows) ||
@@ -49,6 +53,7 @@ nnlite_status nnlite__model_reserve_rows(nnlite_model *m, size_t rows)
     }
     m->delta[0] = buffer;
     m->delta[1] = buffer + rows * m->max_width;
+    m->masks = m->delta[1] + rows * m->max_width;
     m->batch_capacity = rows;
     return NNLITE_OK;
 }
