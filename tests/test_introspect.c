@@ -228,6 +228,34 @@ static void test_summary_adam_model(void **state)
     nnlite_model_destroy(m);
 }
 
+/* The layers of 0.3 print their settings too. */
+static void test_summary_dropout_and_scaling(void **state)
+{
+    const float mean[2] = {1, 2}, std[2] = {3, 4};
+    nnlite_model *m = NULL;
+    nnlite_layer *l = NULL;
+    (void)state;
+    assert_int_equal(nnlite_model_create(&m, 2, 1), NNLITE_OK);
+    add_created(m, nnlite_standardize_create(&l, 2, mean, std), &l);
+    add_dense(m, 2, 3);
+    add_created(m, nnlite_dropout_create(&l, 0.25f), &l);
+    add_dense(m, 3, 1);
+    add_created(m, nnlite_destandardize_create(&l, 1, mean, std), &l);
+    expect_summary(m,
+                   "Model: input=2, layers=5\n"
+                   "  (0) standardize: 2 -> 2, params=0, fixed mean and "
+                   "std, not trained\n"
+                   "  (1) dense: 2 -> 3, params=9\n"
+                   "  (2) dropout: 3 -> 3, params=0, p=0.25\n"
+                   "  (3) dense: 3 -> 1, params=4\n"
+                   "  (4) destandardize: 1 -> 1, params=0, fixed mean and "
+                   "std, not trained\n"
+                   "Total params: 13\n"
+                   "Loss: none\n"
+                   "Optimizer: none\n");
+    nnlite_model_destroy(m);
+}
+
 static void test_summary_sgd_nesterov_and_mae(void **state)
 {
     nnlite_optimizer_options o = NNLITE_SGD_OPTIONS_INIT;
@@ -373,6 +401,7 @@ int main(void)
         cmocka_unit_test(test_summary_sgd_model),
         cmocka_unit_test(test_summary_adam_model),
         cmocka_unit_test(test_summary_sgd_nesterov_and_mae),
+        cmocka_unit_test(test_summary_dropout_and_scaling),
         cmocka_unit_test(test_summary_empty_model),
         cmocka_unit_test(test_summary_snprintf_contract),
         cmocka_unit_test(test_summary_null_model),

@@ -86,6 +86,12 @@ static void dropout_backward(const nnlite_layer *layer, const float *params,
     }
 }
 
+static void dropout_describe(const nnlite_layer *layer, char *buf,
+                             size_t size)
+{
+    nnlite__format(buf, size, "p=%g", (double)layer->p);
+}
+
 const nnlite__layer_ops nnlite__dropout_ops = {
     .kind = NNLITE_LAYER_DROPOUT,
     .name = "dropout",
@@ -97,6 +103,7 @@ const nnlite__layer_ops nnlite__dropout_ops = {
     .param_count = nnlite__no_params,
     .forward = dropout_forward,
     .backward = dropout_backward,
+    .describe = dropout_describe,
 };
 
 nnlite_status nnlite_dropout_check(float p, char *message, size_t size)

@@ -157,6 +157,14 @@ static void destandardize_backward(const nnlite_layer *layer,
     }
 }
 
+/* The values are data statistics, too many to print: say what they are. */
+static void scaling_describe(const nnlite_layer *layer, char *buf,
+                             size_t size)
+{
+    (void)layer;
+    nnlite__format(buf, size, "fixed mean and std, not trained");
+}
+
 const nnlite__layer_ops nnlite__standardize_ops = {
     .kind = NNLITE_LAYER_STANDARDIZE,
     .name = "standardize",
@@ -167,6 +175,7 @@ const nnlite__layer_ops nnlite__standardize_ops = {
     .param_count = nnlite__no_params,
     .forward = standardize_forward,
     .backward = standardize_backward,
+    .describe = scaling_describe,
 };
 
 const nnlite__layer_ops nnlite__destandardize_ops = {
@@ -179,6 +188,7 @@ const nnlite__layer_ops nnlite__destandardize_ops = {
     .param_count = nnlite__no_params,
     .forward = destandardize_forward,
     .backward = destandardize_backward,
+    .describe = scaling_describe,
 };
 
 /* ---- constructors -------------------------------------------------- */
