@@ -467,6 +467,15 @@ static void test_io_rejects_every_bit_flip(void **state)
     opt.dampening = 0.5f; /* stored for any kind; SGD's setting */
     assert_int_equal(nnlite_optimizer_create(&o, &opt), NNLITE_OK);
     assert_int_equal(nnlite_model_set_optimizer(m, o), NNLITE_OK);
+    /* One step, so AMSGrad's 3 x 3 floats of state are in the file. */
+    float xs[2] = {1.0f, -2.0f}, ts[1] = {0.5f};
+    nnlite_tensor *x = NULL, *t = NULL;
+    assert_int_equal(nnlite_tensor_wrap2d(&x, xs, 1, 2), NNLITE_OK);
+    assert_int_equal(nnlite_tensor_wrap2d(&t, ts, 1, 1), NNLITE_OK);
+    assert_int_equal(nnlite_model_train_batch(m, x, t, NULL), NNLITE_OK);
+    assert_int_equal(nnlite__optimizer_state_floats(o, 3), 9);
+    nnlite_tensor_destroy(x);
+    nnlite_tensor_destroy(t);
     check_every_bit_flip(m);
 }
 
@@ -1558,6 +1567,41 @@ static void test_io_every_allocation_failure(void **state)
     nnlite_model_destroy(m);
 }
 
+/* Loading a Huber model with AMSGrad state (the loss rebuilt with its
+ * delta, the optimizer's three state arrays): every allocation failed in
+ * turn gives ENOMEM and leaks nothing. */
+static void test_io_version_2_load_allocation_failures(void **state)
+{
+    fixture *f = *state;
+    test_alloc_state st = {0};
+    nnlite_allocator a = test_allocator(&st);
+    nnlite_load_options o = NNLITE_LOAD_OPTIONS_INIT;
+    const nnlite_optimizer_options amsgrad = amsgrad_options();
+    nnlite_model *m = make_huber_model(&amsgrad), *loaded = NULL;
+    size_t size, total;
+    train(m, f, 1);
+    unsigned char *buf = save(m, &size);
+    o.allocator = &a;
+    assert_int_equal(nnlite_model_load_buffer_advanced(&loaded, buf, size, &o),
+                     NNLITE_OK);
+    total = st.calls;
+    assert_true(nnlite_loss_huber_delta(loaded->loss) == 0.3f);
+    nnlite_model_destroy(loaded);
+    assert_true(total >= 4); /* model, layers, loss, optimizer, state */
+    for (size_t n = 1; n <= total; n++) {
+        st = (test_alloc_state){0};
+        st.fail_at = n;
+        loaded = (nnlite_model *)(uintptr_t)1;
+        assert_int_equal(
+            nnlite_model_load_buffer_advanced(&loaded, buf, size, &o),
+            NNLITE_ENOMEM);
+        assert_null(loaded);
+        assert_int_equal(st.live, 0);
+    }
+    test_free(buf);
+    nnlite_model_destroy(m);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1587,6 +1631,7 @@ int main(void)
         T(test_io_save_errors),
         T(test_io_metadata_api),
         T(test_io_every_allocation_failure),
+        T(test_io_version_2_load_allocation_failures),
     };
 #undef T
     return cmocka_run_group_tests_name("io", tests, NULL, NULL);
