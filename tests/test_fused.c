@@ -222,7 +222,7 @@ static void check_one_row_step(int p, size_t in, uint64_t *seed)
     l1->ops->forward(l1, NULL, h, a, 1, NULL);
     reference_dense_forward(p2, a, out, HIDDEN, OUT, 1);
     const double want_loss =
-        nnlite__mse_ops.compute(out, t, 1, OUT, OUT, dy);
+        nnlite__mse_ops.compute(m->loss, out, t, 1, OUT, OUT, dy);
     reference_dense_backward(p2, a, dy, da, ref + l2->param_offset, HIDDEN,
                              OUT, 1);
     l1->ops->backward(l1, NULL, h, a, da, dh, NULL, 1, NULL);

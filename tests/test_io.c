@@ -1,5 +1,7 @@
 /* Saving and loading: round trips, bit-identical resumption, metadata,
- * hostile input, and saves that fail without losing the previous file. */
+ * hostile input, and saves that fail without losing the previous file;
+ * format version 2's fields (Huber's delta, dampening, AMSGrad and its
+ * state), version-1 input, and inference-only files. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "model_util.h"
@@ -137,6 +139,42 @@ static nnlite_model *make_adam_model(void)
     return make_model(&o);
 }
 
+/* 3 -> 4 -> 1 with Huber (delta 0.3) on the fixture's targets (read as
+ * numbers), the given optimizer, no metadata. */
+static nnlite_model *make_huber_model(const nnlite_optimizer_options *opt)
+{
+    nnlite_model *m = NULL;
+    nnlite_loss *huber = NULL;
+    nnlite_optimizer *o = NULL;
+    assert_int_equal(nnlite_model_create(&m, 3, 91), NNLITE_OK);
+    add_dense(m, 3, 4);
+    add_tanh(m);
+    add_dense(m, 4, 1);
+    assert_int_equal(nnlite_loss_huber_create(&huber, 0.3f), NNLITE_OK);
+    assert_int_equal(nnlite_model_set_loss(m, huber), NNLITE_OK);
+    assert_int_equal(nnlite_optimizer_create(&o, opt), NNLITE_OK);
+    assert_int_equal(nnlite_model_set_optimizer(m, o), NNLITE_OK);
+    return m;
+}
+
+static nnlite_optimizer_options amsgrad_options(void)
+{
+    nnlite_optimizer_options o = NNLITE_ADAM_OPTIONS_INIT;
+    o.learning_rate = 0.02f;
+    o.weight_decay = 0.01f;
+    o.amsgrad = 1;
+    return o;
+}
+
+static nnlite_optimizer_options dampened_options(void)
+{
+    nnlite_optimizer_options o = NNLITE_SGD_OPTIONS_INIT;
+    o.learning_rate = 0.05f;
+    o.momentum = 0.9f;
+    o.dampening = 0.25f;
+    return o;
+}
+
 static void train(nnlite_model *m, fixture *f, size_t epochs)
 {
     nnlite_fit_options o = NNLITE_FIT_OPTIONS_INIT;
@@ -247,6 +285,11 @@ static void test_io_resume_is_bit_identical(void **state)
     sgd.momentum = 0.0f; /* no optimizer state at all */
     sgd.nesterov = 0;
     check_resume(f, make_model(&sgd));
+    /* Version 2: AMSGrad's maxima and the dampening travel too. */
+    const nnlite_optimizer_options amsgrad = amsgrad_options();
+    const nnlite_optimizer_options dampened = dampened_options();
+    check_resume(f, make_huber_model(&amsgrad));
+    check_resume(f, make_huber_model(&dampened));
 }
 
 static void test_io_file_round_trip_and_replace(void **state)
@@ -352,12 +395,10 @@ static nnlite_status load_with_message(const unsigned char *buf, size_t size,
     return s;
 }
 
-static void test_io_rejects_every_truncation(void **state)
+static void check_every_truncation(nnlite_model *m)
 {
-    nnlite_model *m = make_adam_model();
     size_t size;
     char msg[256];
-    (void)state;
     unsigned char *buf = save(m, &size);
     for (size_t n = 0; n < size; n++) {
         msg[0] = '\0';
@@ -376,17 +417,22 @@ static void test_io_rejects_every_truncation(void **state)
     nnlite_model_destroy(m);
 }
 
-static void test_io_rejects_every_bit_flip(void **state)
+/* Cross-entropy and Adam; Huber (its delta) and AMSGrad (3 floats of
+ * state per parameter), stepped so the state is not all zero. */
+static void test_io_rejects_every_truncation(void **state)
 {
-    nnlite_model *m = NULL;
+    fixture *f = *state;
+    const nnlite_optimizer_options amsgrad = amsgrad_options();
+    nnlite_model *m = make_huber_model(&amsgrad);
+    check_every_truncation(make_adam_model());
+    train(m, f, 1);
+    check_every_truncation(m);
+}
+
+static void check_every_bit_flip(nnlite_model *m)
+{
     size_t size, crc_caught = 0;
     char msg[256];
-    (void)state;
-    assert_int_equal(nnlite_model_create(&m, 2, 3), NNLITE_OK);
-    add_dense(m, 2, 2);
-    add_relu(m);
-    set_mse(m);
-    set_sgd(m, 0.1f, 0.5f);
     unsigned char *buf = save(m, &size);
     for (size_t i = 0; i < size; i++) {
         for (int bit = 0; bit < 8; bit++) {
@@ -403,6 +449,40 @@ static void test_io_rejects_every_bit_flip(void **state)
     assert_true(crc_caught > size * 8 / 2);
     test_free(buf);
     nnlite_model_destroy(m);
+}
+
+static void test_io_rejects_every_bit_flip(void **state)
+{
+    nnlite_model *m = NULL;
+    nnlite_loss *huber = NULL;
+    nnlite_optimizer *o = NULL;
+    nnlite_optimizer_options opt = amsgrad_options();
+    (void)state;
+    assert_int_equal(nnlite_model_create(&m, 2, 3), NNLITE_OK);
+    add_dense(m, 2, 2);
+    add_relu(m);
+    set_mse(m);
+    set_sgd(m, 0.1f, 0.5f);
+    check_every_bit_flip(m);
+    /* Version 2's fields: a delta, dampening, the AMSGrad flag. */
+    m = NULL;
+    assert_int_equal(nnlite_model_create(&m, 2, 3), NNLITE_OK);
+    add_dense(m, 2, 1);
+    assert_int_equal(nnlite_loss_huber_create(&huber, 0.5f), NNLITE_OK);
+    assert_int_equal(nnlite_model_set_loss(m, huber), NNLITE_OK);
+    opt.dampening = 0.5f; /* stored for any kind; SGD's setting */
+    assert_int_equal(nnlite_optimizer_create(&o, &opt), NNLITE_OK);
+    assert_int_equal(nnlite_model_set_optimizer(m, o), NNLITE_OK);
+    /* One step, so AMSGrad's 3 x 3 floats of state are in the file. */
+    float xs[2] = {1.0f, -2.0f}, ts[1] = {0.5f};
+    nnlite_tensor *x = NULL, *t = NULL;
+    assert_int_equal(nnlite_tensor_wrap2d(&x, xs, 1, 2), NNLITE_OK);
+    assert_int_equal(nnlite_tensor_wrap2d(&t, ts, 1, 1), NNLITE_OK);
+    assert_int_equal(nnlite_model_train_batch(m, x, t, NULL), NNLITE_OK);
+    assert_int_equal(nnlite__optimizer_state_floats(o, 3), 9);
+    nnlite_tensor_destroy(x);
+    nnlite_tensor_destroy(t);
+    check_every_bit_flip(m);
 }
 
 static void test_io_rejects_magic_version_flags(void **state)
@@ -423,12 +503,13 @@ static void test_io_rejects_magic_version_flags(void **state)
     reseal(buf, size);
     assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
                      NNLITE_EFORMAT);
-    assert_non_null(strstr(msg, "version 3"));
+    assert_non_null(strstr(msg, "format version 3; this library reads "
+                                "versions 1 to 2"));
     buf[8] = 0; /* there never was a version 0 */
     reseal(buf, size);
     assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
                      NNLITE_EFORMAT);
-    assert_non_null(strstr(msg, "version 0"));
+    assert_non_null(strstr(msg, "format version 0"));
     buf[8] = 1; /* version 1 has no value counts: this body is too long */
     reseal(buf, size);
     assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
@@ -660,6 +741,452 @@ static void test_io_rejects_inconsistent_optimizer_state(void **state)
     test_free(buf);
 }
 
+
+/* ---- format version 2: the loss's delta, dampening, AMSGrad ------------- */
+
+/* A Huber (delta 0.5) model of 9 parameters after one step, no metadata:
+ * as in save_stepped_adam, the optimizer's fields sit at fixed distances
+ * before `steps_at` (docs/model-format.md, sections 3 and 4):
+ *   loss kind -56, delta -52, optimizer flag -48, kind -44, ...,
+ *   Nesterov -32, ..., dampening -8, AMSGrad -4, steps 0.
+ * `state_floats` is the state count the optimizer stores. */
+enum {
+    LOSS_KIND_BACK = 56,
+    DELTA_BACK = 52,
+    NESTEROV_BACK = 32,
+    DAMPENING_BACK = 8,
+    AMSGRAD_BACK = 4
+};
+
+static unsigned char *save_stepped(const nnlite_optimizer_options *opt,
+                                   size_t state_floats, size_t *size,
+                                   size_t *steps_at)
+{
+    nnlite_model *m = NULL;
+    nnlite_optimizer *o = NULL;
+    nnlite_loss *huber = NULL;
+    nnlite_tensor *x = NULL, *t = NULL;
+    float xs[2] = {0.5f, -1.0f}, ts[3] = {1.0f, 0.0f, 2.0f};
+    assert_int_equal(nnlite_model_create(&m, 2, 5), NNLITE_OK);
+    add_dense(m, 2, 3);
+    assert_int_equal(nnlite_loss_huber_create(&huber, 0.5f), NNLITE_OK);
+    assert_int_equal(nnlite_model_set_loss(m, huber), NNLITE_OK);
+    assert_int_equal(nnlite_optimizer_create(&o, opt), NNLITE_OK);
+    assert_int_equal(nnlite_model_set_optimizer(m, o), NNLITE_OK);
+    assert_int_equal(nnlite_tensor_wrap2d(&x, xs, 1, 2), NNLITE_OK);
+    assert_int_equal(nnlite_tensor_wrap2d(&t, ts, 1, 3), NNLITE_OK);
+    assert_int_equal(nnlite_model_train_batch(m, x, t, NULL), NNLITE_OK);
+    unsigned char *buf = save(m, size);
+    *steps_at = *size - 4 - 4 - state_floats * 4 - 8 - 8 - 8 - 8;
+    nnlite_tensor_destroy(x);
+    nnlite_tensor_destroy(t);
+    nnlite_model_destroy(m);
+    return buf;
+}
+
+static uint32_t u32_at(const unsigned char *buf, size_t size, size_t at)
+{
+    nnlite__reader r = {buf, buf + at, buf + size};
+    uint32_t v = 0;
+    assert_true(nnlite__get_u32(&r, &v));
+    return v;
+}
+
+static float f32_at(const unsigned char *buf, size_t size, size_t at)
+{
+    nnlite__reader r = {buf, buf + at, buf + size};
+    float v = 0.0f;
+    assert_true(nnlite__get_f32(&r, &v));
+    return v;
+}
+
+/* Patch a u32 or an f32 at `at`, reseal, and expect EFORMAT with `words`
+ * in the message; then put the old bytes back. */
+static void expect_patch_refused(unsigned char *buf, size_t size, size_t at,
+                                 int is_float, double value,
+                                 const char *words)
+{
+    unsigned char old[4];
+    char msg[256];
+    memcpy(old, buf + at, 4);
+    nnlite__writer w = patch_at(buf, size, at);
+    if (is_float) {
+        nnlite__put_f32(&w, (float)value);
+    } else {
+        nnlite__put_u32(&w, (uint32_t)value);
+    }
+    reseal(buf, size);
+    assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
+                     NNLITE_EFORMAT);
+    if (strstr(msg, words) == NULL) {
+        print_error("message \"%s\" lacks \"%s\"\n", msg, words);
+        fail();
+    }
+    memcpy(buf + at, old, 4);
+    reseal(buf, size);
+    assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
+                     NNLITE_OK);
+}
+
+static void test_io_version_2_fields_round_trip(void **state)
+{
+    fixture *f = *state;
+    const nnlite_optimizer_options amsgrad = amsgrad_options();
+    const nnlite_optimizer_options dampened = dampened_options();
+    const nnlite_optimizer_options *opts[2] = {&amsgrad, &dampened};
+    for (size_t k = 0; k < 2; k++) {
+        nnlite_model *a = make_huber_model(opts[k]), *b = NULL;
+        nnlite_optimizer_options oa = NNLITE_SGD_OPTIONS_INIT;
+        nnlite_optimizer_options ob = NNLITE_ADAM_OPTIONS_INIT;
+        size_t size, size2;
+        train(a, f, 2);
+        unsigned char *buf = save(a, &size);
+        assert_int_equal(nnlite_model_load_buffer(&b, buf, size), NNLITE_OK);
+        assert_same_model(a, b);
+        assert_int_equal(nnlite_loss_kind_of(b->loss), NNLITE_LOSS_HUBER);
+        assert_true(nnlite_loss_huber_delta(b->loss) == 0.3f);
+        assert_int_equal(nnlite_optimizer_get_options(a->optimizer, &oa),
+                         NNLITE_OK);
+        assert_int_equal(nnlite_optimizer_get_options(b->optimizer, &ob),
+                         NNLITE_OK);
+        assert_memory_equal(&oa, &ob, sizeof(oa));
+        /* AMSGrad's state is m, v and vmax: 3 floats per parameter. */
+        const size_t n = nnlite__optimizer_state_floats(a->optimizer,
+                                                        a->param_count);
+        assert_int_equal(n, (k == 0 ? 3 : 1) * a->param_count);
+        assert_memory_equal(a->optimizer->state, b->optimizer->state,
+                            n * sizeof(float));
+        unsigned char *buf2 = save(b, &size2);
+        assert_int_equal(size2, size);
+        assert_memory_equal(buf, buf2, size);
+        test_free(buf);
+        test_free(buf2);
+        nnlite_model_destroy(a);
+        nnlite_model_destroy(b);
+    }
+}
+
+static void test_io_rejects_bad_version_2_fields(void **state)
+{
+    nnlite_optimizer_options opt = NNLITE_ADAM_OPTIONS_INIT;
+    size_t size, at;
+    char msg[256];
+    (void)state;
+    /* Adam with AMSGrad: 27 floats of state for 9 parameters. */
+    opt.amsgrad = 1;
+    unsigned char *buf = save_stepped(&opt, 27, &size, &at);
+    /* The offsets are right: the values the model was saved with. */
+    assert_int_equal(u32_at(buf, size, at - LOSS_KIND_BACK),
+                     NNLITE_LOSS_HUBER);
+    assert_true(f32_at(buf, size, at - DELTA_BACK) == 0.5f);
+    assert_int_equal(u32_at(buf, size, at - AMSGRAD_BACK), 1);
+    assert_int_equal(u32_at(buf, size, at + 24), 27); /* state count */
+    assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
+                     NNLITE_OK);
+
+    /* The delta, checked as nnlite_loss_huber_create() checks it. */
+    expect_patch_refused(buf, size, at - DELTA_BACK, 1, -1.0,
+                         "invalid loss: delta -1 is not a finite number");
+    expect_patch_refused(buf, size, at - DELTA_BACK, 1, 0.0, "delta 0 is");
+    expect_patch_refused(buf, size, at - DELTA_BACK, 1, NAN,
+                         "delta nan is");
+    expect_patch_refused(buf, size, at - DELTA_BACK, 1, INFINITY,
+                         "delta inf is");
+    /* Other kinds store delta 0; none stores none either. */
+    expect_patch_refused(buf, size, at - LOSS_KIND_BACK, 0, NNLITE_LOSS_MSE,
+                         "the MSE loss takes no delta (0.5 given)");
+    expect_patch_refused(buf, size, at - LOSS_KIND_BACK, 0, 0,
+                         "no loss, but a delta of 0.5");
+    expect_patch_refused(buf, size, at - LOSS_KIND_BACK, 0, 9,
+                         "loss kind 9 is unknown");
+    /* The AMSGrad flag is 0 or 1, and sizes the state. */
+    expect_patch_refused(buf, size, at - AMSGRAD_BACK, 0, 2,
+                         "AMSGrad 2; each must be 0 or 1");
+    expect_patch_refused(buf, size, at - AMSGRAD_BACK, 0, 0,
+                         "optimizer state of 27 floats; expected 18");
+    nnlite__writer w = patch_at(buf, size, at + 24);
+    nnlite__put_u64(&w, 18); /* AMSGrad with plain Adam's state length */
+    reseal(buf, size);
+    assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
+                     NNLITE_EFORMAT);
+    assert_non_null(strstr(msg, "optimizer state of 18 floats; expected 27"));
+    test_free(buf);
+
+    /* SGD with momentum: 9 floats of velocity. */
+    opt = (nnlite_optimizer_options)NNLITE_SGD_OPTIONS_INIT;
+    opt.momentum = 0.5f;
+    opt.dampening = 0.25f;
+    buf = save_stepped(&opt, 9, &size, &at);
+    assert_true(f32_at(buf, size, at - DAMPENING_BACK) == 0.25f);
+    assert_int_equal(u32_at(buf, size, at - NESTEROV_BACK), 0);
+    assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
+                     NNLITE_OK);
+    expect_patch_refused(buf, size, at - DAMPENING_BACK, 1, 1.5,
+                         "invalid optimizer settings: dampening 1.5 is "
+                         "outside [0, 1]");
+    expect_patch_refused(buf, size, at - DAMPENING_BACK, 1, -0.5,
+                         "dampening -0.5 is outside");
+    expect_patch_refused(buf, size, at - DAMPENING_BACK, 1, NAN,
+                         "dampening nan is outside");
+    expect_patch_refused(buf, size, at - NESTEROV_BACK, 0, 1,
+                         "Nesterov momentum needs dampening 0, not 0.25");
+    test_free(buf);
+}
+
+/* Version 1 had no delta, dampening or AMSGrad flag. Such a file, made
+ * here from a version-2 image of a model without layers (whose records
+ * are the same in both versions) by cutting those fields out, loads with
+ * their defaults; a Huber loss in it is refused (version 1 had none). */
+static unsigned char *as_version_1(const unsigned char *v2, size_t size,
+                                   size_t delta_at, size_t dampening_at,
+                                   size_t *v1_size)
+{
+    unsigned char *v1 = test_malloc(size - 12);
+    size_t out = 0;
+    for (size_t i = 0; i < size - 4; i++) {
+        if ((i >= delta_at && i < delta_at + 4) ||
+            (i >= dampening_at && i < dampening_at + 8)) {
+            continue;
+        }
+        v1[out++] = v2[i];
+    }
+    *v1_size = out + 4;
+    assert_int_equal(*v1_size, size - 12);
+    nnlite__writer w = patch_at(v1, *v1_size, 8);
+    nnlite__put_u32(&w, 1);
+    nnlite__put_u32(&w, 0);
+    nnlite__put_u64(&w, (uint64_t)(*v1_size - 28));
+    reseal(v1, *v1_size);
+    return v1;
+}
+
+static void test_io_loads_version_1(void **state)
+{
+    nnlite_model *m = NULL, *back = NULL;
+    nnlite_loss *loss = NULL;
+    nnlite_optimizer_options opt = NNLITE_ADAM_OPTIONS_INIT, got;
+    nnlite_optimizer *o = NULL;
+    size_t size, v1_size;
+    char msg[256];
+    (void)state;
+    opt.learning_rate = 0.125f;
+    assert_int_equal(nnlite_model_create(&m, 4, 9), NNLITE_OK);
+    assert_int_equal(nnlite_loss_mse_create(&loss), NNLITE_OK);
+    assert_int_equal(nnlite_model_set_loss(m, loss), NNLITE_OK);
+    assert_int_equal(nnlite_optimizer_create(&o, &opt), NNLITE_OK);
+    assert_int_equal(nnlite_model_set_optimizer(m, o), NNLITE_OK);
+    unsigned char *v2 = save(m, &size);
+    /* From the end: CRC 4, metadata count 4, state 0, count, powers and
+     * steps 32, then back from the steps as in save_stepped. */
+    const size_t at = size - 4 - 4 - 32;
+    assert_int_equal(u32_at(v2, size, at - LOSS_KIND_BACK), NNLITE_LOSS_MSE);
+    unsigned char *v1 = as_version_1(v2, size, at - DELTA_BACK,
+                                     at - DAMPENING_BACK, &v1_size);
+    assert_int_equal(load_with_message(v1, v1_size, msg, sizeof(msg)),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_model_load_buffer(&back, v1, v1_size),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_loss_kind_of(back->loss), NNLITE_LOSS_MSE);
+    got.version = NNLITE_OPTIMIZER_OPTIONS_VERSION;
+    assert_int_equal(nnlite_optimizer_get_options(back->optimizer, &got),
+                     NNLITE_OK);
+    assert_memory_equal(&got, &opt, sizeof(opt));
+    /* Saved again: the version-2 image it came from. */
+    size_t again_size;
+    unsigned char *again = save(back, &again_size);
+    assert_int_equal(again_size, size);
+    assert_memory_equal(again, v2, size);
+    test_free(again);
+    nnlite_model_destroy(back);
+
+    /* A Huber loss (kind 4) in a version-1 file. */
+    nnlite__writer w = patch_at(v1, v1_size, at - LOSS_KIND_BACK);
+    nnlite__put_u32(&w, NNLITE_LOSS_HUBER);
+    reseal(v1, v1_size);
+    assert_int_equal(load_with_message(v1, v1_size, msg, sizeof(msg)),
+                     NNLITE_EFORMAT);
+    assert_non_null(strstr(msg, "loss kind 4 (Huber) in a version-1 file"));
+    test_free(v1);
+    test_free(v2);
+    nnlite_model_destroy(m);
+}
+
+/* ---- inference-only files ------------------------------------------------ */
+
+static unsigned char *save_with(nnlite_model *m, int optimizer,
+                                size_t *size)
+{
+    nnlite_save_options o = NNLITE_SAVE_OPTIONS_INIT;
+    unsigned char *buf;
+    o.optimizer = optimizer;
+    assert_int_equal(nnlite_model_save_buffer_advanced(m, NULL, 0, size, &o),
+                     NNLITE_OK);
+    buf = test_malloc(*size);
+    assert_int_equal(nnlite_model_save_buffer_advanced(m, buf, *size, size,
+                                                       &o),
+                     NNLITE_OK);
+    return buf;
+}
+
+/* The optimizer section of a version-2 file: 44 bytes of settings, 32 of
+ * progress and count, then the state; an inference-only file keeps only
+ * the 4-byte flag saying it is absent. */
+static void test_io_inference_only_sizes(void **state)
+{
+    fixture *f = *state;
+    nnlite_optimizer_options adam = NNLITE_ADAM_OPTIONS_INIT;
+    nnlite_optimizer_options sgd = NNLITE_SGD_OPTIONS_INIT;
+    nnlite_optimizer_options amsgrad = NNLITE_ADAM_OPTIONS_INIT;
+    const nnlite_optimizer_options *opts[3] = {&adam, &amsgrad, &sgd};
+    const size_t per_param[3] = {2, 3, 0};
+    size_t inference[3];
+    amsgrad.amsgrad = 1;
+    for (size_t k = 0; k < 3; k++) {
+        nnlite_model *m = make_model(opts[k]);
+        size_t full, dflt;
+        train(m, f, 1);
+        unsigned char *a = save_with(m, 1, &full);
+        unsigned char *b = save(m, &dflt); /* the default keeps it */
+        assert_int_equal(dflt, full);
+        assert_memory_equal(a, b, full);
+        unsigned char *c = save_with(m, 0, &inference[k]);
+        const size_t p = nnlite_model_param_count(m);
+        assert_int_equal(full - inference[k],
+                         44 + 32 + 4 * per_param[k] * p);
+        test_free(a);
+        test_free(b);
+        test_free(c);
+        nnlite_model_destroy(m);
+    }
+    /* Without the optimizer, the size no longer depends on it. */
+    assert_int_equal(inference[0], inference[1]);
+    assert_int_equal(inference[0], inference[2]);
+}
+
+static void test_io_inference_only_round_trip(void **state)
+{
+    fixture *f = *state;
+    nnlite_model *a = make_adam_model(), *b = NULL, *c = NULL;
+    nnlite_optimizer *o = NULL;
+    float ya[ROWS * 3], yb[ROWS * 3], loss = 0.0f;
+    nnlite_tensor *y = NULL;
+    size_t size, size2;
+    char msg[256];
+    train(a, f, 2);
+    unsigned char *buf = save_with(a, 0, &size);
+    assert_int_equal(load_with_message(buf, size, msg, sizeof(msg)),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_model_load_buffer(&b, buf, size), NNLITE_OK);
+    assert_same_model(a, b);
+    assert_null(nnlite_model_get_optimizer(b));
+    assert_int_equal(nnlite_loss_kind_of(b->loss),
+                     NNLITE_LOSS_CROSS_ENTROPY);
+    assert_int_equal(nnlite_model_metadata_count(b), 2);
+    /* It predicts as the full model does. */
+    assert_int_equal(nnlite_tensor_wrap2d(&y, ya, ROWS, 3), NNLITE_OK);
+    assert_int_equal(nnlite_model_forward(a, f->x, y), NNLITE_OK);
+    nnlite_tensor_destroy(y);
+    assert_int_equal(nnlite_tensor_wrap2d(&y, yb, ROWS, 3), NNLITE_OK);
+    assert_int_equal(nnlite_model_forward(b, f->x, y), NNLITE_OK);
+    nnlite_tensor_destroy(y);
+    assert_memory_equal(ya, yb, sizeof(ya));
+    /* Saved again (by default), the same bytes: it has no optimizer. */
+    unsigned char *buf2 = save(b, &size2);
+    assert_int_equal(size2, size);
+    assert_memory_equal(buf, buf2, size);
+    /* Training needs an optimizer first. */
+    assert_int_equal(nnlite_model_train_batch(b, f->x, f->t, &loss),
+                     NNLITE_ESTATE);
+    assert_non_null(strstr(nnlite_model_last_error(b), "no optimizer"));
+    assert_int_equal(nnlite_adam_create(&o, 0.01f, 0.9f, 0.999f, 1e-8f),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_model_set_optimizer(b, o), NNLITE_OK);
+    assert_int_equal(nnlite_model_train_batch(b, f->x, f->t, &loss),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_optimizer_step_count(o), 1);
+    /* To a file: the same image. */
+    nnlite_save_options so = NNLITE_SAVE_OPTIONS_INIT;
+    so.optimizer = 0;
+    assert_int_equal(nnlite_model_save_advanced(a, f->path, &so), NNLITE_OK);
+    struct stat st;
+    assert_int_equal(stat(f->path, &st), 0);
+    assert_int_equal((size_t)st.st_size, size);
+    assert_int_equal(nnlite_model_load(&c, f->path), NNLITE_OK);
+    assert_null(nnlite_model_get_optimizer(c));
+    assert_same_model(a, c);
+    /* NULL options: everything, as nnlite_model_save(). */
+    assert_int_equal(nnlite_model_save_advanced(a, f->path, NULL), NNLITE_OK);
+    nnlite_model_destroy(c);
+    c = NULL;
+    assert_int_equal(nnlite_model_load(&c, f->path), NNLITE_OK);
+    assert_non_null(nnlite_model_get_optimizer(c));
+    test_free(buf);
+    test_free(buf2);
+    nnlite_model_destroy(a);
+    nnlite_model_destroy(b);
+    nnlite_model_destroy(c);
+}
+
+static void test_io_save_options_errors(void **state)
+{
+    fixture *f = *state;
+    nnlite_model *m = make_adam_model();
+    nnlite_save_options o = NNLITE_SAVE_OPTIONS_INIT;
+    unsigned char buf[4096];
+    size_t size = 7;
+    const unsigned versions[2] = {0, NNLITE_SAVE_OPTIONS_VERSION + 1};
+    char want[64];
+    assert_int_equal(o.version, NNLITE_SAVE_OPTIONS_VERSION);
+    assert_int_equal(o.optimizer, 1);
+    for (size_t i = 0; i < 2; i++) {
+        o.version = versions[i];
+        snprintf(want, sizeof(want), "save options version %u is unknown",
+                 versions[i]);
+        memset(buf, 0xab, sizeof(buf));
+        assert_int_equal(nnlite_model_save_buffer_advanced(m, buf,
+                                                           sizeof(buf),
+                                                           &size, &o),
+                         NNLITE_EINVAL);
+        assert_non_null(strstr(nnlite_model_last_error(m), want));
+        assert_int_equal(buf[0], 0xab); /* nothing written */
+        assert_int_equal(size, 7);
+        assert_int_equal(nnlite_model_save_advanced(m, f->path, &o),
+                         NNLITE_EINVAL);
+        assert_non_null(strstr(nnlite_model_last_error(m), want));
+        assert_int_equal(files_in(f->dir), 0);
+    }
+    o.version = NNLITE_SAVE_OPTIONS_VERSION;
+    assert_int_equal(nnlite_model_save_advanced(NULL, f->path, &o),
+                     NNLITE_EINVAL);
+    assert_int_equal(nnlite_model_save_advanced(m, NULL, &o), NNLITE_EINVAL);
+    assert_int_equal(nnlite_model_save_buffer_advanced(NULL, buf, 1, &size,
+                                                       &o),
+                     NNLITE_EINVAL);
+    assert_int_equal(nnlite_model_save_buffer_advanced(m, buf, 1, NULL, &o),
+                     NNLITE_EINVAL);
+
+    /* A NaN in the optimizer's state stops a full save (the file could
+     * not be loaded) but not an inference-only one, which leaves the
+     * state out; NaN weights stop both. */
+    train(m, f, 1);
+    m->optimizer->state[0] = NAN;
+    assert_int_equal(nnlite_model_save_buffer_advanced(m, buf, sizeof(buf),
+                                                       &size, NULL),
+                     NNLITE_ENUMERIC);
+    assert_non_null(strstr(nnlite_model_last_error(m),
+                           "optimizer state value 0"));
+    o.optimizer = 0;
+    assert_int_equal(nnlite_model_save_buffer_advanced(m, buf, sizeof(buf),
+                                                       &size, &o),
+                     NNLITE_OK);
+    nnlite_model_params(m)[1] = NAN;
+    assert_int_equal(nnlite_model_save_buffer_advanced(m, buf, sizeof(buf),
+                                                       &size, &o),
+                     NNLITE_ENUMERIC);
+    assert_non_null(strstr(nnlite_model_last_error(m), "parameter 1"));
+    nnlite_model_destroy(m);
+}
+
 /* The loader bounds counts by fixed record sizes (format_impl.h); they
  * must be what the writer writes: one more activation layer adds one
  * layer record, one metadata entry of a 1-byte name and no values adds
@@ -691,11 +1218,11 @@ static void test_io_record_sizes_match_the_writer(void **state)
      * would catch it). */
     for (size_t wrong = after - 1; wrong <= after + 1; wrong += 2) {
         buf = test_malloc(wrong);
-        assert_false(nnlite__model_write_image(m, buf, wrong));
+        assert_false(nnlite__model_write_image(m, true, buf, wrong));
         test_free(buf);
     }
     buf = test_malloc(4);
-    assert_false(nnlite__model_write_image(m, buf, 4)); /* no header */
+    assert_false(nnlite__model_write_image(m, true, buf, 4)); /* no header */
     test_free(buf);
     nnlite_model_destroy(m);
 }
@@ -847,7 +1374,7 @@ static void expect_failed_save(fixture *f, nnlite_model *m,
     unsigned char now[8192];
     FILE *fp;
     size_t n;
-    assert_int_equal(nnlite__model_save_with(m, f->path, &fake_io),
+    assert_int_equal(nnlite__model_save_with(m, f->path, NULL, &fake_io),
                      NNLITE_EIO);
     assert_true(nnlite_model_last_error(m)[0] != '\0');
     fp = fopen(f->path, "rb");
@@ -885,7 +1412,7 @@ static void test_io_failed_saves_keep_the_old_file(void **state)
     fail_rename = 1;
     expect_failed_save(f, m, old, size);
     /* With the faults gone the same model saves. */
-    assert_int_equal(nnlite__model_save_with(m, f->path, &fake_io),
+    assert_int_equal(nnlite__model_save_with(m, f->path, NULL, &fake_io),
                      NNLITE_OK);
     test_free(old);
     nnlite_model_destroy(m);
@@ -1027,6 +1554,25 @@ static void test_io_every_allocation_failure(void **state)
         st.fail_at = 0;
         assert_int_equal(nnlite_model_save(loaded, f->path), NNLITE_OK);
     }
+    /* An inference-only save allocates the same two blocks (image, then
+     * the temporary name): each failure ENOMEM, then fine. */
+    nnlite_save_options so = NNLITE_SAVE_OPTIONS_INIT;
+    so.optimizer = 0;
+    for (size_t n = 1; n <= 2; n++) {
+        st.fail_at = st.calls + n;
+        assert_int_equal(nnlite_model_save_advanced(loaded, f->path, &so),
+                         NNLITE_ENOMEM);
+        assert_non_null(strstr(nnlite_model_last_error(loaded),
+                               "out of memory"));
+        st.fail_at = 0;
+        assert_int_equal(nnlite_model_save_advanced(loaded, f->path, &so),
+                         NNLITE_OK);
+    }
+    const size_t before_buffer_save = st.calls;
+    size_t image_size;
+    unsigned char *image = save_with(loaded, 0, &image_size);
+    assert_int_equal(st.calls, before_buffer_save); /* allocates nothing */
+    test_free(image);
     st.fail_at = st.calls + 1;
     assert_int_equal(nnlite_model_set_metadata(loaded, "scale", NULL, 0),
                      NNLITE_ENOMEM);
@@ -1266,22 +1812,34 @@ static void test_io_layer_records_survive_bit_flips(void **state)
     nnlite_model_destroy(m);
 }
 
-/* A version-2 image with every value count (and value) cut out, marked
- * version 1: how an older library wrote the model. */
-static unsigned char *as_version_1(const unsigned char *v2, size_t size,
-                                   const size_t *records, size_t count,
-                                   size_t *v1_size)
+/* A version-2 image with every value count (and value) cut out, and the
+ * 4-byte loss delta at delta_at (0: none to cut), marked version 1: how
+ * an older library wrote the model. */
+static unsigned char *records_as_version_1(const unsigned char *v2,
+                                           size_t size,
+                                           const size_t *records,
+                                           size_t count, size_t delta_at,
+                                           size_t *v1_size)
 {
     unsigned char *v1 = test_malloc(size);
     size_t from = 0, to = 0;
-    for (size_t i = 0; i < count; i++) {
-        nnlite__reader r = {v2, v2 + records[i] + K_AT, v2 + size};
-        uint64_t k = 0;
-        assert_true(nnlite__get_u64(&r, &k));
-        const size_t cut = records[i] + K_AT;
+    for (size_t i = 0; i <= count; i++) {
+        size_t cut, skip;
+        if (i < count) {
+            nnlite__reader r = {v2, v2 + records[i] + K_AT, v2 + size};
+            uint64_t k = 0;
+            assert_true(nnlite__get_u64(&r, &k));
+            cut = records[i] + K_AT;
+            skip = 8 + 4 * (size_t)k;
+        } else if (delta_at != 0) {
+            cut = delta_at;
+            skip = 4;
+        } else {
+            break;
+        }
         memcpy(v1 + to, v2 + from, cut - from);
         to += cut - from;
-        from = cut + 8 + 4 * (size_t)k;
+        from = cut + skip;
     }
     memcpy(v1 + to, v2 + from, size - from);
     to += size - from;
@@ -1306,8 +1864,11 @@ static void test_io_reads_version_1_records(void **state)
     add_dense(m, 3, 1);
     unsigned char *buf = save(m, &size);
     const size_t plain[3] = {STD_AT, STD_AT + 32, STD_AT + 64};
-    unsigned char *v1 = as_version_1(buf, size, plain, 3, &v1_size);
-    assert_int_equal(v1_size, size - 24);
+    /* after the records: P = 13, 13 floats, the loss kind, its delta */
+    const size_t delta_at = STD_AT + 96 + 8 + 13 * 4 + 4;
+    unsigned char *v1 =
+        records_as_version_1(buf, size, plain, 3, delta_at, &v1_size);
+    assert_int_equal(v1_size, size - 28);
     assert_int_equal(nnlite_model_load_buffer(&b, v1, v1_size), NNLITE_OK);
     assert_same_model(m, b);
     nnlite_model_destroy(b);
@@ -1319,12 +1880,47 @@ static void test_io_reads_version_1_records(void **state)
     m = make_scaled_model();
     buf = save(m, &size);
     const size_t scaled[4] = {STD_AT, DENSE_AT, DROPOUT_AT, DESTD_AT};
-    v1 = as_version_1(buf, size, scaled, 4, &v1_size);
+    v1 = records_as_version_1(buf, size, scaled, 4, 0, &v1_size);
     assert_int_equal(load_with_message(v1, v1_size, msg, sizeof(msg)),
                      NNLITE_EFORMAT);
     assert_non_null(strstr(msg, "layer 1: a scaling layer of 2 -> 2 "
                                 "features stores 2 x 2 values, not 0"));
     test_free(v1);
+    test_free(buf);
+    nnlite_model_destroy(m);
+}
+
+/* Loading a Huber model with AMSGrad state (the loss rebuilt with its
+ * delta, the optimizer's three state arrays): every allocation failed in
+ * turn gives ENOMEM and leaks nothing. */
+static void test_io_version_2_load_allocation_failures(void **state)
+{
+    fixture *f = *state;
+    test_alloc_state st = {0};
+    nnlite_allocator a = test_allocator(&st);
+    nnlite_load_options o = NNLITE_LOAD_OPTIONS_INIT;
+    const nnlite_optimizer_options amsgrad = amsgrad_options();
+    nnlite_model *m = make_huber_model(&amsgrad), *loaded = NULL;
+    size_t size, total;
+    train(m, f, 1);
+    unsigned char *buf = save(m, &size);
+    o.allocator = &a;
+    assert_int_equal(nnlite_model_load_buffer_advanced(&loaded, buf, size, &o),
+                     NNLITE_OK);
+    total = st.calls;
+    assert_true(nnlite_loss_huber_delta(loaded->loss) == 0.3f);
+    nnlite_model_destroy(loaded);
+    assert_true(total >= 4); /* model, layers, loss, optimizer, state */
+    for (size_t n = 1; n <= total; n++) {
+        st = (test_alloc_state){0};
+        st.fail_at = n;
+        loaded = (nnlite_model *)(uintptr_t)1;
+        assert_int_equal(
+            nnlite_model_load_buffer_advanced(&loaded, buf, size, &o),
+            NNLITE_ENOMEM);
+        assert_null(loaded);
+        assert_int_equal(st.live, 0);
+    }
     test_free(buf);
     nnlite_model_destroy(m);
 }
@@ -1345,6 +1941,12 @@ int main(void)
         T(test_io_oversized_counts_allocate_nothing_big),
         T(test_io_rejects_inconsistent_models),
         T(test_io_rejects_inconsistent_optimizer_state),
+        T(test_io_version_2_fields_round_trip),
+        T(test_io_rejects_bad_version_2_fields),
+        T(test_io_loads_version_1),
+        T(test_io_inference_only_sizes),
+        T(test_io_inference_only_round_trip),
+        T(test_io_save_options_errors),
         T(test_io_record_sizes_match_the_writer),
         T(test_io_load_argument_errors),
         T(test_io_load_refuses_special_and_foreign_files),
@@ -1356,6 +1958,7 @@ int main(void)
         T(test_io_rejects_bad_layer_values),
         T(test_io_layer_records_survive_bit_flips),
         T(test_io_reads_version_1_records),
+        T(test_io_version_2_load_allocation_failures),
     };
 #undef T
     return cmocka_run_group_tests_name("io", tests, NULL, NULL);

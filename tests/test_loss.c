@@ -1,5 +1,6 @@
 /* Losses: creation and allocator hooks, hand-computed values and gradients
- * for MAE, MSE and every form of cross-entropy, numerical stability, every
+ * for MAE, MSE, Huber and every form of cross-entropy, Huber's delta and
+ * its check twin, numerical stability, every
  * error path, and a finite-difference gradient check per loss. */
 #include "harness.h"
 
@@ -90,6 +91,17 @@ static int setup_ce(void **state)
     return 0;
 }
 
+/* delta 0.75: the gradient-check points lie on both sides of it. */
+static int setup_huber(void **state)
+{
+    nnlite_loss *l = NULL;
+    if (nnlite_loss_huber_create(&l, 0.75f) != NNLITE_OK) {
+        return -1;
+    }
+    *state = l;
+    return 0;
+}
+
 static int teardown_loss(void **state)
 {
     nnlite_loss_destroy(*state);
@@ -98,8 +110,9 @@ static int teardown_loss(void **state)
 
 /* ---- creation ---- */
 
-static const nnlite_loss_kind every_kind[3] = {
-    NNLITE_LOSS_MAE, NNLITE_LOSS_MSE, NNLITE_LOSS_CROSS_ENTROPY};
+static const nnlite_loss_kind every_kind[4] = {
+    NNLITE_LOSS_MAE, NNLITE_LOSS_MSE, NNLITE_LOSS_CROSS_ENTROPY,
+    NNLITE_LOSS_HUBER};
 
 static void test_loss_create_every_kind(void **state)
 {
@@ -118,13 +131,21 @@ static void test_loss_create_every_kind(void **state)
     assert_int_equal(nnlite_loss_cross_entropy_create(&l), NNLITE_OK);
     assert_int_equal(nnlite_loss_kind_of(l), NNLITE_LOSS_CROSS_ENTROPY);
     nnlite_loss_destroy(l);
-    for (size_t k = 0; k < 3; k++) {
+    for (size_t k = 0; k < 4; k++) {
         l = NULL;
         assert_int_equal(nnlite_loss_create_advanced(&l, every_kind[k], NULL),
                          NNLITE_OK);
         assert_int_equal(nnlite_loss_kind_of(l), every_kind[k]);
+        /* Huber gets PyTorch's default delta 1; the others none. */
+        assert_true(nnlite_loss_huber_delta(l) ==
+                    (every_kind[k] == NNLITE_LOSS_HUBER ? 1.0f : 0.0f));
         nnlite_loss_destroy(l);
     }
+    l = NULL;
+    assert_int_equal(nnlite_loss_huber_create(&l, 0.25f), NNLITE_OK);
+    assert_int_equal(nnlite_loss_kind_of(l), NNLITE_LOSS_HUBER);
+    assert_true(nnlite_loss_huber_delta(l) == 0.25f);
+    nnlite_loss_destroy(l);
 }
 
 static void test_loss_create_advanced_uses_allocator(void **state)
@@ -163,7 +184,9 @@ static void test_loss_create_errors(void **state)
     assert_int_equal(nnlite_loss_mse_create(NULL), NNLITE_EINVAL);
     assert_int_equal(nnlite_loss_cross_entropy_create(NULL), NNLITE_EINVAL);
 
-    const int unknown[3] = {0, 4, -1};
+    assert_int_equal(nnlite_loss_huber_create(NULL, 1.0f), NNLITE_EINVAL);
+
+    const int unknown[3] = {0, 5, -1};
     for (size_t i = 0; i < 3; i++) {
         l = (nnlite_loss *)(uintptr_t)0x1;
         assert_int_equal(nnlite_loss_create_advanced(
@@ -192,7 +215,7 @@ static void test_loss_create_out_of_memory(void **state)
     (void)state;
     /* Fail the 1st, 2nd, ... allocation until creation succeeds: every
      * failure must be ENOMEM with *out NULL and nothing live. */
-    for (size_t k = 0; k < 3; k++) {
+    for (size_t k = 0; k < 4; k++) {
         size_t n;
         for (n = 1; n <= 8; n++) {
             test_alloc_state st = {0};
@@ -223,6 +246,7 @@ static void test_loss_null_handles(void **state)
     (void)state;
     nnlite_loss_destroy(NULL);
     assert_int_equal(nnlite_loss_kind_of(NULL), 0);
+    assert_true(nnlite_loss_huber_delta(NULL) == 0.0f);
     assert_non_null(nnlite_loss_last_error(NULL));
     assert_string_equal(nnlite_loss_last_error(NULL), "");
     assert_int_equal(nnlite_tensor_wrap2d(&pt, p, 1, 2), NNLITE_OK);
@@ -638,6 +662,123 @@ static void test_loss_ce_overflow_is_enumeric(void **state)
     expect_failure(*state, z, 1, 2, t, 1, NNLITE_ENUMERIC);
 }
 
+static void test_loss_huber_overflow_is_enumeric(void **state)
+{
+    /* Linear tail: 0.75 (6e38 - 0.375) = 4.5e38 > FLT_MAX. */
+    float p[1] = {3e38f}, t[1] = {-3e38f};
+    expect_failure(*state, p, 1, 1, t, 1, NNLITE_ENUMERIC);
+}
+
+static void test_loss_huber_shape_error_names_it(void **state)
+{
+    float p[4] = {0}, t[3] = {0}, v = SENTINEL;
+    assert_int_equal(compute(*state, p, 1, 4, t, 3, &v, NULL),
+                     NNLITE_ESHAPE);
+    assert_true(v == SENTINEL);
+    assert_non_null(strstr(nnlite_loss_last_error(*state),
+                           "Huber target has 3 columns"));
+}
+
+/* ---- Huber ---- */
+
+/* Bad deltas: the constructor refuses each (EINVAL, *out NULL) and the
+ * check twin returns the same status with a message naming delta and its
+ * value; a good one gives NNLITE_OK and "". */
+static void test_loss_huber_bad_delta(void **state)
+{
+    const float bad[5] = {0.0f, -1.0f, NAN, INFINITY, -INFINITY};
+    const char *shown[5] = {"delta 0 ", "delta -1 ", "delta nan ",
+                            "delta inf ", "delta -inf "};
+    char msg[128];
+    (void)state;
+    for (size_t i = 0; i < 5; i++) {
+        nnlite_loss *l = (nnlite_loss *)(uintptr_t)0x1;
+        assert_int_equal(nnlite_loss_huber_create(&l, bad[i]),
+                         NNLITE_EINVAL);
+        assert_null(l);
+        memset(msg, 'x', sizeof(msg));
+        assert_int_equal(nnlite_loss_huber_check(bad[i], msg, sizeof(msg)),
+                         NNLITE_EINVAL);
+        if (strstr(msg, shown[i]) == NULL ||
+            strstr(msg, "finite number > 0") == NULL) {
+            print_error("message \"%s\" does not name %s\n", msg, shown[i]);
+            fail();
+        }
+        /* No buffer: the status alone. */
+        assert_int_equal(nnlite_loss_huber_check(bad[i], NULL, 0),
+                         NNLITE_EINVAL);
+    }
+    memset(msg, 'x', sizeof(msg));
+    assert_int_equal(nnlite_loss_huber_check(0.5f, msg, sizeof(msg)),
+                     NNLITE_OK);
+    assert_string_equal(msg, "");
+    /* Truncated to the buffer, NUL-terminated. */
+    assert_int_equal(nnlite_loss_huber_check(-1.0f, msg, 6), NNLITE_EINVAL);
+    assert_string_equal(msg, "delta");
+}
+
+/*   d     =  0.5  -0.5   2   -3    1    0      (pred - target)
+ * delta 1: l = d^2/2 inside, |d| - 1/2 outside:
+ *   l     = 0.125 0.125 1.5  2.5  0.5  0       sum 4.75, mean 4.75 / 6
+ *   grad  = (0.5, -0.5, 1, -1, 1, 0) / 6       (|d| = delta: slope delta)
+ * delta 2: l = d^2/2 inside, 2 (|d| - 1) outside:
+ *   l     = 0.125 0.125 2    4    0.5  0       sum 6.75, mean 1.125
+ *   grad  = (0.5, -0.5, 2, -2, 1, 0) / 6 */
+static float hb_pred[6] = {1.5f, -0.5f, 2.0f, -1.0f, 4.0f, 0.25f};
+static float hb_target[6] = {1.0f, 0.0f, 0.0f, 2.0f, 3.0f, 0.25f};
+
+static void check_huber(float delta, double value, const double *grad)
+{
+    nnlite_loss *l = NULL;
+    float v = SENTINEL, g[6];
+    fill(g, 6, SENTINEL);
+    assert_int_equal(nnlite_loss_huber_create(&l, delta), NNLITE_OK);
+    assert_int_equal(compute(l, hb_pred, 2, 3, hb_target, 3, &v, g),
+                     NNLITE_OK);
+    CHECK_NEAR(v, value, 1e-6);
+    for (size_t i = 0; i < 6; i++) {
+        CHECK_NEAR(g[i], grad[i], 1e-7);
+    }
+    nnlite_loss_destroy(l);
+}
+
+static void test_loss_huber_value_and_gradient(void **state)
+{
+    const double g1[6] = {0.5 / 6, -0.5 / 6, 1.0 / 6, -1.0 / 6, 1.0 / 6, 0};
+    const double g2[6] = {0.5 / 6, -0.5 / 6, 2.0 / 6, -2.0 / 6, 1.0 / 6, 0};
+    (void)state;
+    check_huber(1.0f, 4.75 / 6.0, g1);
+    check_huber(2.0f, 1.125, g2);
+}
+
+/* A huge delta makes Huber MSE / 2; a tiny one MAE times delta. */
+static void test_loss_huber_limits(void **state)
+{
+    nnlite_loss *huber = NULL, *other = NULL;
+    float vh = 0.0f, vo = 0.0f;
+    (void)state;
+    assert_int_equal(nnlite_loss_huber_create(&huber, 1e6f), NNLITE_OK);
+    assert_int_equal(nnlite_loss_mse_create(&other), NNLITE_OK);
+    assert_int_equal(compute(huber, ex_pred, 2, 3, ex_target, 3, &vh, NULL),
+                     NNLITE_OK);
+    assert_int_equal(compute(other, ex_pred, 2, 3, ex_target, 3, &vo, NULL),
+                     NNLITE_OK);
+    CHECK_NEAR(vh, vo / 2.0f, 1e-6);
+    nnlite_loss_destroy(huber);
+    nnlite_loss_destroy(other);
+    huber = other = NULL;
+    assert_int_equal(nnlite_loss_huber_create(&huber, 1e-3f), NNLITE_OK);
+    assert_int_equal(nnlite_loss_mae_create(&other), NNLITE_OK);
+    assert_int_equal(compute(huber, ex_pred, 2, 3, ex_target, 3, &vh, NULL),
+                     NNLITE_OK);
+    assert_int_equal(compute(other, ex_pred, 2, 3, ex_target, 3, &vo, NULL),
+                     NNLITE_OK);
+    /* 1e-3 (|d| - 5e-4) for each of the four d != 0, over 6. */
+    CHECK_NEAR(vh, 1e-3 * ((double)vo - 4.0 * 5e-4 / 6.0), 1e-9);
+    nnlite_loss_destroy(huber);
+    nnlite_loss_destroy(other);
+}
+
 static void test_loss_shape_errors(void **state)
 {
     float a[12] = {0}, b[12] = {0};
@@ -868,6 +1009,16 @@ static void test_loss_gradient_check_mse(void **state)
     report_and_check("MSE", max_relative_error(*state, p, 3, 4, t, 4));
 }
 
+/* delta 0.75 (the fixture): |d| is 0.2, 0.5, 0.7 inside and 0.8 to 1.5
+ * outside, every one at least 0.05 >> h from the delta. */
+static void test_loss_gradient_check_huber(void **state)
+{
+    float p[12], t[12];
+    memcpy(p, gc_pred, sizeof(p));
+    memcpy(t, gc_target, sizeof(t));
+    report_and_check("Huber", max_relative_error(*state, p, 3, 4, t, 4));
+}
+
 static void test_loss_gradient_check_ce_indices(void **state)
 {
     float p[12], t[3] = {2.0f, 0.0f, 3.0f};
@@ -941,6 +1092,14 @@ int main(void)
                                         setup_mse, teardown_loss),
         cmocka_unit_test_setup_teardown(test_loss_ce_overflow_is_enumeric,
                                         setup_ce, teardown_loss),
+        cmocka_unit_test_setup_teardown(test_loss_huber_overflow_is_enumeric,
+                                        setup_huber, teardown_loss),
+        cmocka_unit_test_setup_teardown(
+            test_loss_huber_shape_error_names_it, setup_huber,
+            teardown_loss),
+        cmocka_unit_test(test_loss_huber_bad_delta),
+        cmocka_unit_test(test_loss_huber_value_and_gradient),
+        cmocka_unit_test(test_loss_huber_limits),
         cmocka_unit_test(test_loss_shape_errors),
         cmocka_unit_test(test_loss_grad_shape_errors),
         cmocka_unit_test_setup_teardown(test_loss_null_arguments, setup_mse,
@@ -951,6 +1110,8 @@ int main(void)
                                         setup_mae, teardown_loss),
         cmocka_unit_test_setup_teardown(test_loss_gradient_check_mse,
                                         setup_mse, teardown_loss),
+        cmocka_unit_test_setup_teardown(test_loss_gradient_check_huber,
+                                        setup_huber, teardown_loss),
         cmocka_unit_test_setup_teardown(test_loss_gradient_check_ce_indices,
                                         setup_ce, teardown_loss),
         cmocka_unit_test_setup_teardown(

@@ -154,6 +154,11 @@ static void test_optim_options_init_values(void **state)
     assert_true(adam.epsilon == 1e-8f);
     assert_true(adam.weight_decay == 0.0f);
     assert_int_equal(adam.decoupled_weight_decay, 0);
+    /* Version 2's fields: off by default. */
+    assert_int_equal(NNLITE_OPTIMIZER_OPTIONS_VERSION, 2);
+    assert_true(sgd.dampening == 0.0f && adam.dampening == 0.0f);
+    assert_int_equal(sgd.amsgrad, 0);
+    assert_int_equal(adam.amsgrad, 0);
 }
 
 static void test_optim_create_with_options(void **state)
@@ -394,18 +399,23 @@ static void test_optim_out_of_memory_each_allocation(void **state)
 {
     nnlite_model *m = *state;
     nnlite_optimizer *prev = NULL;
-    const nnlite_optimizer_options kinds[2] = {
+    const nnlite_optimizer_options kinds[4] = {
         NNLITE_ADAM_OPTIONS_INIT,
         {NNLITE_OPTIMIZER_OPTIONS_VERSION, NNLITE_OPTIMIZER_SGD, 0.1f, 0.9f,
-         0, 0.0f, 0.9f, 0.999f, 1e-8f, 0},
+         0, 0.0f, 0.9f, 0.999f, 1e-8f, 0, 0.0f, 0},
+        {NNLITE_OPTIMIZER_OPTIONS_VERSION, NNLITE_OPTIMIZER_SGD, 0.1f, 0.9f,
+         0, 0.0f, 0.9f, 0.999f, 1e-8f, 0, 0.5f, 0},
+        {NNLITE_OPTIMIZER_OPTIONS_VERSION, NNLITE_OPTIMIZER_ADAM, 1e-3f,
+         0.0f, 0, 0.0f, 0.9f, 0.999f, 1e-8f, 0, 0.0f, 1},
     };
     assert_int_equal(nnlite_sgd_create(&prev, 0.1f, 0.0f), NNLITE_OK);
     assert_int_equal(nnlite_model_set_optimizer(m, prev), NNLITE_OK);
-    /* Both kinds keep state (Adam moments, SGD velocity). Fail the 1st,
+    /* Every kind keeps state (Adam moments, AMSGrad's maxima, SGD
+     * velocity, dampened or not). Fail the 1st,
      * 2nd, ... allocation until create + set_optimizer + one update all
      * succeed: every failure is ENOMEM, leaks nothing and keeps the
      * model's previous optimizer. */
-    for (size_t k = 0; k < 2; k++) {
+    for (size_t k = 0; k < 4; k++) {
         size_t n, failures = 0;
         for (n = 1; n <= 16; n++) {
             test_alloc_state st = {0};
@@ -445,6 +455,360 @@ static void test_optim_out_of_memory_each_allocation(void **state)
         /* The handle and the state: at least two allocations to fail. */
         assert_true(failures >= 2);
     }
+}
+
+
+/* ---- check twins: the same verdict as the constructor, in words ---- */
+
+/* The constructor refuses o (expect_rejected) and the twin returns the
+ * same status with a message holding `words` (the setting and value). */
+static void expect_refused(const nnlite_optimizer_options *o,
+                           const char *words)
+{
+    char msg[160];
+    expect_rejected(o);
+    memset(msg, 'x', sizeof(msg));
+    assert_int_equal(nnlite_optimizer_options_check(o, msg, sizeof(msg)),
+                     NNLITE_EINVAL);
+    if (strstr(msg, words) == NULL) {
+        print_error("message \"%s\" lacks \"%s\"\n", msg, words);
+        fail();
+    }
+    assert_int_equal(nnlite_optimizer_options_check(o, NULL, 0),
+                     NNLITE_EINVAL);
+}
+
+static void expect_fine(const nnlite_optimizer_options *o)
+{
+    char msg[160];
+    memset(msg, 'x', sizeof(msg));
+    assert_int_equal(nnlite_optimizer_options_check(o, msg, sizeof(msg)),
+                     NNLITE_OK);
+    assert_string_equal(msg, "");
+    expect_accepted(o);
+}
+
+static void test_optim_options_check_names_the_setting(void **state)
+{
+    const nnlite_optimizer_options sgd = NNLITE_SGD_OPTIONS_INIT;
+    const nnlite_optimizer_options adam = NNLITE_ADAM_OPTIONS_INIT;
+    nnlite_optimizer_options o;
+    (void)state;
+    expect_fine(&sgd);
+    expect_fine(&adam);
+    expect_refused(NULL, "options is NULL");
+    o = sgd;
+    o.version = 3;
+    expect_refused(&o, "options version 3 is unknown");
+    o.version = 0;
+    expect_refused(&o, "options version 0 is unknown");
+    o = sgd;
+    o.kind = (nnlite_optimizer_kind)7;
+    expect_refused(&o, "optimizer kind 7 is unknown");
+    o = adam;
+    o.learning_rate = -0.5f;
+    expect_refused(&o, "learning rate -0.5 is not");
+    o.learning_rate = NAN;
+    expect_refused(&o, "learning rate nan is not");
+    o = sgd;
+    o.weight_decay = -1.0f;
+    expect_refused(&o, "weight decay -1 is not");
+    o = sgd;
+    o.momentum = 1.0f;
+    expect_refused(&o, "momentum 1 is outside [0, 1)");
+    o.momentum = -0.25f;
+    expect_refused(&o, "momentum -0.25 is outside [0, 1)");
+    o = sgd;
+    o.momentum = 0.9f;
+    o.dampening = 1.5f;
+    expect_refused(&o, "dampening 1.5 is outside [0, 1]");
+    o.dampening = -0.1f;
+    expect_refused(&o, "dampening -0.1 is outside [0, 1]");
+    o.dampening = NAN;
+    expect_refused(&o, "dampening nan is outside [0, 1]");
+    o.dampening = 1.0f; /* the whole gradient damped away: allowed */
+    expect_fine(&o);
+    o.dampening = 0.25f;
+    expect_fine(&o);
+    /* Nesterov: momentum, and no dampening (PyTorch's rule). */
+    o.nesterov = 1;
+    expect_refused(&o, "Nesterov momentum needs dampening 0, not 0.25");
+    o.dampening = 0.0f;
+    expect_fine(&o);
+    o.momentum = 0.0f;
+    expect_refused(&o, "Nesterov momentum needs momentum > 0");
+    o = adam;
+    o.beta1 = 1.0f;
+    expect_refused(&o, "beta1 1 is outside [0, 1)");
+    o = adam;
+    o.beta2 = -0.5f;
+    expect_refused(&o, "beta2 -0.5 is outside [0, 1)");
+    o = adam;
+    o.epsilon = 0.0f;
+    expect_refused(&o, "epsilon 0 is not a finite number > 0");
+    o.epsilon = INFINITY;
+    expect_refused(&o, "epsilon inf is not a finite number > 0");
+    o = adam;
+    o.amsgrad = 1;
+    expect_fine(&o);
+}
+
+static void expect_twin(nnlite_status want, nnlite_status got,
+                        const char *msg, const char *words)
+{
+    assert_int_equal(got, want);
+    if (strstr(msg, words) == NULL) {
+        print_error("message \"%s\" lacks \"%s\"\n", msg, words);
+        fail();
+    }
+}
+
+static void test_optim_sgd_adam_check_twins(void **state)
+{
+    char msg[160];
+    nnlite_optimizer *o = (nnlite_optimizer *)(uintptr_t)0x1;
+    (void)state;
+    /* Each bad argument: the constructor's status, the twin's words. */
+    assert_int_equal(nnlite_sgd_create(&o, 0.0f, 0.5f), NNLITE_EINVAL);
+    assert_null(o);
+    expect_twin(NNLITE_EINVAL, nnlite_sgd_check(0.0f, 0.5f, msg, sizeof(msg)),
+                msg, "learning rate 0 is not a finite number > 0");
+    assert_int_equal(nnlite_sgd_create(&o, 0.1f, 1.0f), NNLITE_EINVAL);
+    expect_twin(NNLITE_EINVAL, nnlite_sgd_check(0.1f, 1.0f, msg, sizeof(msg)),
+                msg, "momentum 1 is outside [0, 1)");
+    expect_twin(NNLITE_OK, nnlite_sgd_check(0.1f, 0.5f, msg, sizeof(msg)),
+                msg, "");
+    assert_string_equal(msg, "");
+
+    assert_int_equal(nnlite_adam_create(&o, 1e-3f, 1.0f, 0.999f, 1e-8f),
+                     NNLITE_EINVAL);
+    assert_null(o);
+    expect_twin(NNLITE_EINVAL,
+                nnlite_adam_check(1e-3f, 1.0f, 0.999f, 1e-8f, msg,
+                                  sizeof(msg)),
+                msg, "beta1 1 is outside [0, 1)");
+    assert_int_equal(nnlite_adam_create(&o, 1e-3f, 0.9f, 2.0f, 1e-8f),
+                     NNLITE_EINVAL);
+    expect_twin(NNLITE_EINVAL,
+                nnlite_adam_check(1e-3f, 0.9f, 2.0f, 1e-8f, msg,
+                                  sizeof(msg)),
+                msg, "beta2 2 is outside [0, 1)");
+    assert_int_equal(nnlite_adam_create(&o, 1e-3f, 0.9f, 0.999f, -1.0f),
+                     NNLITE_EINVAL);
+    expect_twin(NNLITE_EINVAL,
+                nnlite_adam_check(1e-3f, 0.9f, 0.999f, -1.0f, msg,
+                                  sizeof(msg)),
+                msg, "epsilon -1 is not");
+    assert_int_equal(nnlite_adam_create(&o, INFINITY, 0.9f, 0.999f, 1e-8f),
+                     NNLITE_EINVAL);
+    expect_twin(NNLITE_EINVAL,
+                nnlite_adam_check(INFINITY, 0.9f, 0.999f, 1e-8f, msg,
+                                  sizeof(msg)),
+                msg, "learning rate inf");
+    expect_twin(NNLITE_OK,
+                nnlite_adam_check(1e-3f, 0.9f, 0.999f, 1e-8f, msg,
+                                  sizeof(msg)),
+                msg, "");
+    assert_string_equal(msg, "");
+    /* Truncated to the buffer, NUL-terminated. */
+    assert_int_equal(nnlite_sgd_check(0.1f, 1.0f, msg, 9), NNLITE_EINVAL);
+    assert_string_equal(msg, "momentum");
+}
+
+/* ---- version-1 options structs ----
+ *
+ * A program built against version 1 of nnlite_optimizer_options passes a
+ * struct that ends after decoupled_weight_decay. This is that struct,
+ * written out by hand as version 1 declared it. */
+typedef struct options_v1 {
+    unsigned version;
+    nnlite_optimizer_kind kind;
+    float learning_rate;
+    float momentum;
+    int nesterov;
+    float weight_decay;
+    float beta1;
+    float beta2;
+    float epsilon;
+    int decoupled_weight_decay;
+} options_v1;
+
+/* A version-1 struct followed by bytes that would be NaN and garbage if
+ * read as version 2's dampening and amsgrad. */
+typedef union v1_in_v2 {
+    nnlite_optimizer_options v2; /* size and alignment */
+    unsigned char bytes[sizeof(nnlite_optimizer_options)];
+} v1_in_v2;
+
+static void place_v1(v1_in_v2 *u, const options_v1 *v1)
+{
+    memset(u->bytes, 0xff, sizeof(u->bytes));
+    memcpy(u->bytes, v1, sizeof(*v1));
+}
+
+static void test_optim_version_1_options(void **state)
+{
+    nnlite_model *m = *state;
+    const options_v1 v1 = {1, NNLITE_OPTIMIZER_SGD, 0.05f, 0.9f, 0, 0.0f,
+                           0.9f, 0.999f, 1e-8f, 0};
+    v1_in_v2 u;
+    nnlite_optimizer_options got = NNLITE_ADAM_OPTIONS_INIT;
+    nnlite_optimizer *opt = NULL;
+    char msg[160];
+    assert_true(sizeof(options_v1) <
+                sizeof(nnlite_optimizer_options)); /* the tail exists */
+    place_v1(&u, &v1);
+    assert_int_equal(nnlite_optimizer_options_check(&u.v2, msg, sizeof(msg)),
+                     NNLITE_OK);
+    assert_string_equal(msg, "");
+    assert_int_equal(nnlite_optimizer_create(&opt, &u.v2), NNLITE_OK);
+    /* The version-1 fields as given, the new ones at their defaults. */
+    assert_int_equal(nnlite_optimizer_get_options(opt, &got), NNLITE_OK);
+    assert_int_equal(got.version, NNLITE_OPTIMIZER_OPTIONS_VERSION);
+    assert_int_equal(got.kind, NNLITE_OPTIMIZER_SGD);
+    assert_true(got.learning_rate == 0.05f && got.momentum == 0.9f);
+    assert_true(got.dampening == 0.0f);
+    assert_int_equal(got.amsgrad, 0);
+    assert_int_equal(nnlite_model_set_optimizer(m, opt), NNLITE_OK);
+    /* And it trains as undamped momentum (test_optim_sgd_momentum_two_
+     * steps): a NaN dampening read from the tail would refuse it or
+     * make every step NaN. */
+    train_step(m, 1.0f);
+    expect_params(m, 0.8f, -0.1f);
+    train_step(m, 0.25f);
+    expect_params(m, 0.52f, -0.24f);
+
+    /* Version-1 settings are still checked, by version 1's rules. */
+    options_v1 bad = v1;
+    bad.momentum = 1.0f;
+    place_v1(&u, &bad);
+    expect_refused(&u.v2, "momentum 1 is outside [0, 1)");
+}
+
+/* Reading back settings: a version-2 struct gets everything; a
+ * version-1 struct only its own fields (nothing past it is written). */
+static void test_optim_get_options(void **state)
+{
+    nnlite_optimizer_options o = NNLITE_ADAM_OPTIONS_INIT, got;
+    nnlite_optimizer *opt = NULL;
+    v1_in_v2 u;
+    options_v1 v1;
+    (void)state;
+    o.learning_rate = 0.02f;
+    o.weight_decay = 0.5f;
+    o.amsgrad = 1;
+    assert_int_equal(nnlite_optimizer_create(&opt, &o), NNLITE_OK);
+    assert_int_equal(nnlite_optimizer_kind_of(opt), NNLITE_OPTIMIZER_ADAM);
+    assert_int_equal(nnlite_optimizer_set_learning_rate(opt, 0.03f),
+                     NNLITE_OK);
+    memset(&got, 0, sizeof(got));
+    got.version = NNLITE_OPTIMIZER_OPTIONS_VERSION;
+    assert_int_equal(nnlite_optimizer_get_options(opt, &got), NNLITE_OK);
+    o.learning_rate = 0.03f; /* the rate as it is now */
+    assert_memory_equal(&got, &o, sizeof(o));
+
+    memset(u.bytes, 0xab, sizeof(u.bytes));
+    u.v2.version = 1;
+    assert_int_equal(nnlite_optimizer_get_options(opt, &u.v2), NNLITE_OK);
+    memcpy(&v1, u.bytes, sizeof(v1));
+    assert_int_equal(v1.version, 1);
+    assert_int_equal(v1.kind, NNLITE_OPTIMIZER_ADAM);
+    assert_true(v1.learning_rate == 0.03f && v1.weight_decay == 0.5f);
+    assert_true(v1.beta1 == 0.9f && v1.beta2 == 0.999f);
+    for (size_t i = sizeof(v1); i < sizeof(u.bytes); i++) {
+        assert_int_equal(u.bytes[i], 0xab);
+    }
+
+    /* Errors write nothing. */
+    memset(&got, 0x5a, sizeof(got));
+    got.version = 9;
+    assert_int_equal(nnlite_optimizer_get_options(opt, &got),
+                     NNLITE_EINVAL);
+    assert_int_equal(got.version, 9);
+    assert_true(got.learning_rate != 0.03f);
+    assert_int_equal(nnlite_optimizer_get_options(NULL, &got),
+                     NNLITE_EINVAL);
+    assert_int_equal(nnlite_optimizer_get_options(opt, NULL),
+                     NNLITE_EINVAL);
+    assert_int_equal(nnlite_optimizer_kind_of(NULL), 0);
+    nnlite_optimizer_destroy(opt);
+}
+
+/* ---- dampening and AMSGrad, hand-computed ---- */
+
+static void test_optim_sgd_dampening_two_steps(void **state)
+{
+    nnlite_model *m = *state;
+    nnlite_optimizer_options o = NNLITE_SGD_OPTIONS_INIT;
+    o.learning_rate = 0.05f;
+    o.momentum = 0.9f;
+    o.dampening = 0.5f;
+    use(m, &o);
+    /* Step 1: v = g = (4, 2): the first step is not damped (PyTorch);
+     * w = 1 - 0.05 * 4 = 0.8, b = -0.1. */
+    train_step(m, 1.0f);
+    expect_params(m, 0.8f, -0.1f);
+    /* Step 2: r = 0.5, g = (2, 1); v = 0.9 (4, 2) + 0.5 (2, 1)
+     * = (4.6, 2.3); w = 0.8 - 0.23 = 0.57, b = -0.1 - 0.115 = -0.215
+     * (undamped it would be 0.52, -0.24). */
+    train_step(m, 0.25f);
+    expect_params(m, 0.57f, -0.215f);
+}
+
+static void test_optim_sgd_full_dampening_keeps_velocity(void **state)
+{
+    nnlite_model *m = *state;
+    nnlite_optimizer_options o = NNLITE_SGD_OPTIONS_INIT;
+    o.learning_rate = 0.1f;
+    o.momentum = 0.5f;
+    o.dampening = 1.0f;
+    use(m, &o);
+    /* Dampening 1 adds no gradient after the first step: v = g1 = (1, -1),
+     * then 0.5 v whatever g is. */
+    apply_step(m, 1.0f, -1.0f);
+    expect_params(m, 0.9f, 0.1f);
+    apply_step(m, 100.0f, 100.0f); /* ignored: v = (0.5, -0.5) */
+    expect_params(m, 0.85f, 0.15f);
+}
+
+/* AMSGrad with b1 = b2 = 0.5, lr 0.1 (eps 1e-8 is negligible here):
+ *   w: g = 2, then 0: v falls from 2 to 1, vmax stays 2;
+ *   b: g = 1, then 3: v grows from 0.5 to 4.75, vmax follows it.
+ * Step 1 (bias corrections 0.5, 0.5): m = (1, 0.5), v = vmax = (2, 0.5);
+ *   step 0.2 m / (sqrt(v) / sqrt(0.5)) = (0.1, 0.1): w = 0.9, b = -0.1.
+ * Step 2 (corrections 0.75, 0.75): m = (0.5, 1.75),
+ *   v = (1, 4.75), vmax = (2, 4.75);
+ *   w -= (0.1 / 0.75) 0.5 / (sqrt(2) / sqrt(0.75)) = 0.0408248
+ *        (plain Adam: 0.0577350, from sqrt(1));
+ *   b -= (0.1 / 0.75) 1.75 / (sqrt(4.75) / sqrt(0.75)) = 0.0927173. */
+static void test_optim_amsgrad_two_steps(void **state)
+{
+    nnlite_model *m = *state;
+    nnlite_optimizer_options o = NNLITE_ADAM_OPTIONS_INIT;
+    o.learning_rate = 0.1f;
+    o.beta1 = 0.5f;
+    o.beta2 = 0.5f;
+    o.amsgrad = 1;
+    use(m, &o);
+    apply_step(m, 2.0f, 1.0f);
+    expect_params(m, 0.9f, -0.1f);
+    apply_step(m, 0.0f, 3.0f);
+    expect_params(m, 0.85917517f, -0.19271726f);
+}
+
+static void test_optim_adam_without_amsgrad_differs(void **state)
+{
+    nnlite_model *m = *state;
+    nnlite_optimizer_options o = NNLITE_ADAM_OPTIONS_INIT;
+    o.learning_rate = 0.1f;
+    o.beta1 = 0.5f;
+    o.beta2 = 0.5f;
+    use(m, &o);
+    apply_step(m, 2.0f, 1.0f);
+    expect_params(m, 0.9f, -0.1f);
+    apply_step(m, 0.0f, 3.0f);
+    /* w divides by sqrt(v) = 1: 0.9 - 0.0577350; b as AMSGrad (v grew). */
+    expect_params(m, 0.84226497f, -0.19271726f);
 }
 
 /* ---- learning rate, step count, ownership ---- */
@@ -860,6 +1224,14 @@ int main(void)
         cmocka_unit_test(test_optim_invalid_adam_options),
         cmocka_unit_test(test_optim_invalid_kind_version_and_nulls),
         cmocka_unit_test(test_optim_half_set_allocator),
+        cmocka_unit_test(test_optim_options_check_names_the_setting),
+        cmocka_unit_test(test_optim_sgd_adam_check_twins),
+        MODEL_TEST(test_optim_version_1_options),
+        cmocka_unit_test(test_optim_get_options),
+        MODEL_TEST(test_optim_sgd_dampening_two_steps),
+        MODEL_TEST(test_optim_sgd_full_dampening_keeps_velocity),
+        MODEL_TEST(test_optim_amsgrad_two_steps),
+        MODEL_TEST(test_optim_adam_without_amsgrad_differs),
         MODEL_TEST(test_optim_allocator_routes_handle_and_state),
         MODEL_TEST(test_optim_out_of_memory_each_allocation),
         cmocka_unit_test(test_optim_learning_rate_get_set),

@@ -13,7 +13,7 @@
 #include "gemm_impl.h"
 #include "update_impl.h"
 
-enum { MAX_N = 1000, RULES = 6 };
+enum { MAX_N = 1000, RULES = 8 };
 
 static const size_t lengths[] = {1, 2, 7, 8, 9, 15, 16, 17, 31, 33, 67,
                                  100, MAX_N};
@@ -21,7 +21,7 @@ static const size_t lengths[] = {1, 2, 7, 8, 9, 15, 16, 17, 31, 33, 67,
 
 typedef struct buffers {
     float params[MAX_N], grads[MAX_N], backup[MAX_N];
-    float state[2 * MAX_N], next_state[2 * MAX_N];
+    float state[3 * MAX_N], next_state[3 * MAX_N];
 } buffers;
 
 static float next_value(uint64_t *s) /* [-1, 1) */
@@ -37,15 +37,18 @@ static void fill(buffers *b, uint64_t seed)
         b->params[i] = next_value(&seed);
         b->grads[i] = next_value(&seed) * 0.1f;
     }
-    /* Squares: Adam's v (at state + n, whatever n) is never negative. */
-    for (size_t i = 0; i < 2 * MAX_N; i++) {
+    /* Squares: Adam's v (at state + n, whatever n) and AMSGrad's vmax
+     * (at state + 2n) are never negative. */
+    for (size_t i = 0; i < 3 * MAX_N; i++) {
         const float v = next_value(&seed) * 0.1f;
         b->state[i] = v * v;
     }
 }
 
 /* Rule r: 0 plain SGD, 1 SGD with weight decay, 2 momentum, 3 Nesterov
- * with weight decay, 4 Adam with L2 decay, 5 AdamW, at step t = 3. */
+ * with weight decay, 4 Adam with L2 decay, 5 AdamW, 6 momentum with
+ * dampening 0.3 and weight decay, 7 AMSGrad with L2 decay, at step
+ * t = 3. */
 static nnlite__update_fn rule(const nnlite__update_kernels *k, int r,
                               nnlite__update *u, buffers *b, size_t n)
 {
@@ -58,10 +61,11 @@ static nnlite__update_fn rule(const nnlite__update_kernels *k, int r,
     u->n = n;
     u->lr = 0.05f;
     u->weight_decay = r == 1 || r == 3 || r >= 4 ? 0.01f : 0.0f;
+    u->dampen = r == 6 ? 1.0f - 0.3f : 1.0f;
     if (r < 2) {
         return k->sgd;
     }
-    if (r < 4) {
+    if (r < 4 || r == 6) {
         u->momentum = 0.9f;
         u->nesterov = r == 3;
         return k->momentum;
@@ -72,6 +76,7 @@ static nnlite__update_fn rule(const nnlite__update_kernels *k, int r,
     u->step_size = 0.05f / (1.0f - 0.9f * 0.9f * 0.9f);
     u->bc2_sqrt = 0.0547449f; /* sqrt(1 - 0.999^3) */
     u->decoupled = r == 5;
+    u->amsgrad = r == 7;
     u->decay = r == 5 ? 1.0f - 0.05f * 0.01f : 1.0f;
     return k->adam;
 }
@@ -142,6 +147,27 @@ static void test_update_ranges_match_whole(void **state)
     }
 }
 
+/* AMSGrad: vmax = max(old vmax, new v), and the step divides by it, for
+ * old maxima on both sides of the new v (fill draws them at random). */
+static void check_amsgrad(const buffers *b, const buffers *before, size_t n)
+{
+    size_t kept = 0, grown = 0;
+    for (size_t i = 0; i < n; i++) {
+        const float old_max = before->state[2 * n + i];
+        const float v = b->next_state[n + i];
+        const float m = b->next_state[i];
+        const float p = before->params[i];
+        const float vmax = old_max > v ? old_max : v;
+        kept += old_max > v;
+        grown += old_max < v;
+        assert_true(b->next_state[2 * n + i] == vmax);
+        assert_true(b->params[i] ==
+                    p - (0.05f / (1.0f - 0.9f * 0.9f * 0.9f)) * m /
+                            (sqrtf(vmax) / 0.0547449f + 1e-8f));
+    }
+    assert_true(kept > 0 && grown > 0);
+}
+
 /* The update changes the values: the comparison above is not vacuous. */
 static void test_update_changes_and_backs_up(void **state)
 {
@@ -167,6 +193,17 @@ static void test_update_changes_and_backs_up(void **state)
         if (r == 1) {
             const float p = before.params[5], g = before.grads[5];
             assert_true(b.params[5] == p - 0.05f * (g + 0.01f * p));
+        }
+        /* Dampened momentum by hand: v = mu v + (1 - d) (g + wd p). */
+        if (r == 6) {
+            const float p = before.params[5];
+            const float g = before.grads[5] + 0.01f * p;
+            const float v = 0.9f * before.state[5] + 0.7f * g;
+            assert_true(b.next_state[5] == v);
+            assert_true(b.params[5] == p - 0.05f * v);
+        }
+        if (r == 7) {
+            check_amsgrad(&b, &before, 40);
         }
     }
 }

@@ -10,7 +10,14 @@
  * saved after k updates, loaded and trained on, gives bit-identical results
  * to one that never stopped. The format is versioned, little-endian on
  * every machine and checksummed (CRC-32C); docs/model-format.md describes
- * it byte by byte.
+ * it byte by byte. This library writes format version 2 and reads 1 and 2.
+ *
+ * An inference-only file (nnlite_save_options.optimizer = 0) leaves the
+ * optimizer and its state out: it is smaller (Adam's state is twice the
+ * parameters, AMSGrad's three times) and loads as a model with no
+ * optimizer, which predicts and evaluates as the full one does; to train
+ * it, give it an optimizer with nnlite_model_set_optimizer() (which starts
+ * afresh: no momentum, no Adam moments, step count 0).
  *
  * Loading trusts nothing: every count and size is checked against the bytes
  * that are really there before anything is allocated, so truncated,
@@ -74,6 +81,42 @@ NNLITE_API nnlite_status nnlite_model_save_buffer(nnlite_model *model,
                                                   size_t capacity,
                                                   size_t *size);
 
+/** Version of nnlite_save_options this header describes. */
+#define NNLITE_SAVE_OPTIONS_VERSION 1
+
+/** How to save a model. Start from NNLITE_SAVE_OPTIONS_INIT. */
+typedef struct nnlite_save_options {
+    unsigned version; /**< NNLITE_SAVE_OPTIONS_VERSION */
+    int optimizer;    /**< non-zero (the default): save the optimizer, its
+                           settings and state, to resume training exactly;
+                           0: an inference-only file without them */
+} nnlite_save_options;
+
+/** Everything, as nnlite_model_save() saves it. */
+#define NNLITE_SAVE_OPTIONS_INIT {NNLITE_SAVE_OPTIONS_VERSION, 1}
+
+/**
+ * nnlite_model_save() with options (e.g. an inference-only file).
+ * @param options NULL for the defaults (NNLITE_SAVE_OPTIONS_INIT); read,
+ *                never kept.
+ * @return as nnlite_model_save(); also NNLITE_EINVAL for an unknown
+ *         `options->version`. Without the optimizer, its state is not
+ *         checked for NaN (it is not written).
+ */
+NNLITE_API nnlite_status nnlite_model_save_advanced(
+    nnlite_model *model, const char *path,
+    const nnlite_save_options *options);
+
+/**
+ * nnlite_model_save_buffer() with options; *size is the size of the file
+ * these options give.
+ * @return as nnlite_model_save_buffer(); also NNLITE_EINVAL for an unknown
+ *         `options->version`.
+ */
+NNLITE_API nnlite_status nnlite_model_save_buffer_advanced(
+    nnlite_model *model, void *buffer, size_t capacity, size_t *size,
+    const nnlite_save_options *options);
+
 /** Version of nnlite_load_options this header describes. */
 #define NNLITE_LOAD_OPTIONS_VERSION 1
 
@@ -96,6 +139,9 @@ typedef struct nnlite_load_options {
  * @param out  receives the model (caller frees it with
  *             nnlite_model_destroy()). NULL on failure.
  * @param path the file.
+ * Files of format versions 1 and 2 load; one saved without its optimizer
+ * (see nnlite_save_options) gives a model with none.
+ *
  * @return NNLITE_OK; NNLITE_EINVAL for NULL arguments; NNLITE_EIO when the
  *         file cannot be opened or read; NNLITE_EFORMAT when it is not a
  *         valid nnlite model (wrong magic, a newer format version, damaged,

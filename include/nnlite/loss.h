@@ -16,6 +16,12 @@
  *   as float) or probabilities [batch, C] (each in [0, 1]); with C = 1 it is
  *   binary cross-entropy on one logit, target [batch, 1] in [0, 1].
  *   Mean over the batch; computed stably with log-sum-exp.
+ * - Huber (PyTorch's nn.HuberLoss(delta)): mean over all elements of
+ *   (pred - target)^2 / 2 where |pred - target| < delta, and of
+ *   delta * (|pred - target| - delta / 2) elsewhere: MSE's shape near the
+ *   target, MAE's slope far from it, so outliers pull less. pred and
+ *   target have the same shape [batch, n]. The gradient is
+ *   (pred - target) / N inside, +-delta / N outside.
  */
 #ifndef NNLITE_LOSS_H
 #define NNLITE_LOSS_H
@@ -34,13 +40,16 @@ typedef struct nnlite_loss nnlite_loss;
 typedef enum nnlite_loss_kind {
     NNLITE_LOSS_MAE = 1,
     NNLITE_LOSS_MSE = 2,
-    NNLITE_LOSS_CROSS_ENTROPY = 3
+    NNLITE_LOSS_CROSS_ENTROPY = 3,
+    NNLITE_LOSS_HUBER = 4
 } nnlite_loss_kind;
 
 /**
  * Create a loss of any kind with an allocator for it.
  * @param out       receives the loss (caller owns it until a model takes
  *                  it). NULL on failure.
+ * @param kind      any kind; NNLITE_LOSS_HUBER gets delta 1 (PyTorch's
+ *                  default; nnlite_loss_huber_create() takes another).
  * @param allocator NULL for malloc/free; otherwise copied.
  * @return NNLITE_OK; NNLITE_EINVAL for NULL `out`, an unknown kind or a
  *         half-set allocator; NNLITE_ENOMEM.
@@ -57,6 +66,37 @@ NNLITE_API nnlite_status nnlite_loss_mse_create(nnlite_loss **out);
 
 /** Cross-entropy on logits. Errors as nnlite_loss_create_advanced(). */
 NNLITE_API nnlite_status nnlite_loss_cross_entropy_create(nnlite_loss **out);
+
+/**
+ * Huber loss with threshold `delta`, malloc/free.
+ * @param out   receives the loss (caller owns it until a model takes it).
+ *              NULL on failure.
+ * @param delta where the loss turns from quadratic to linear: > 0 and
+ *              finite (PyTorch's default is 1).
+ * @return NNLITE_OK; NNLITE_EINVAL for NULL `out` or a bad delta
+ *         (nnlite_loss_huber_check() says why); NNLITE_ENOMEM.
+ */
+NNLITE_API nnlite_status nnlite_loss_huber_create(nnlite_loss **out,
+                                                  float delta);
+
+/**
+ * Say why nnlite_loss_huber_create() would refuse this delta.
+ * @param message receives one NUL-terminated sentence naming the argument
+ *                and its value (e.g. "delta -1 is not a finite number
+ *                > 0"), truncated to `size` bytes; "" when it is fine.
+ *                May be NULL when `size` is 0.
+ * @return the status nnlite_loss_huber_create() returns for this delta
+ *         (NNLITE_OK when it is valid; it may still fail with
+ *         NNLITE_ENOMEM or for a NULL `out`).
+ */
+NNLITE_API nnlite_status nnlite_loss_huber_check(float delta, char *message,
+                                                 size_t size);
+
+/**
+ * @return a Huber loss's delta; 0 for the other kinds and for NULL (use
+ *         nnlite_loss_kind_of() for the kind).
+ */
+NNLITE_API float nnlite_loss_huber_delta(const nnlite_loss *loss);
 
 /**
  * Destroy a loss no model owns.

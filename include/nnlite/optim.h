@@ -5,13 +5,17 @@
  * Update rules are PyTorch's, so hyperparameters carry over unchanged.
  * With parameters p, gradient g, learning rate lr, at step t = 1, 2, ...:
  *
- * - SGD: g += weight_decay * p; if momentum mu > 0: v = mu * v + g (v = g
- *   at the first step), then g = g + mu * v with Nesterov, else g = v;
+ * - SGD: g += weight_decay * p; if momentum mu > 0: v = mu * v +
+ *   (1 - dampening) * g (v = g at the first step, whatever the
+ *   dampening), then g = g + mu * v with Nesterov, else g = v;
  *   p -= lr * g. With mu = 0 and no decay this is plain gradient descent.
+ *   Nesterov needs momentum > 0 and dampening 0 (as PyTorch).
  * - Adam: g += weight_decay * p (unless decoupled); m = b1 m + (1 - b1) g;
  *   v = b2 v + (1 - b2) g^2; p -= lr * (m / (1 - b1^t)) /
  *   (sqrt(v / (1 - b2^t)) + eps). AdamW (decoupled) instead first scales
- *   p *= 1 - lr * weight_decay.
+ *   p *= 1 - lr * weight_decay. AMSGrad keeps the largest v seen,
+ *   vmax = max(vmax, v), and divides by sqrt(vmax / (1 - b2^t)) + eps
+ *   instead.
  *
  * An optimizer is handed to nnlite_model_set_optimizer(), which takes
  * ownership. Its state (momentum, Adam moments, step count) lives with it.
@@ -20,7 +24,11 @@
  * nothing (one that would leave a value NaN or infinite changes nothing),
  * so the optimizer keeps a copy of the parameters to restore and writes
  * new state beside the old. Per parameter: 1 float for plain SGD, 3 with
- * momentum, 5 for Adam.
+ * momentum, 5 for Adam, 7 for Adam with AMSGrad.
+ *
+ * Every constructor has a check twin (nnlite_optimizer_options_check(),
+ * nnlite_sgd_check(), nnlite_adam_check()) that says in words why the
+ * constructor would refuse its arguments; both run the same checks.
  */
 #ifndef NNLITE_OPTIM_H
 #define NNLITE_OPTIM_H
@@ -41,12 +49,17 @@ typedef enum nnlite_optimizer_kind {
 } nnlite_optimizer_kind;
 
 /** Version of nnlite_optimizer_options this header describes. */
-#define NNLITE_OPTIMIZER_OPTIONS_VERSION 1
+#define NNLITE_OPTIMIZER_OPTIONS_VERSION 2
 
 /**
  * Every optimizer setting. Start from NNLITE_SGD_OPTIONS_INIT or
  * NNLITE_ADAM_OPTIONS_INIT and change what you need, so fields added in
  * later versions keep their defaults.
+ *
+ * Version 1 ended after `decoupled_weight_decay`; version 2 added
+ * `dampening` and `amsgrad`. A program built against version 1 passes the
+ * shorter struct with `version` 1: the library then reads only the
+ * version-1 fields and uses the defaults (0) for the rest.
  */
 typedef struct nnlite_optimizer_options {
     unsigned version;           /**< NNLITE_OPTIMIZER_OPTIONS_VERSION */
@@ -61,17 +74,23 @@ typedef struct nnlite_optimizer_options {
     float beta2;                /**< Adam: in [0, 1) */
     float epsilon;              /**< Adam: > 0 */
     int decoupled_weight_decay; /**< Adam: non-zero for AdamW */
+    /* version 2 */
+    float dampening;            /**< SGD: in [0, 1]; scales the gradient
+                                     added to the velocity by
+                                     1 - dampening after the first step;
+                                     must be 0 with Nesterov */
+    int amsgrad;                /**< Adam: non-zero for AMSGrad */
 } nnlite_optimizer_options;
 
 /** Plain gradient descent, learning rate 0.01. */
 #define NNLITE_SGD_OPTIONS_INIT                                               \
     {NNLITE_OPTIMIZER_OPTIONS_VERSION, NNLITE_OPTIMIZER_SGD, 0.01f, 0.0f, 0,  \
-     0.0f, 0.9f, 0.999f, 1e-8f, 0}
+     0.0f, 0.9f, 0.999f, 1e-8f, 0, 0.0f, 0}
 
 /** Adam with PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8. */
 #define NNLITE_ADAM_OPTIONS_INIT                                              \
     {NNLITE_OPTIMIZER_OPTIONS_VERSION, NNLITE_OPTIMIZER_ADAM, 1e-3f, 0.0f, 0, \
-     0.0f, 0.9f, 0.999f, 1e-8f, 0}
+     0.0f, 0.9f, 0.999f, 1e-8f, 0, 0.0f, 0}
 
 /**
  * Create an optimizer from options, with an allocator for it and its state.
@@ -82,11 +101,26 @@ typedef struct nnlite_optimizer_options {
  * @param allocator NULL for malloc/free; otherwise copied.
  * @return NNLITE_OK; NNLITE_EINVAL for NULL `out`/`options`, an unknown
  *         version or kind, a setting out of the range documented above, or
- *         a half-set allocator; NNLITE_ENOMEM.
+ *         a half-set allocator; NNLITE_ENOMEM. nnlite_optimizer_options_check()
+ *         says which setting is wrong.
  */
 NNLITE_API nnlite_status nnlite_optimizer_create_advanced(
     nnlite_optimizer **out, const nnlite_optimizer_options *options,
     const nnlite_allocator *allocator);
+
+/**
+ * Say why nnlite_optimizer_create_advanced() would refuse these options.
+ * @param options the options (version 1 or 2); NULL is refused.
+ * @param message receives one NUL-terminated sentence naming the setting
+ *                and its value (e.g. "momentum 1 is outside [0, 1)"),
+ *                truncated to `size` bytes; "" when the options are fine.
+ *                May be NULL when `size` is 0.
+ * @return the status nnlite_optimizer_create_advanced() returns for these
+ *         options (NNLITE_OK when they are valid; it may still fail with
+ *         NNLITE_ENOMEM, for a NULL `out` or a half-set allocator).
+ */
+NNLITE_API nnlite_status nnlite_optimizer_options_check(
+    const nnlite_optimizer_options *options, char *message, size_t size);
 
 /** nnlite_optimizer_create_advanced() with malloc/free. */
 NNLITE_API nnlite_status nnlite_optimizer_create(
@@ -101,12 +135,33 @@ NNLITE_API nnlite_status nnlite_sgd_create(nnlite_optimizer **out,
                                            float momentum);
 
 /**
+ * Say why nnlite_sgd_create() would refuse these arguments.
+ * @param message as nnlite_optimizer_options_check().
+ * @return the status nnlite_sgd_create() returns for these arguments
+ *         (NNLITE_OK when they are valid; it may still fail with
+ *         NNLITE_ENOMEM or for a NULL `out`).
+ */
+NNLITE_API nnlite_status nnlite_sgd_check(float learning_rate, float momentum,
+                                          char *message, size_t size);
+
+/**
  * Adam (PyTorch defaults: 1e-3, 0.9, 0.999, 1e-8).
  * Errors as nnlite_optimizer_create_advanced().
  */
 NNLITE_API nnlite_status nnlite_adam_create(nnlite_optimizer **out,
                                             float learning_rate, float beta1,
                                             float beta2, float epsilon);
+
+/**
+ * Say why nnlite_adam_create() would refuse these arguments.
+ * @param message as nnlite_optimizer_options_check().
+ * @return the status nnlite_adam_create() returns for these arguments
+ *         (NNLITE_OK when they are valid; it may still fail with
+ *         NNLITE_ENOMEM or for a NULL `out`).
+ */
+NNLITE_API nnlite_status nnlite_adam_check(float learning_rate, float beta1,
+                                           float beta2, float epsilon,
+                                           char *message, size_t size);
 
 /**
  * Destroy an optimizer no model owns.
@@ -125,6 +180,23 @@ NNLITE_API nnlite_status nnlite_optimizer_set_learning_rate(
 
 /** @return the current learning rate, or 0 for NULL. */
 NNLITE_API float nnlite_optimizer_get_learning_rate(
+    const nnlite_optimizer *optimizer);
+
+/**
+ * Copy the optimizer's settings (e.g. to print them) into a struct of the
+ * caller's, the learning rate as it is now.
+ * @param out receives the settings. Set `out->version` first (to
+ *            NNLITE_OPTIMIZER_OPTIONS_VERSION, or 1 from a program built
+ *            against version 1): only the fields of that version are
+ *            written, so a shorter version-1 struct is safe.
+ * @return NNLITE_OK; NNLITE_EINVAL for NULL arguments or an unknown
+ *         `out->version` (nothing is written then).
+ */
+NNLITE_API nnlite_status nnlite_optimizer_get_options(
+    const nnlite_optimizer *optimizer, nnlite_optimizer_options *out);
+
+/** @return the optimizer's kind, or 0 for NULL. */
+NNLITE_API nnlite_optimizer_kind nnlite_optimizer_kind_of(
     const nnlite_optimizer *optimizer);
 
 /** @return the number of updates applied so far, or 0 for NULL. */

@@ -13,7 +13,8 @@
 #include "format_impl.h"
 #include "nnlite/io.h"
 
-/* Parsing state: input, the options, the model being built. */
+/* Parsing state: input, the options, the model being built, and the
+ * file's format version (1 or 2), which the sections branch on. */
 typedef struct loader {
     nnlite__reader r;
     const nnlite_load_options *options;
@@ -112,11 +113,13 @@ static nnlite_status check_preamble(loader *ld, size_t size)
         (s = need_u64(ld, &body, "the body size")) != NNLITE_OK) {
         return s;
     }
-    if (version < 1 || version > NNLITE__FORMAT_VERSION) {
+    if (version < NNLITE__FORMAT_VERSION_MIN ||
+        version > NNLITE__FORMAT_VERSION) {
         return reject(ld, NNLITE_EFORMAT,
-                      "format version %u; this library reads versions 1 "
+                      "format version %u; this library reads versions %u "
                       "to %u",
-                      version, NNLITE__FORMAT_VERSION);
+                      version, NNLITE__FORMAT_VERSION_MIN,
+                      NNLITE__FORMAT_VERSION);
     }
     ld->format_version = version;
     if (flags != 0) {
@@ -347,26 +350,52 @@ static nnlite_status read_layers(loader *ld)
     return read_finite(ld, ld->model->params, n, "parameter");
 }
 
+/* Version 1: u32 kind (0: none). Version 2 adds f32 delta: Huber's, 0
+ * for the other kinds and for none; checked as the constructor checks
+ * it. */
 static nnlite_status read_loss(loader *ld)
 {
     uint32_t kind;
+    float delta = 0.0f;
     nnlite_loss *loss = NULL;
+    char why[128];
     nnlite_status s;
-    if ((s = need_u32(ld, &kind, "the loss kind")) != NNLITE_OK || kind == 0) {
+    if ((s = need_u32(ld, &kind, "the loss kind")) != NNLITE_OK) {
         return s;
     }
-    s = nnlite_loss_create_advanced(&loss, (nnlite_loss_kind)kind,
-                                    ld->options->allocator);
+    if (ld->format_version >= 2 &&
+        (s = need_f32(ld, &delta, "the loss's delta")) != NNLITE_OK) {
+        return s;
+    }
+    if (kind == 0) {
+        if (ld->format_version >= 2 && delta != 0.0f) {
+            return reject(ld, NNLITE_EFORMAT,
+                          "no loss, but a delta of %g", (double)delta);
+        }
+        return NNLITE_OK;
+    }
+    if (ld->format_version < 2 && kind == NNLITE_LOSS_HUBER) {
+        /* Huber came with version 2; a version-1 file has no delta. */
+        return reject(ld, NNLITE_EFORMAT,
+                      "loss kind %u (Huber) in a version-1 file", kind);
+    }
+    if (nnlite__loss_check((nnlite_loss_kind)kind, delta, why,
+                           sizeof(why)) != NNLITE_OK) {
+        return reject(ld, NNLITE_EFORMAT, "invalid loss: %s", why);
+    }
+    s = nnlite__loss_create(&loss, (nnlite_loss_kind)kind, delta,
+                            ld->options->allocator);
     if (s != NNLITE_OK) {
-        return reject(ld, s == NNLITE_EINVAL ? NNLITE_EFORMAT : s,
-                      "unknown loss kind %u", kind);
+        return reject(ld, s, "cannot create the loss");
     }
     return nnlite_model_set_loss(ld->model, loss);
 }
 
+/* Version 2 adds f32 dampening and u32 amsgrad after the decoupled flag;
+ * a version-1 file gets their defaults (0). */
 static nnlite_status read_options(loader *ld, nnlite_optimizer_options *o)
 {
-    uint32_t kind, nesterov, decoupled;
+    uint32_t kind, nesterov, decoupled, amsgrad = 0;
     nnlite_status s;
     *o = (nnlite_optimizer_options)NNLITE_SGD_OPTIONS_INIT;
     if ((s = need_u32(ld, &kind, "the optimizer kind")) != NNLITE_OK ||
@@ -381,12 +410,21 @@ static nnlite_status read_options(loader *ld, nnlite_optimizer_options *o)
         (s = need_u32(ld, &decoupled, "the decoupled flag")) != NNLITE_OK) {
         return s;
     }
-    if (nesterov > 1 || decoupled > 1) {
-        return reject(ld, NNLITE_EFORMAT, "invalid optimizer flags");
+    if (ld->format_version >= 2 &&
+        ((s = need_f32(ld, &o->dampening, "the dampening")) != NNLITE_OK ||
+         (s = need_u32(ld, &amsgrad, "the AMSGrad flag")) != NNLITE_OK)) {
+        return s;
+    }
+    if (nesterov > 1 || decoupled > 1 || amsgrad > 1) {
+        return reject(ld, NNLITE_EFORMAT,
+                      "invalid optimizer flags (Nesterov %u, decoupled %u, "
+                      "AMSGrad %u; each must be 0 or 1)",
+                      nesterov, decoupled, amsgrad);
     }
     o->kind = (nnlite_optimizer_kind)kind;
     o->nesterov = (int)nesterov;
     o->decoupled_weight_decay = (int)decoupled;
+    o->amsgrad = (int)amsgrad;
     return NNLITE_OK;
 }
 
@@ -427,6 +465,7 @@ static nnlite_status read_optimizer(loader *ld)
     uint32_t present;
     nnlite_optimizer_options options;
     nnlite_optimizer *o = NULL;
+    char why[128];
     nnlite_status s;
     if ((s = need_u32(ld, &present, "the optimizer flag")) != NNLITE_OK ||
         present == 0) {
@@ -438,10 +477,14 @@ static nnlite_status read_optimizer(loader *ld)
     if ((s = read_options(ld, &options)) != NNLITE_OK) {
         return s;
     }
+    if (nnlite_optimizer_options_check(&options, why, sizeof(why)) !=
+        NNLITE_OK) {
+        return reject(ld, NNLITE_EFORMAT, "invalid optimizer settings: %s",
+                      why);
+    }
     s = nnlite_optimizer_create_advanced(&o, &options, ld->options->allocator);
     if (s != NNLITE_OK) {
-        return reject(ld, s == NNLITE_EINVAL ? NNLITE_EFORMAT : s,
-                      "invalid optimizer settings");
+        return reject(ld, s, "cannot create the optimizer");
     }
     if ((s = nnlite_model_set_optimizer(ld->model, o)) != NNLITE_OK) {
         return reject(ld, s, "%s", ld->model->error);

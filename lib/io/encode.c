@@ -28,9 +28,19 @@ static void write_layers(nnlite__writer *w, const nnlite_model *m)
     nnlite__put_f32s(w, m->params, m->param_count);
 }
 
-static void write_optimizer(nnlite__writer *w, const nnlite_model *m)
+/* Version 2: the kind, then Huber's delta (0 for the other kinds and
+ * when there is no loss). */
+static void write_loss(nnlite__writer *w, const nnlite_model *m)
 {
-    const nnlite_optimizer *o = m->optimizer;
+    nnlite__put_u32(w, m->loss == NULL ? 0 : (uint32_t)m->loss->ops->kind);
+    nnlite__put_f32(w, m->loss == NULL ? 0.0f : m->loss->delta);
+}
+
+/* An inference-only file writes the optimizer as absent. */
+static void write_optimizer(nnlite__writer *w, const nnlite_model *m,
+                            bool with_optimizer)
+{
+    const nnlite_optimizer *o = with_optimizer ? m->optimizer : NULL;
     nnlite__put_u32(w, o == NULL ? 0 : 1);
     if (o == NULL) {
         return;
@@ -45,6 +55,8 @@ static void write_optimizer(nnlite__writer *w, const nnlite_model *m)
     nnlite__put_f32(w, o->options.beta2);
     nnlite__put_f32(w, o->options.epsilon);
     nnlite__put_u32(w, o->options.decoupled_weight_decay ? 1 : 0);
+    nnlite__put_f32(w, o->options.dampening);      /* version 2 */
+    nnlite__put_u32(w, o->options.amsgrad ? 1 : 0); /* version 2 */
     nnlite__put_u64(w, (uint64_t)o->steps);
     nnlite__put_f64(w, o->beta1_power);
     nnlite__put_f64(w, o->beta2_power);
@@ -65,7 +77,8 @@ static void write_metadata(nnlite__writer *w, const nnlite_model *m)
 }
 
 /* Everything between the header and the checksum. */
-static void write_body(nnlite__writer *w, const nnlite_model *m)
+static void write_body(nnlite__writer *w, const nnlite_model *m,
+                       bool with_optimizer)
 {
     nnlite__put_u64(w, (uint64_t)m->input_features);
     for (int i = 0; i < 4; i++) {
@@ -73,16 +86,16 @@ static void write_body(nnlite__writer *w, const nnlite_model *m)
     }
     nnlite__put_u32(w, m->initialized ? 1 : 0);
     write_layers(w, m);
-    nnlite__put_u32(w, m->loss == NULL ? 0 : (uint32_t)m->loss->ops->kind);
-    write_optimizer(w, m);
+    write_loss(w, m);
+    write_optimizer(w, m, with_optimizer);
     write_metadata(w, m);
 }
 
-size_t nnlite__model_saved_size(const nnlite_model *m)
+size_t nnlite__model_saved_size(const nnlite_model *m, bool with_optimizer)
 {
     nnlite__writer counter = nnlite__counter();
     size_t total;
-    write_body(&counter, m);
+    write_body(&counter, m, with_optimizer);
     if (counter.overflow ||
         !nnlite__add_size(&total, counter.size,
                           NNLITE__HEADER_SIZE + NNLITE__TRAILER_SIZE)) {
@@ -91,8 +104,8 @@ size_t nnlite__model_saved_size(const nnlite_model *m)
     return total;
 }
 
-bool nnlite__model_write_image(const nnlite_model *m, unsigned char *out,
-                               size_t size)
+bool nnlite__model_write_image(const nnlite_model *m, bool with_optimizer,
+                               unsigned char *out, size_t size)
 {
     nnlite__writer w = nnlite__writer_to(out, size);
     if (size < NNLITE__HEADER_SIZE + NNLITE__TRAILER_SIZE) {
@@ -103,7 +116,7 @@ bool nnlite__model_write_image(const nnlite_model *m, unsigned char *out,
     nnlite__put_u32(&w, 0); /* flags: none defined */
     nnlite__put_u64(&w, (uint64_t)(size - NNLITE__HEADER_SIZE -
                                    NNLITE__TRAILER_SIZE));
-    write_body(&w, m);
+    write_body(&w, m, with_optimizer);
     if (w.overflow || w.size != size - NNLITE__TRAILER_SIZE) {
         return false;
     }
@@ -120,20 +133,25 @@ nnlite_status nnlite__model_image_failed(nnlite_model *m, size_t size)
                         size);
 }
 
-nnlite_status nnlite_model_save_buffer(nnlite_model *m, void *buffer,
-                                       size_t capacity, size_t *size)
+nnlite_status nnlite_model_save_buffer_advanced(
+    nnlite_model *m, void *buffer, size_t capacity, size_t *size,
+    const nnlite_save_options *options)
 {
     size_t needed;
+    bool with_optimizer;
     if (m == NULL) {
         return NNLITE_EINVAL;
     }
     m->error[0] = '\0';
     nnlite_status s = nnlite__model_check_save_buffer(m, buffer, capacity,
                                                       size);
-    if (s != NNLITE_OK) {
+    if (s != NNLITE_OK ||
+        (s = nnlite__model_check_save_options(m, options,
+                                              &with_optimizer)) !=
+            NNLITE_OK) {
         return s;
     }
-    if ((needed = nnlite__model_saved_size(m)) == 0) {
+    if ((needed = nnlite__model_saved_size(m, with_optimizer)) == 0) {
         return nnlite__fail(m, NNLITE_ENOMEM, "the model's size overflows");
     }
     *size = needed;
@@ -145,9 +163,17 @@ nnlite_status nnlite_model_save_buffer(nnlite_model *m, void *buffer,
         return s;
     }
     nnlite__model_initialize(m);
-    s = nnlite__model_check_savable(m);
-    if (s == NNLITE_OK && !nnlite__model_write_image(m, buffer, needed)) {
+    s = nnlite__model_check_savable(m, with_optimizer);
+    if (s == NNLITE_OK &&
+        !nnlite__model_write_image(m, with_optimizer, buffer, needed)) {
         s = nnlite__model_image_failed(m, needed);
     }
     return s;
+}
+
+nnlite_status nnlite_model_save_buffer(nnlite_model *m, void *buffer,
+                                       size_t capacity, size_t *size)
+{
+    return nnlite_model_save_buffer_advanced(m, buffer, capacity, size,
+                                             NULL);
 }

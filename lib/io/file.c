@@ -138,21 +138,26 @@ static nnlite_status write_atomically(nnlite_model *m, const char *path,
 }
 
 nnlite_status nnlite__model_save_with(nnlite_model *m, const char *path,
+                                      const nnlite_save_options *options,
                                       const nnlite__file_io *io)
 {
     unsigned char *image = NULL;
     char *tmp = NULL;
     size_t size, tmp_size;
+    bool with_optimizer;
     nnlite_status s;
 
     if (m == NULL) {
         return NNLITE_EINVAL;
     }
     m->error[0] = '\0';
-    if ((s = nnlite__model_check_save_path(m, path)) != NNLITE_OK) {
+    if ((s = nnlite__model_check_save_path(m, path)) != NNLITE_OK ||
+        (s = nnlite__model_check_save_options(m, options,
+                                              &with_optimizer)) !=
+            NNLITE_OK) {
         return s;
     }
-    size = nnlite__model_saved_size(m);
+    size = nnlite__model_saved_size(m, with_optimizer);
     if (size == 0 || !nnlite__add_size(&tmp_size, strlen(path), 64) ||
         (image = nnlite__alloc(&m->allocator, size)) == NULL ||
         (tmp = nnlite__alloc(&m->allocator, tmp_size)) == NULL) {
@@ -161,8 +166,9 @@ nnlite_status nnlite__model_save_with(nnlite_model *m, const char *path,
                             path);
     }
     nnlite__model_initialize(m);
-    s = nnlite__model_check_savable(m);
-    if (s == NNLITE_OK && !nnlite__model_write_image(m, image, size)) {
+    s = nnlite__model_check_savable(m, with_optimizer);
+    if (s == NNLITE_OK &&
+        !nnlite__model_write_image(m, with_optimizer, image, size)) {
         s = nnlite__model_image_failed(m, size);
     }
     if (s == NNLITE_OK) {
@@ -175,7 +181,14 @@ nnlite_status nnlite__model_save_with(nnlite_model *m, const char *path,
 
 nnlite_status nnlite_model_save(nnlite_model *m, const char *path)
 {
-    return nnlite__model_save_with(m, path, &nnlite__posix_file_io);
+    return nnlite__model_save_with(m, path, NULL, &nnlite__posix_file_io);
+}
+
+nnlite_status nnlite_model_save_advanced(nnlite_model *m, const char *path,
+                                         const nnlite_save_options *options)
+{
+    return nnlite__model_save_with(m, path, options,
+                                   &nnlite__posix_file_io);
 }
 
 /* "what path: reason" into the caller's buffer, if any. */

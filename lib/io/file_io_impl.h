@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "nnlite/io.h"
 #include "nnlite/model.h"
 
 typedef struct nnlite__file_io {
@@ -21,8 +22,9 @@ typedef struct nnlite__file_io {
 /* The real calls. */
 extern const nnlite__file_io nnlite__posix_file_io;
 
-/* nnlite_model_save() through `io`. */
+/* nnlite_model_save_advanced() through `io` (options NULL: defaults). */
 nnlite_status nnlite__model_save_with(nnlite_model *m, const char *path,
+                                      const nnlite_save_options *options,
                                       const nnlite__file_io *io);
 
 #endif /* NNLITE_FILE_IO_IMPL_H */

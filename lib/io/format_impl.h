@@ -12,8 +12,11 @@
  * catch newline translation, 0x1A stops DOS `type`. */
 #define NNLITE__MAGIC "\x89NNL\r\n\x1a\n"
 #define NNLITE__MAGIC_SIZE 8
-/* The version written; readers take 1 (no per-layer values) and 2. */
+/* The version written; readers take 1 (no per-layer values, no Huber
+ * delta, no dampening or AMSGrad) and 2. The decoder keeps the file's in
+ * `format_version`. */
 #define NNLITE__FORMAT_VERSION 2u
+#define NNLITE__FORMAT_VERSION_MIN 1u
 /* magic, u32 version, u32 flags, u64 body size */
 #define NNLITE__HEADER_SIZE 24
 /* u32 CRC-32C of everything before it */
@@ -26,15 +29,17 @@
 #define NNLITE__LAYER_RECORD_SIZE_V2 (NNLITE__LAYER_RECORD_SIZE + 8)
 #define NNLITE__METADATA_MIN_SIZE (4 + 1 + 8)
 
-/* Bytes the whole file takes for this model; 0 when that overflows. */
-size_t nnlite__model_saved_size(const nnlite_model *m);
+/* Bytes the whole file takes for this model; 0 when that overflows.
+ * `with_optimizer` false leaves the optimizer out (an inference-only
+ * file: nnlite_save_options.optimizer 0). */
+size_t nnlite__model_saved_size(const nnlite_model *m, bool with_optimizer);
 
 /* Write the whole file image into out, of size bytes: exactly
- * nnlite__model_saved_size(m). false when it did not come out at that
- * size (a bug: nothing is written past out + size, but out holds no
- * valid image). */
-bool nnlite__model_write_image(const nnlite_model *m, unsigned char *out,
-                               size_t size);
+ * nnlite__model_saved_size(m, with_optimizer). false when it did not come
+ * out at that size (a bug: nothing is written past out + size, but out
+ * holds no valid image). */
+bool nnlite__model_write_image(const nnlite_model *m, bool with_optimizer,
+                               unsigned char *out, size_t size);
 
 /* NNLITE_EFORMAT, with the message, for a false write_image. */
 nnlite_status nnlite__model_image_failed(nnlite_model *m, size_t size);

@@ -28,6 +28,7 @@ TARGET static inline __m256i tail_mask(size_t n)
 #define MUL _mm256_mul_ps
 #define DIV _mm256_div_ps
 #define SQRT _mm256_sqrt_ps
+#define MAX _mm256_max_ps
 #define ALL_ZERO(v)                                                         \
     (_mm256_movemask_ps(_mm256_cmp_ps(v, SET1(0.0f), _CMP_NEQ_UQ)) == 0)
 #define SGD_FN sgd_avx2

@@ -28,6 +28,7 @@ static inline __mmask16 tail_mask(size_t n)
 #define MUL _mm512_mul_ps
 #define DIV _mm512_div_ps
 #define SQRT _mm512_sqrt_ps
+#define MAX _mm512_max_ps
 #define ALL_ZERO(v) (_mm512_cmp_ps_mask(v, SET1(0.0f), _CMP_NEQ_UQ) == 0)
 #define SGD_FN sgd_avx512
 #define MOMENTUM_FN momentum_avx512

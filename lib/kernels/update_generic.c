@@ -12,9 +12,11 @@ static float not_finite_term(float x)
     return x - x;
 }
 
-/* SGD, PyTorch's rule: g += wd p; v = mu v + g (v starts at 0, so the
- * first step sets v = g); step = g + mu v (Nesterov) or v; p -= lr step.
- * Element i; returns the terms to sum for the finite check. */
+/* SGD, PyTorch's rule: g += wd p; v = mu v + (1 - dampening) g (v starts
+ * at 0 and the first step scales g by 1, so it sets v = g); step =
+ * g + mu v (Nesterov) or v; p -= lr step. Without dampening the scale is
+ * 1 and the product exact. Element i; returns the terms to sum for the
+ * finite check. */
 static float sgd_element(const nnlite__update *u, size_t i)
 {
     const float p = u->params[i];
@@ -29,7 +31,7 @@ static float momentum_element(const nnlite__update *u, size_t i)
 {
     const float p = u->params[i];
     const float g = u->grads[i] + u->weight_decay * p;
-    const float v = u->momentum * u->state[i] + g;
+    const float v = u->momentum * u->state[i] + u->dampen * g;
     const float step = u->nesterov ? g + u->momentum * v : v;
     const float p1 = p - u->lr * step;
     u->backup[i] = p;
@@ -41,7 +43,9 @@ static float momentum_element(const nnlite__update *u, size_t i)
 /* Adam with bias correction, PyTorch's arithmetic:
  *   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
  *   p = p decay - (lr / (1 - b1^t)) m / (sqrt(v) / sqrt(1 - b2^t) + eps)
- * L2 decay (not decoupled) adds wd p to g first. */
+ * L2 decay (not decoupled) adds wd p to g first. AMSGrad divides by the
+ * largest v so far instead, vmax = max(vmax, v), kept after m and v. A
+ * NaN v is flagged whatever max makes of it, so the step is undone. */
 static float adam_element(const nnlite__update *u, size_t i)
 {
     const size_t n = u->n;
@@ -51,13 +55,18 @@ static float adam_element(const nnlite__update *u, size_t i)
     const float m = u->beta1 * u->state[i] + (1.0f - u->beta1) * g;
     const float v =
         u->beta2 * u->state[n + i] + (1.0f - u->beta2) * g * g;
+    const float vmax =
+        u->amsgrad ? fmaxf(u->state[2 * n + i], v) : v;
     const float p1 =
-        p * u->decay - u->step_size * m / (sqrtf(v) / u->bc2_sqrt +
+        p * u->decay - u->step_size * m / (sqrtf(vmax) / u->bc2_sqrt +
                                            u->epsilon);
     u->backup[i] = p;
     u->params[i] = p1;
     u->next_state[i] = m;
     u->next_state[n + i] = v;
+    if (u->amsgrad) {
+        u->next_state[2 * n + i] = vmax;
+    }
     return not_finite_term(p1) + not_finite_term(m) +
            not_finite_term(v);
 }

@@ -29,11 +29,13 @@ typedef struct nnlite__update {
     float *params;
     const float *grads;
     float *backup;       /* [n]: params as they were */
-    const float *state;  /* SGD: velocity or NULL; Adam: m then v */
+    const float *state;  /* SGD: velocity or NULL; Adam: m, v, then
+                            (AMSGrad) vmax */
     float *next_state;   /* same layout as state */
     size_t n;
     /* SGD */
     float lr, momentum, weight_decay;
+    float dampen; /* 1 - dampening; 1 at the first step */
     int nesterov;
     /* Adam (weight_decay shared) */
     float beta1, beta2, epsilon;
@@ -41,6 +43,7 @@ typedef struct nnlite__update {
     float bc2_sqrt;  /* sqrt(1 - beta2^t) */
     float decay;     /* AdamW: 1 - lr wd; 1 otherwise */
     int decoupled;
+    int amsgrad; /* divide by the largest v so far (state + 2n) */
     double beta1_power, beta2_power; /* b^t after this step */
 } nnlite__update;
 

@@ -39,6 +39,7 @@ static inline void store_first(float *p, size_t m, float32x4_t v)
 #define MUL vmulq_f32
 #define DIV vdivq_f32
 #define SQRT vsqrtq_f32
+#define MAX vmaxq_f32
 #define ALL_ZERO(v) (vminvq_u32(vceqq_f32((v), vdupq_n_f32(0.0f))) != 0)
 #define SGD_FN sgd_neon
 #define MOMENTUM_FN momentum_neon

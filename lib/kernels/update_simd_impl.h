@@ -36,10 +36,10 @@ TARGET static inline VEC momentum_lanes(const nnlite__update *u, size_t i,
                                         MASK m, bool full, VEC bad)
 {
     const VEC lr = SET1(u->lr), wd = SET1(u->weight_decay);
-    const VEC mu = SET1(u->momentum);
+    const VEC mu = SET1(u->momentum), dampen = SET1(u->dampen);
     const VEC p = LD(u->params + i);
     const VEC g = ADD(LD(u->grads + i), MUL(wd, p));
-    const VEC v = ADD(MUL(mu, LD(u->state + i)), g);
+    const VEC v = ADD(MUL(mu, LD(u->state + i)), MUL(dampen, g));
     const VEC step = u->nesterov ? ADD(g, MUL(mu, v)) : v;
     const VEC p1 = SUB(p, MUL(lr, step));
     ST(u->backup + i, p);
@@ -64,12 +64,16 @@ TARGET static inline VEC adam_lanes(const nnlite__update *u, size_t i,
     const VEC m1 = ADD(MUL(b1, LD(u->state + i)), MUL(rest1, g));
     const VEC v1 =
         ADD(MUL(b2, LD(u->state + n + i)), MUL(MUL(rest2, g), g));
-    const VEC denominator = ADD(DIV(SQRT(v1), bc2), eps);
+    const VEC vmax = u->amsgrad ? MAX(LD(u->state + 2 * n + i), v1) : v1;
+    const VEC denominator = ADD(DIV(SQRT(vmax), bc2), eps);
     const VEC p1 = SUB(MUL(p, decay), DIV(MUL(step_size, m1), denominator));
     ST(u->backup + i, p);
     ST(u->params + i, p1);
     ST(u->next_state + i, m1);
     ST(u->next_state + n + i, v1);
+    if (u->amsgrad) {
+        ST(u->next_state + 2 * n + i, vmax);
+    }
     FLAG(bad, p1);
     FLAG(bad, m1);
     return FLAG(bad, v1);

@@ -103,11 +103,13 @@ static double softmax_row(const float *z, const float *t, size_t cols,
     return loss;
 }
 
-static double ce_compute(const float *pred, const float *target, size_t rows,
-                         size_t cols, size_t tcols, float *grad)
+static double ce_compute(const nnlite_loss *loss, const float *pred,
+                         const float *target, size_t rows, size_t cols,
+                         size_t tcols, float *grad)
 {
     const double inv_rows = 1.0 / (double)rows;
     double sum = 0.0;
+    (void)loss;
     for (size_t r = 0; r < rows; r++) {
         const float *z = pred + r * cols, *t = target + r * tcols;
         float *g = grad == NULL ? NULL : grad + r * cols;

@@ -1,6 +1,8 @@
 /* Loss handles and the standalone nnlite_loss_compute(). */
 #include "loss_impl.h"
 
+#include <math.h>
+
 #include "alloc_impl.h"
 #include "numeric_impl.h"
 #include "tensor_impl.h"
@@ -24,24 +26,61 @@ static const nnlite__loss_ops *ops_for_kind(nnlite_loss_kind kind)
         return &nnlite__mse_ops;
     case NNLITE_LOSS_CROSS_ENTROPY:
         return &nnlite__cross_entropy_ops;
+    case NNLITE_LOSS_HUBER:
+        return &nnlite__huber_ops;
     }
     return NULL;
 }
 
-nnlite_status nnlite_loss_create_advanced(nnlite_loss **out,
-                                          nnlite_loss_kind kind,
-                                          const nnlite_allocator *allocator)
+/* Every check of a loss's settings, for the constructors and their
+ * twins alike; msg says what is wrong ("" when nothing is). Only Huber
+ * has a setting: the other kinds take delta 0. */
+static nnlite_status check_loss(nnlite_loss_kind kind, float delta,
+                                const nnlite__loss_ops **ops, char *msg,
+                                size_t size)
+{
+    nnlite__format(msg, size, "%s", "");
+    if ((*ops = ops_for_kind(kind)) == NULL) {
+        nnlite__format(msg, size, "loss kind %d is unknown", (int)kind);
+        return NNLITE_EINVAL;
+    }
+    if (kind == NNLITE_LOSS_HUBER && !(isfinite(delta) && delta > 0.0f)) {
+        nnlite__format(msg, size, "delta %g is not a finite number > 0",
+                       (double)delta);
+        return NNLITE_EINVAL;
+    }
+    if (kind != NNLITE_LOSS_HUBER && delta != 0.0f) {
+        nnlite__format(msg, size, "the %s loss takes no delta (%g given)",
+                       (*ops)->name, (double)delta);
+        return NNLITE_EINVAL;
+    }
+    return NNLITE_OK;
+}
+
+nnlite_status nnlite__loss_check(nnlite_loss_kind kind, float delta,
+                                 char *msg, size_t size)
+{
+    const nnlite__loss_ops *ops;
+    return check_loss(kind, delta, &ops, msg, size);
+}
+
+nnlite_status nnlite__loss_create(nnlite_loss **out, nnlite_loss_kind kind,
+                                  float delta,
+                                  const nnlite_allocator *allocator)
 {
     nnlite_allocator a;
     const nnlite__loss_ops *ops;
     nnlite_loss *loss;
+    nnlite_status s;
 
     if (out == NULL) {
         return NNLITE_EINVAL;
     }
     *out = NULL;
-    if ((ops = ops_for_kind(kind)) == NULL ||
-        nnlite__allocator_resolve(&a, allocator) != NNLITE_OK) {
+    if ((s = check_loss(kind, delta, &ops, NULL, 0)) != NNLITE_OK) {
+        return s;
+    }
+    if (nnlite__allocator_resolve(&a, allocator) != NNLITE_OK) {
         return NNLITE_EINVAL;
     }
     loss = nnlite__calloc(&a, sizeof(*loss));
@@ -50,8 +89,36 @@ nnlite_status nnlite_loss_create_advanced(nnlite_loss **out,
     }
     loss->ops = ops;
     loss->allocator = a;
+    loss->delta = delta;
     *out = loss;
     return NNLITE_OK;
+}
+
+nnlite_status nnlite_loss_create_advanced(nnlite_loss **out,
+                                          nnlite_loss_kind kind,
+                                          const nnlite_allocator *allocator)
+{
+    return nnlite__loss_create(out, kind,
+                               kind == NNLITE_LOSS_HUBER
+                                   ? NNLITE__HUBER_DEFAULT_DELTA
+                                   : 0.0f,
+                               allocator);
+}
+
+nnlite_status nnlite_loss_huber_create(nnlite_loss **out, float delta)
+{
+    return nnlite__loss_create(out, NNLITE_LOSS_HUBER, delta, NULL);
+}
+
+nnlite_status nnlite_loss_huber_check(float delta, char *message,
+                                      size_t size)
+{
+    return nnlite__loss_check(NNLITE_LOSS_HUBER, delta, message, size);
+}
+
+float nnlite_loss_huber_delta(const nnlite_loss *loss)
+{
+    return loss == NULL ? 0.0f : loss->delta;
 }
 
 nnlite_status nnlite_loss_mae_create(nnlite_loss **out)
@@ -175,13 +242,13 @@ nnlite_status nnlite_loss_compute(nnlite_loss *loss, const nnlite_tensor *pred,
     /* The value first, so that an overflowing loss leaves grad untouched;
      * the standalone call is not on the training path, where the model
      * computes both in one pass. */
-    v = loss->ops->compute(pred->data, target->data, pred->shape[0],
+    v = loss->ops->compute(loss, pred->data, target->data, pred->shape[0],
                            pred->shape[1], target->shape[1], NULL);
     if (!isfinite((float)v)) {
         return fail(loss, NNLITE_ENUMERIC, "the loss overflowed");
     }
     if (grad != NULL) {
-        loss->ops->compute(pred->data, target->data, pred->shape[0],
+        loss->ops->compute(loss, pred->data, target->data, pred->shape[0],
                            pred->shape[1], target->shape[1], grad->data);
     }
     *value = (float)v;

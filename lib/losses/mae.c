@@ -4,12 +4,14 @@
 
 #include "loss_impl.h"
 
-static double mae_compute(const float *pred, const float *target,
-                          size_t rows, size_t cols, size_t tcols, float *grad)
+static double mae_compute(const nnlite_loss *loss, const float *pred,
+                          const float *target, size_t rows, size_t cols,
+                          size_t tcols, float *grad)
 {
     const size_t n = rows * cols;
     const float scale = (float)(1.0 / (double)n);
     double sum = 0.0;
+    (void)loss;
     (void)tcols;
     for (size_t i = 0; i < n; i++) {
         const float d = pred[i] - target[i];

@@ -529,9 +529,30 @@ nnlite_status nnlite__model_check_grads(nnlite_model *m)
     return NNLITE_OK;
 }
 
-nnlite_status nnlite__model_check_savable(nnlite_model *m)
+nnlite_status nnlite__model_check_save_options(
+    nnlite_model *m, const nnlite_save_options *options,
+    bool *with_optimizer)
 {
-    const nnlite_optimizer *o = m->optimizer;
+    *with_optimizer = true;
+    if (options == NULL) {
+        return NNLITE_OK;
+    }
+    if (options->version != NNLITE_SAVE_OPTIONS_VERSION) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "save options version %u is unknown (this "
+                            "library reads %u)",
+                            options->version, NNLITE_SAVE_OPTIONS_VERSION);
+    }
+    *with_optimizer = options->optimizer != 0;
+    return NNLITE_OK;
+}
+
+/* An inference-only file holds no optimizer state: its values need no
+ * check (the parameters always do). */
+nnlite_status nnlite__model_check_savable(nnlite_model *m,
+                                          bool with_optimizer)
+{
+    const nnlite_optimizer *o = with_optimizer ? m->optimizer : NULL;
     size_t bad;
     if (!nnlite__all_finite(m->params, m->param_count, &bad)) {
         return nnlite__fail(m, NNLITE_ENUMERIC,

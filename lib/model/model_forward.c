@@ -155,8 +155,8 @@ nnlite_status nnlite__model_evaluate_rows(nnlite_model *m, const float *x,
             nnlite__model_forward_rows(m, x + r * m->input_features, n);
         /* Every loss is a mean over rows (times a constant per row), so
          * weighting each chunk's mean by its rows gives the overall mean. */
-        sum += ops->compute(out, target + r * target_cols, n, width,
-                            target_cols, NULL) *
+        sum += ops->compute(m->loss, out, target + r * target_cols, n,
+                            width, target_cols, NULL) *
                (double)n;
     }
     *loss = sum / (double)rows;

@@ -8,6 +8,7 @@
 #include "layer_impl.h"
 #include "loss_impl.h"
 #include "message_impl.h"
+#include "nnlite/io.h"
 #include "nnlite/model.h"
 #include "optim_impl.h"
 #include "rng_impl.h"
@@ -225,7 +226,14 @@ nnlite_status nnlite__model_check_grads(nnlite_model *m);
 
 /* NNLITE_ENUMERIC when a parameter or optimizer state value is not
  * finite: the loader would refuse such a file, so it is never written. */
-nnlite_status nnlite__model_check_savable(nnlite_model *m);
+nnlite_status nnlite__model_check_savable(nnlite_model *m,
+                                          bool with_optimizer);
+
+/* The savers' options: NULL means the defaults; an unknown version is
+ * NNLITE_EINVAL. *with_optimizer: whether the file keeps the optimizer. */
+nnlite_status nnlite__model_check_save_options(
+    nnlite_model *m, const nnlite_save_options *options,
+    bool *with_optimizer);
 
 /* ---- work, once the checks passed ------------------------------------ */
 

@@ -48,8 +48,8 @@ nnlite_status nnlite__model_gradients_rows(nnlite_model *m, const float *x,
     m->compute.training = true;
     out = nnlite__model_forward_rows(m, x, rows);
     m->compute.training = false;
-    *loss = m->loss->ops->compute(out, target, rows, width, target_cols,
-                                  m->delta[0]);
+    *loss = m->loss->ops->compute(m->loss, out, target, rows, width,
+                                  target_cols, m->delta[0]);
     if (!isfinite((float)*loss)) { /* as the caller will see it */
         return nnlite__fail(m, NNLITE_ENUMERIC,
                             "the loss is not finite (diverging? try a "

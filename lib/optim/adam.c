@@ -1,4 +1,5 @@
-/* Adam and AdamW, PyTorch's arithmetic (L2 or decoupled weight decay).
+/* Adam and AdamW, PyTorch's arithmetic (L2 or decoupled weight decay),
+ * with or without AMSGrad.
  * The arithmetic is in update_generic.c and, lane by lane,
  * update_simd_impl.h; here are its settings and constants.
  * b^t is a running product, so no pow() can round differently; the step
@@ -8,17 +9,31 @@
 #include "message_impl.h"
 #include "optim_impl.h"
 
-static bool adam_valid(const nnlite_optimizer_options *o)
+static nnlite_status adam_check(const nnlite_optimizer_options *o,
+                                char *msg, size_t size)
 {
-    return o->beta1 >= 0.0f && o->beta1 < 1.0f && o->beta2 >= 0.0f &&
-           o->beta2 < 1.0f && isfinite(o->epsilon) && o->epsilon > 0.0f;
+    if (!(o->beta1 >= 0.0f && o->beta1 < 1.0f)) {
+        nnlite__format(msg, size, "beta1 %g is outside [0, 1)",
+                       (double)o->beta1);
+        return NNLITE_EINVAL;
+    }
+    if (!(o->beta2 >= 0.0f && o->beta2 < 1.0f)) {
+        nnlite__format(msg, size, "beta2 %g is outside [0, 1)",
+                       (double)o->beta2);
+        return NNLITE_EINVAL;
+    }
+    if (!(isfinite(o->epsilon) && o->epsilon > 0.0f)) {
+        nnlite__format(msg, size, "epsilon %g is not a finite number > 0",
+                       (double)o->epsilon);
+        return NNLITE_EINVAL;
+    }
+    return NNLITE_OK;
 }
 
-/* The first moment m, then the second v. */
+/* The first moment m, then the second v, then (AMSGrad) the largest v. */
 static size_t adam_state_per_param(const nnlite_optimizer_options *o)
 {
-    (void)o;
-    return 2;
+    return o->amsgrad ? 3 : 2;
 }
 
 static void adam_begin(const nnlite_optimizer *o, nnlite__update *u)
@@ -31,6 +46,7 @@ static void adam_begin(const nnlite_optimizer *o, nnlite__update *u)
     u->epsilon = opt->epsilon;
     u->weight_decay = opt->weight_decay;
     u->decoupled = opt->decoupled_weight_decay;
+    u->amsgrad = opt->amsgrad;
     u->step_size =
         (float)((double)opt->learning_rate / (1.0 - u->beta1_power));
     u->bc2_sqrt = (float)sqrt(1.0 - u->beta2_power);
@@ -62,7 +78,7 @@ static void adam_describe(const nnlite_optimizer *o, char *buf, size_t size)
 const nnlite__optimizer_ops nnlite__adam_ops = {
     .kind = NNLITE_OPTIMIZER_ADAM,
     .name = "Adam",
-    .valid = adam_valid,
+    .check = adam_check,
     .state_per_param = adam_state_per_param,
     .begin = adam_begin,
     .kernel = adam_kernel,

@@ -2,6 +2,7 @@
 #include "optim_impl.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "alloc_impl.h"
@@ -23,18 +24,74 @@ static bool valid_learning_rate(float lr)
     return isfinite(lr) && lr > 0.0f;
 }
 
-/* The rule for these options, or NULL when they are invalid. */
-static const nnlite__optimizer_ops *
-check_options(const nnlite_optimizer_options *o)
+/* The options as this version of the library sees them: a version-1
+ * struct ends before `dampening` (the caller's may be that short, so
+ * nothing past it is read) and gets the defaults of the fields after. */
+static nnlite_status normalize(const nnlite_optimizer_options *in,
+                               nnlite_optimizer_options *out, char *msg,
+                               size_t size)
 {
-    const nnlite__optimizer_ops *ops = ops_for_kind(o->kind);
-    if (o->version != NNLITE_OPTIMIZER_OPTIONS_VERSION || ops == NULL ||
-        !valid_learning_rate(o->learning_rate) ||
-        !(isfinite(o->weight_decay) && o->weight_decay >= 0.0f) ||
-        !ops->valid(o)) {
-        return NULL;
+    if (in == NULL) {
+        nnlite__format(msg, size, "options is NULL");
+        return NNLITE_EINVAL;
     }
-    return ops;
+    switch (in->version) {
+    case 1:
+        *out = (nnlite_optimizer_options)NNLITE_SGD_OPTIONS_INIT;
+        memcpy(out, in, offsetof(nnlite_optimizer_options, dampening));
+        out->version = NNLITE_OPTIMIZER_OPTIONS_VERSION;
+        return NNLITE_OK;
+    case NNLITE_OPTIMIZER_OPTIONS_VERSION:
+        *out = *in;
+        return NNLITE_OK;
+    default:
+        nnlite__format(msg, size,
+                       "options version %u is unknown (this library "
+                       "reads 1 to %u)",
+                       in->version, NNLITE_OPTIMIZER_OPTIONS_VERSION);
+        return NNLITE_EINVAL;
+    }
+}
+
+/* Every check of a set of options, for the constructor and its twins
+ * alike: *norm gets the normalised options, *ops the rule; msg says what
+ * is wrong ("" when nothing is). */
+static nnlite_status check_options(const nnlite_optimizer_options *in,
+                                   nnlite_optimizer_options *norm,
+                                   const nnlite__optimizer_ops **ops,
+                                   char *msg, size_t size)
+{
+    nnlite_status s;
+    nnlite__format(msg, size, "%s", "");
+    if ((s = normalize(in, norm, msg, size)) != NNLITE_OK) {
+        return s;
+    }
+    if ((*ops = ops_for_kind(norm->kind)) == NULL) {
+        nnlite__format(msg, size, "optimizer kind %d is unknown",
+                       (int)norm->kind);
+        return NNLITE_EINVAL;
+    }
+    if (!valid_learning_rate(norm->learning_rate)) {
+        nnlite__format(msg, size,
+                       "learning rate %g is not a finite number > 0",
+                       (double)norm->learning_rate);
+        return NNLITE_EINVAL;
+    }
+    if (!(isfinite(norm->weight_decay) && norm->weight_decay >= 0.0f)) {
+        nnlite__format(msg, size,
+                       "weight decay %g is not a finite number >= 0",
+                       (double)norm->weight_decay);
+        return NNLITE_EINVAL;
+    }
+    return (*ops)->check(norm, msg, size);
+}
+
+nnlite_status nnlite_optimizer_options_check(
+    const nnlite_optimizer_options *options, char *message, size_t size)
+{
+    nnlite_optimizer_options norm;
+    const nnlite__optimizer_ops *ops;
+    return check_options(options, &norm, &ops, message, size);
 }
 
 nnlite_status nnlite_optimizer_create_advanced(
@@ -42,15 +99,19 @@ nnlite_status nnlite_optimizer_create_advanced(
     const nnlite_allocator *allocator)
 {
     const nnlite__optimizer_ops *ops;
+    nnlite_optimizer_options norm;
     nnlite_allocator a;
     nnlite_optimizer *o;
+    nnlite_status s;
 
     if (out == NULL) {
         return NNLITE_EINVAL;
     }
     *out = NULL;
-    if (options == NULL || (ops = check_options(options)) == NULL ||
-        nnlite__allocator_resolve(&a, allocator) != NNLITE_OK) {
+    if ((s = check_options(options, &norm, &ops, NULL, 0)) != NNLITE_OK) {
+        return s;
+    }
+    if (nnlite__allocator_resolve(&a, allocator) != NNLITE_OK) {
         return NNLITE_EINVAL;
     }
     o = nnlite__calloc(&a, sizeof(*o));
@@ -58,7 +119,7 @@ nnlite_status nnlite_optimizer_create_advanced(
         return NNLITE_ENOMEM;
     }
     o->ops = ops;
-    o->options = *options;
+    o->options = norm;
     o->allocator = a;
     o->beta1_power = 1.0;
     o->beta2_power = 1.0;
@@ -72,24 +133,56 @@ nnlite_status nnlite_optimizer_create(nnlite_optimizer **out,
     return nnlite_optimizer_create_advanced(out, options, NULL);
 }
 
-nnlite_status nnlite_sgd_create(nnlite_optimizer **out, float learning_rate,
-                                float momentum)
+static nnlite_optimizer_options sgd_options(float learning_rate,
+                                            float momentum)
 {
     nnlite_optimizer_options o = NNLITE_SGD_OPTIONS_INIT;
     o.learning_rate = learning_rate;
     o.momentum = momentum;
-    return nnlite_optimizer_create_advanced(out, &o, NULL);
+    return o;
 }
 
-nnlite_status nnlite_adam_create(nnlite_optimizer **out, float learning_rate,
-                                 float beta1, float beta2, float epsilon)
+static nnlite_optimizer_options adam_options(float learning_rate,
+                                             float beta1, float beta2,
+                                             float epsilon)
 {
     nnlite_optimizer_options o = NNLITE_ADAM_OPTIONS_INIT;
     o.learning_rate = learning_rate;
     o.beta1 = beta1;
     o.beta2 = beta2;
     o.epsilon = epsilon;
+    return o;
+}
+
+nnlite_status nnlite_sgd_create(nnlite_optimizer **out, float learning_rate,
+                                float momentum)
+{
+    const nnlite_optimizer_options o = sgd_options(learning_rate, momentum);
     return nnlite_optimizer_create_advanced(out, &o, NULL);
+}
+
+nnlite_status nnlite_sgd_check(float learning_rate, float momentum,
+                               char *message, size_t size)
+{
+    const nnlite_optimizer_options o = sgd_options(learning_rate, momentum);
+    return nnlite_optimizer_options_check(&o, message, size);
+}
+
+nnlite_status nnlite_adam_create(nnlite_optimizer **out, float learning_rate,
+                                 float beta1, float beta2, float epsilon)
+{
+    const nnlite_optimizer_options o =
+        adam_options(learning_rate, beta1, beta2, epsilon);
+    return nnlite_optimizer_create_advanced(out, &o, NULL);
+}
+
+nnlite_status nnlite_adam_check(float learning_rate, float beta1,
+                                float beta2, float epsilon, char *message,
+                                size_t size)
+{
+    const nnlite_optimizer_options o =
+        adam_options(learning_rate, beta1, beta2, epsilon);
+    return nnlite_optimizer_options_check(&o, message, size);
 }
 
 void nnlite_optimizer_destroy(nnlite_optimizer *optimizer)
@@ -114,6 +207,33 @@ nnlite_status nnlite_optimizer_set_learning_rate(nnlite_optimizer *optimizer,
 float nnlite_optimizer_get_learning_rate(const nnlite_optimizer *optimizer)
 {
     return optimizer == NULL ? 0.0f : optimizer->options.learning_rate;
+}
+
+nnlite_status nnlite_optimizer_get_options(const nnlite_optimizer *optimizer,
+                                           nnlite_optimizer_options *out)
+{
+    if (optimizer == NULL || out == NULL) {
+        return NNLITE_EINVAL;
+    }
+    switch (out->version) {
+    case 1: /* the caller's struct ends before `dampening` */
+        memcpy(out, &optimizer->options,
+               offsetof(nnlite_optimizer_options, dampening));
+        out->version = 1;
+        return NNLITE_OK;
+    case NNLITE_OPTIMIZER_OPTIONS_VERSION:
+        *out = optimizer->options;
+        return NNLITE_OK;
+    default:
+        return NNLITE_EINVAL;
+    }
+}
+
+nnlite_optimizer_kind nnlite_optimizer_kind_of(
+    const nnlite_optimizer *optimizer)
+{
+    return optimizer == NULL ? (nnlite_optimizer_kind)0
+                             : optimizer->ops->kind;
 }
 
 unsigned long long nnlite_optimizer_step_count(

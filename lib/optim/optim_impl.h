@@ -13,9 +13,12 @@
 typedef struct nnlite__optimizer_ops {
     nnlite_optimizer_kind kind;
     const char *name;
-    /* Whether the rule's own settings are valid (the learning rate and
-     * weight decay every rule shares are checked by optim.c). */
-    bool (*valid)(const nnlite_optimizer_options *options);
+    /* NNLITE_OK when the rule's own settings are valid, else
+     * NNLITE_EINVAL with a sentence naming the setting and its value in
+     * msg (the learning rate and weight decay every rule shares are
+     * checked by optim.c). */
+    nnlite_status (*check)(const nnlite_optimizer_options *options,
+                           char *msg, size_t size);
     /* Floats of state the rule keeps per parameter (0 for plain SGD). */
     size_t (*state_per_param)(const nnlite_optimizer_options *options);
     /* The rule's constants for the next step. */

@@ -9,7 +9,13 @@
  *     .build/tests/make_golden tests/data
  *
  * Every other machine must read them bit for bit (the format is
- * little-endian everywhere) and write them back byte-identically. */
+ * little-endian everywhere) and write them back byte-identically.
+ *
+ * The committed files are format version 1, written before version 2
+ * existed; they stay as the fixtures that prove old files still load
+ * (test_golden saves them back as version 2 and checks that image).
+ * This program now writes version 2: write into another directory
+ * rather than over them. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
