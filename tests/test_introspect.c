@@ -141,7 +141,8 @@ static const char summary_sgd[] =
     "  (2) dense: 8 -> 1, params=9\n"
     "Total params: 49\n"
     "Loss: MSE\n"
-    "Optimizer: SGD (lr=0.1, weight_decay=0, momentum=0.9, nesterov=0), "
+    "Optimizer: SGD (lr=0.1, weight_decay=0, momentum=0.9, dampening=0, "
+    "nesterov=0), "
     "steps=3\n";
 
 /* The model of model.h's example, after three updates. */
@@ -223,7 +224,8 @@ static void test_summary_adam_model(void **state)
                    "Total params: 32\n"
                    "Loss: cross-entropy\n"
                    "Optimizer: Adam (lr=0.25, weight_decay=0.01, "
-                   "beta1=0.8, beta2=0.99, epsilon=1e-07, decoupled=1), "
+                   "beta1=0.8, beta2=0.99, epsilon=1e-07, decoupled=1, "
+                   "amsgrad=0), "
                    "steps=0\n");
     nnlite_model_destroy(m);
 }
@@ -253,6 +255,19 @@ static void test_summary_dropout_and_scaling(void **state)
                    "Total params: 13\n"
                    "Loss: none\n"
                    "Optimizer: none\n");
+    /* Huber's delta and AMSGrad, the settings of 0.3. */
+    nnlite_loss *huber = NULL;
+    nnlite_optimizer *adam = NULL;
+    nnlite_optimizer_options o = NNLITE_ADAM_OPTIONS_INIT;
+    char buf[1024];
+    o.amsgrad = 1;
+    assert_int_equal(nnlite_loss_huber_create(&huber, 0.5f), NNLITE_OK);
+    assert_int_equal(nnlite_model_set_loss(m, huber), NNLITE_OK);
+    assert_int_equal(nnlite_optimizer_create(&adam, &o), NNLITE_OK);
+    assert_int_equal(nnlite_model_set_optimizer(m, adam), NNLITE_OK);
+    nnlite_model_summary(m, buf, sizeof(buf));
+    assert_non_null(strstr(buf, "Loss: Huber (delta=0.5)\n"));
+    assert_non_null(strstr(buf, "decoupled=0, amsgrad=1), steps=0\n"));
     nnlite_model_destroy(m);
 }
 
@@ -280,7 +295,7 @@ static void test_summary_sgd_nesterov_and_mae(void **state)
                    "Total params: 0\n"
                    "Loss: MAE\n"
                    "Optimizer: SGD (lr=0.05, weight_decay=0.001, "
-                   "momentum=0.5, nesterov=1), steps=0\n");
+                   "momentum=0.5, dampening=0, nesterov=1), steps=0\n");
     nnlite_model_destroy(m);
 }
 

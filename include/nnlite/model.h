@@ -565,11 +565,14 @@ NNLITE_API size_t nnlite_model_layer_param_offset(const nnlite_model *model,
  *   (2) dense: 8 -> 1, params=9
  * Total params: 49
  * Loss: MSE
- * Optimizer: SGD (lr=0.1, weight_decay=0, momentum=0.9, nesterov=0), steps=3
+ * Optimizer: SGD (lr=0.1, weight_decay=0, momentum=0.9, dampening=0,
+ * nesterov=0), steps=3
  * @endcode
+ * (the optimizer's line is one line; it is wrapped here).
  *
  * Adam's line reads "Optimizer: Adam (lr=0.001, weight_decay=0,
- * beta1=0.9, beta2=0.999, epsilon=1e-08, decoupled=0), steps=0"; flags
+ * beta1=0.9, beta2=0.999, epsilon=1e-08, decoupled=0, amsgrad=0),
+ * steps=0"; flags
  * are 0 or 1. Without a loss or optimizer the line says "Loss: none" or
  * "Optimizer: none". Kinds are named as nnlite_layer_kind_name() and its
  * siblings name them; a kind with settings of its own adds them as

@@ -35,10 +35,16 @@ static double huber_compute(const nnlite_loss *loss, const float *pred,
     return sum * inv_n;
 }
 
+static void huber_describe(const nnlite_loss *loss, char *buf, size_t size)
+{
+    nnlite__format(buf, size, "delta=%g", (double)loss->delta);
+}
+
 const nnlite__loss_ops nnlite__huber_ops = {
     .kind = NNLITE_LOSS_HUBER,
     .name = "Huber",
     .target_fits = nnlite__same_width,
     .describe_target = nnlite__describe_same_width,
     .compute = huber_compute,
+    .describe = huber_describe,
 };

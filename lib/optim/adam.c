@@ -70,9 +70,12 @@ static void adam_commit(nnlite_optimizer *o, const nnlite__update *u)
 static void adam_describe(const nnlite_optimizer *o, char *buf, size_t size)
 {
     const nnlite_optimizer_options *opt = &o->options;
-    nnlite__format(buf, size, "beta1=%g, beta2=%g, epsilon=%g, decoupled=%d",
+    nnlite__format(buf, size,
+                   "beta1=%g, beta2=%g, epsilon=%g, decoupled=%d, "
+                   "amsgrad=%d",
                    (double)opt->beta1, (double)opt->beta2,
-                   (double)opt->epsilon, opt->decoupled_weight_decay != 0);
+                   (double)opt->epsilon, opt->decoupled_weight_decay != 0,
+                   opt->amsgrad != 0);
 }
 
 const nnlite__optimizer_ops nnlite__adam_ops = {

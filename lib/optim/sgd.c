@@ -57,8 +57,9 @@ static nnlite__update_fn sgd_kernel(const nnlite_optimizer *o,
 
 static void sgd_describe(const nnlite_optimizer *o, char *buf, size_t size)
 {
-    nnlite__format(buf, size, "momentum=%g, nesterov=%d",
-                   (double)o->options.momentum, o->options.nesterov != 0);
+    nnlite__format(buf, size, "momentum=%g, dampening=%g, nesterov=%d",
+                   (double)o->options.momentum, (double)o->options.dampening,
+                   o->options.nesterov != 0);
 }
 
 const nnlite__optimizer_ops nnlite__sgd_ops = {
