@@ -516,14 +516,63 @@ static void test_row_ranges_check_only_their_rows(void **state)
     nnlite_model_destroy(m);
 }
 
+static void expect_option_error(nnlite_model *m, fixture *f,
+                                const nnlite_fit_options *o,
+                                const char *words);
+
+/* validation_split 0.3 of rows 0..9 is rows 7..9 as a validation range,
+ * bit for bit; its errors name it. */
+static void test_validation_split(void **state)
+{
+    fixture *f = *state;
+    nnlite_model *a = linear_model(0.1f), *b = linear_model(0.1f);
+    nnlite_fit_options o = NNLITE_FIT_OPTIONS_INIT;
+    nnlite_fit_result ra = NNLITE_FIT_RESULT_INIT, rb = NNLITE_FIT_RESULT_INIT;
+    o.epochs = 3;
+    o.batch_size = 3;
+    o.result = &ra;
+    o.validation_split = 0.3f;
+    assert_int_equal(nnlite_model_fit(a, f->x, f->t, &o, NULL, NULL),
+                     NNLITE_OK);
+    o.validation_split = 0.0f;
+    o.row_count = 7;
+    o.validation_x = f->x;
+    o.validation_target = f->t;
+    o.validation_first_row = 7;
+    o.result = &rb;
+    assert_int_equal(nnlite_model_fit(b, f->x, f->t, &o, NULL, NULL),
+                     NNLITE_OK);
+    assert_memory_equal(nnlite_model_params(a), nnlite_model_params(b),
+                        3 * sizeof(float));
+    assert_true(ra.validation_loss == rb.validation_loss);
+    assert_int_equal(ra.updates, 9); /* 7 rows: 3 + 3 + 1 per epoch */
+    /* errors */
+    o.validation_split = 0.5f;
+    expect_option_error(a, f, &o, "validation_split and validation_x");
+    o = (nnlite_fit_options)NNLITE_FIT_OPTIONS_INIT;
+    o.validation_split = 1.0f;
+    expect_option_error(a, f, &o, "validation_split 1 is outside (0, 1)");
+    o.validation_split = NAN;
+    expect_option_error(a, f, &o, "validation_split");
+    o.validation_split = 0.04f; /* 10 rows: none would validate */
+    expect_option_error(a, f, &o, "leaves validation no row");
+    o.validation_split = 0.96f; /* 9.6 rows round to 10 */
+    expect_option_error(a, f, &o, "leaves training no row");
+    nnlite_model_destroy(a);
+    nnlite_model_destroy(b);
+}
+
 /* ---- options and the result ------------------------------------------- */
 
 static void expect_option_error(nnlite_model *m, fixture *f,
                                 const nnlite_fit_options *o,
                                 const char *words)
 {
-    assert_int_equal(nnlite_model_fit(m, f->x, f->t, o, NULL, NULL),
-                     NNLITE_EINVAL);
+    const nnlite_status s = nnlite_model_fit(m, f->x, f->t, o, NULL, NULL);
+    if (s != NNLITE_EINVAL) {
+        fail_msg("status %d, not EINVAL, where \"%s\" was expected",
+                 (int)s, words);
+    }
     if (strstr(nnlite_model_last_error(m), words) == NULL) {
         fail_msg("\"%s\" does not mention \"%s\"", nnlite_model_last_error(m),
                  words);
@@ -748,6 +797,7 @@ int main(void)
         T(test_fit_plateau_reduces),
         T(test_row_ranges),
         T(test_row_ranges_check_only_their_rows),
+        T(test_validation_split),
         T(test_option_errors),
         T(test_result_of_a_complete_and_a_failed_fit),
         T(test_version_1_options),

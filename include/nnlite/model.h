@@ -413,6 +413,12 @@ typedef struct nnlite_fit_options {
     size_t row_count;   /**< ... (0: up to the last row) */
     size_t validation_first_row; /**< the same for the validation set, */
     size_t validation_row_count; /**< which may be x and target itself */
+    float validation_split; /**< in (0, 1): instead of a validation set,
+                                 hold out this fraction of the rows trained
+                                 on, the last ones (as Keras's
+                                 validation_split): of N rows, the last
+                                 N * split, rounded to the nearest row,
+                                 validate; 0: off */
     nnlite_gradient_hook gradient_hook; /**< NULL, or called per batch */
     void *gradient_hook_user;           /**< handed to the hook */
     float clip_grad_norm; /**< > 0: scale the gradients so that their L2
@@ -451,6 +457,7 @@ typedef struct nnlite_fit_options {
      0,                                                                      \
      0,                                                                      \
      0,                                                                      \
+     0.0f,                                                                   \
      NULL,                                                                   \
      NULL,                                                                   \
      0.0f,                                                                   \

@@ -419,6 +419,46 @@ static nnlite_status check_schedule(nnlite_model *m,
     return NNLITE_OK;
 }
 
+/* validation_split: the last rows of the training range become the
+ * validation set (the options are rewritten to say so). */
+static nnlite_status split_validation(nnlite_model *m, const nnlite_tensor *x,
+                                      const nnlite_tensor *target,
+                                      nnlite_fit_options *o)
+{
+    const float split = o->validation_split;
+    size_t train;
+    if (split == 0.0f) {
+        return NNLITE_OK;
+    }
+    if (!(split > 0.0f && split < 1.0f)) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "validation_split %g is outside (0, 1)",
+                            (double)split);
+    }
+    if (o->validation_x != NULL) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "validation_split and validation_x each give a "
+                            "validation set: set one of them");
+    }
+    /* Rounded to the nearest row: 0.3 of 10 rows is 3, though 0.3f is a
+     * little more than 0.3 and 1 - 0.3f a little less than 0.7. */
+    train = o->row_count -
+            (size_t)floor((double)o->row_count * (double)split + 0.5);
+    if (train == 0 || train == o->row_count) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "validation_split %g of %zu rows leaves %s no "
+                            "row",
+                            (double)split, o->row_count,
+                            train == 0 ? "training" : "validation");
+    }
+    o->validation_x = x;
+    o->validation_target = target;
+    o->validation_first_row = o->first_row + train;
+    o->validation_row_count = o->row_count - train;
+    o->row_count = train;
+    return NNLITE_OK;
+}
+
 /* The version-2 fields (all zero, so valid, in a version-1 struct). */
 static nnlite_status check_fit_controls(nnlite_model *m,
                                         const nnlite_fit_options *o)
@@ -470,6 +510,7 @@ nnlite_status nnlite__model_check_fit(nnlite_model *m, const nnlite_tensor *x,
         (s = check_target(m, x, target, false)) != NNLITE_OK ||
         (s = check_range(m, x->shape[0], o->first_row, &o->row_count, "")) !=
             NNLITE_OK ||
+        (s = split_validation(m, x, target, o)) != NNLITE_OK ||
         (s = check_fit_controls(m, o)) != NNLITE_OK ||
         (s = check_rows(m, x, target, false, o->first_row, o->row_count)) !=
             NNLITE_OK) {
