@@ -48,7 +48,21 @@ $cc -std=c11 -Wall -Wextra -Werror $extra -o "$stage/consumer" \
 for dir in "$src"/examples/*/; do
     name=$(basename "$dir")
     [ "$name" = common ] || [ "$name" = data ] && continue
-    [ -f "$dir/$name.c" ] || continue
+    if [ ! -f "$dir/$name.c" ]; then
+        # A folder of one-file programs (tabular/): each is copied alone,
+        # so each must build alone with exactly the documented command.
+        for program in "$dir"/*.c; do
+            base=$(basename "$program" .c)
+            # shellcheck disable=SC2046,SC2086
+            $cc -std=c11 -Wall -Wextra -Werror $extra \
+                -o "$stage/$name-$base" "$program" \
+                $(pkg-config --cflags --libs nnlite) ||
+                { echo "example $name/$base does not build out of tree" >&2
+                  exit 1; }
+            echo "example $name/$base builds out of tree"
+        done
+        continue
+    fi
     common=
     if grep -q '"svg_plot.h"' "$dir"/*.c; then
         common="$src/examples/common/svg_plot.c"
