@@ -1294,6 +1294,24 @@ static void test_io_load_refuses_special_and_foreign_files(void **state)
     assert_int_equal(st.calls, 0);
     assert_null(m);
     nnlite_model_destroy(good);
+    /* An empty file says so (it used to be called "bad magic"). */
+    fp = fopen(f->path, "wb");
+    assert_non_null(fp);
+    fclose(fp);
+    assert_int_equal(nnlite_model_load_advanced(&m, f->path, &o),
+                     NNLITE_EFORMAT);
+    assert_non_null(strstr(msg, "empty (0 bytes)"));
+    assert_null(strstr(msg, "magic"));
+    /* So does the start of a model file, cut inside the magic. */
+    fp = fopen(f->path, "wb");
+    assert_non_null(fp);
+    fwrite("\x89NNL", 1, 4, fp);
+    fclose(fp);
+    assert_int_equal(nnlite_model_load_advanced(&m, f->path, &o),
+                     NNLITE_EFORMAT);
+    assert_non_null(strstr(msg, "truncated: 4 bytes, shorter than the "
+                                "24-byte header"));
+    assert_int_equal(st.calls, 0);
 }
 
 /* ---- saving without losing anything -------------------------------------- */

@@ -103,7 +103,19 @@ static nnlite_status check_preamble(loader *ld, size_t size)
     uint32_t version, flags;
     uint64_t body;
     nnlite_status s;
-    if (nnlite__remaining(&ld->r) < NNLITE__MAGIC_SIZE ||
+    const size_t have = nnlite__remaining(&ld->r);
+    if (size == 0) {
+        return reject(ld, NNLITE_EFORMAT,
+                      "empty (0 bytes): not an nnlite model");
+    }
+    if (have < NNLITE__MAGIC_SIZE &&
+        memcmp(ld->r.p, NNLITE__MAGIC, have) == 0) {
+        return reject(ld, NNLITE_EFORMAT,
+                      "truncated: %zu bytes, shorter than the %d-byte "
+                      "header",
+                      size, NNLITE__HEADER_SIZE);
+    }
+    if (have < NNLITE__MAGIC_SIZE ||
         memcmp(ld->r.p, NNLITE__MAGIC, NNLITE__MAGIC_SIZE) != 0) {
         return reject(ld, NNLITE_EFORMAT, "not an nnlite model (bad magic)");
     }
