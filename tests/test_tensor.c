@@ -280,6 +280,34 @@ static void test_tensor_wrap_const(void **state)
     assert_int_equal(nnlite_tensor_is_read_only(NULL), 0);
 }
 
+/* With an allocator: its one allocation (the handle) failing gives
+ * ENOMEM and NULL; a half-set allocator is refused before any call. */
+static void test_tensor_wrap_const_advanced(void **state)
+{
+    static const float data[4] = {1, 2, 3, 4};
+    const size_t shape[2] = {2, 2};
+    test_alloc_state st = {0};
+    nnlite_allocator a = test_allocator(&st);
+    nnlite_tensor *t = NULL;
+    (void)state;
+    st.fail_at = 1;
+    assert_int_equal(nnlite_tensor_wrap_const_advanced(&t, data, 2, shape, &a),
+                     NNLITE_ENOMEM);
+    assert_null(t);
+    st.fail_at = 0;
+    assert_int_equal(nnlite_tensor_wrap_const_advanced(&t, data, 2, shape, &a),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_tensor_is_read_only(t), 1);
+    assert_ptr_equal(nnlite_tensor_const_data(t), data);
+    nnlite_tensor_destroy(t);
+    assert_int_equal(st.live, 0);
+    a.free = NULL;
+    const size_t calls = st.calls;
+    assert_int_equal(nnlite_tensor_wrap_const_advanced(&t, data, 2, shape, &a),
+                     NNLITE_EINVAL);
+    assert_int_equal(st.calls, calls);
+}
+
 /* rewrap points one handle at other rows: no allocation, the trailing
  * shape kept, owned tensors refused, nothing changed on failure. */
 static void test_tensor_rewrap(void **state)
@@ -422,6 +450,7 @@ int main(void)
         cmocka_unit_test(test_tensor_allocator_failure_each_call),
         cmocka_unit_test(test_tensor_allocator_half_set_is_einval),
         cmocka_unit_test(test_tensor_wrap_const),
+        cmocka_unit_test(test_tensor_wrap_const_advanced),
         cmocka_unit_test(test_tensor_rewrap),
         cmocka_unit_test(test_tensor_shape_check_names_the_problem),
         cmocka_unit_test(test_tensor_shape_check_message_buffer),

@@ -105,6 +105,14 @@ NNLITE_API nnlite_status nnlite_tensor_wrap_const(nnlite_tensor **out,
                                                   size_t rank,
                                                   const size_t *shape);
 
+/**
+ * nnlite_tensor_wrap_const() with an allocator for the handle (the data is
+ * never allocated or freed by nnlite). Errors as nnlite_tensor_wrap().
+ */
+NNLITE_API nnlite_status nnlite_tensor_wrap_const_advanced(
+    nnlite_tensor **out, const float *data, size_t rank, const size_t *shape,
+    const nnlite_allocator *allocator);
+
 /** nnlite_tensor_wrap_const() for a [rows, cols] view. Same errors. */
 NNLITE_API nnlite_status nnlite_tensor_wrap2d_const(nnlite_tensor **out,
                                                     const float *data,

@@ -186,6 +186,13 @@ nnlite_status nnlite_tensor_wrap_const(nnlite_tensor **out, const float *data,
     return wrap(out, data, true, rank, shape, NULL);
 }
 
+nnlite_status nnlite_tensor_wrap_const_advanced(
+    nnlite_tensor **out, const float *data, size_t rank, const size_t *shape,
+    const nnlite_allocator *allocator)
+{
+    return wrap(out, data, true, rank, shape, allocator);
+}
+
 nnlite_status nnlite_tensor_wrap2d_const(nnlite_tensor **out,
                                          const float *data, size_t rows,
                                          size_t cols)
