@@ -4,37 +4,41 @@
  * Regression predicts a number; classification picks one class out of a
  * few. Here the input is an 8x8 image of a handwritten digit (64 pixel
  * counts 0..16) and the answer is one of ten classes, the digits 0..9.
- * Training follows the same three steps as any nnlite program:
+ * The program reads the data, checks it, splits it, then trains in the
+ * same three steps as any nnlite program:
  *
- *   1. A function with unknown parameters. The model maps 64 pixels to a
- *      hidden layer of 32 ReLUs, then to 10 scores ("logits"), one per
- *      digit. The weights and biases are the unknowns.
+ *   1. A function with unknown parameters. The model standardizes the 64
+ *      pixels (a layer fitted to the non-test rows, saved with the model),
+ *      maps them to a hidden layer of 32 ReLUs, then to 10 scores
+ *      ("logits"), one per digit. The weights and biases are the unknowns.
  *   2. A loss that says how bad a set of parameters is. Softmax turns the
  *      10 logits into probabilities; cross-entropy is -log(probability of
  *      the true digit), averaged over the batch. The loss takes logits and
- *      class indices (the digit as a float, shape [batch, 1]), so the
+ *      class indices (the digit as a float, shape [rows, 1]), so the
  *      model itself has no softmax layer.
  *   3. Optimization: Adam over shuffled mini-batches (nnlite_model_fit),
- *      one update per batch, for a number of epochs.
+ *      one update per batch. A part of the training rows is held out to
+ *      validate: training stops once the validation loss has not improved
+ *      for a few epochs, and the best epoch's parameters are put back.
  *
  * Then we look at data the model never saw: the accuracy on a held-out
  * test set, which digits it confuses (a confusion matrix), a few predicted
- * probabilities, and one digit it got wrong, drawn in ASCII.
+ * probabilities, and one digit it got wrong, drawn in ASCII. The model is
+ * saved and loaded back, and the copy must score the same.
  *
- * Build out of tree, from this folder (digits_csv.c reads the data):
- *   cc -std=c11 *.c $(pkg-config --cflags --libs nnlite) -lm
+ * One file. Build out of tree, from the repository's top folder:
+ *   cc -std=c11 -o digits examples/digits/digits.c \
+ *      $(pkg-config --cflags --libs nnlite)
  * Run: digits [--data FILE] [--epochs N] [--quick] [--min-accuracy A]
+ *             [--save FILE]
  */
 #include <nnlite/nnlite.h>
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "digits_csv.h"
 
 /* Meson compiles in the absolute path of the shipped data set. */
 #ifndef DIGITS_DEFAULT_DATA
@@ -44,53 +48,39 @@
 #define DIGITS_FALLBACK_DATA "examples/data/digits.csv"
 
 enum {
-    IMAGE_SIDE = 8,
-    PIXELS = DIGITS_PIXELS, /* IMAGE_SIDE * IMAGE_SIDE */
-    CLASSES = DIGITS_CLASSES,
-    MIN_ROWS = 10,        /* enough for a train, validation and test row */
+    SIDE = 8,         /* an 8x8 image */
+    PIXELS = 64,      /* SIDE * SIDE; the CSV's columns 0..63 */
+    PIXEL_MAX = 16,   /* pixel counts are 0..16 */
+    CLASSES = 10,     /* the digits 0..9, in column 64 */
+    MIN_ROWS = 10,    /* enough for a train, validation and test row */
     HIDDEN = 32,
     BATCH_SIZE = 32,
-    SAMPLES_SHOWN = 4     /* test samples whose probabilities we print */
+    PATIENCE = 5,     /* epochs without a better validation loss */
+    SAMPLES_SHOWN = 4 /* test digits whose probabilities we print */
 };
 
 #define FULL_EPOCHS 40
 #define QUICK_EPOCHS 12
 #define LEARNING_RATE 0.005f
+/* 20 % of the rows test (looked at once, at the end); of the other 80 %,
+ * the last eighth (10 % of all rows) validates, the rest trains. */
+#define TEST_FRACTION 0.2f
+#define VALIDATION_SPLIT 0.125f
 /* Fixed seeds: every run splits, initialises and shuffles identically. */
-#define SPLIT_SEED UINT64_C(2021)
-#define MODEL_SEED UINT64_C(42)
+#define SPLIT_SEED 2021
+#define MODEL_SEED 42
+
+/* Stop at the first failure; `done` says why and frees everything. */
+#define TRY(call) if ((s = (call)) != NNLITE_OK) goto done
+/* Make a layer in l and add it to the model m. */
+#define ADD(make) TRY(make); TRY(nnlite_model_add(m, l))
 
 typedef struct options {
     const char *data_path; /* NULL: the shipped file */
     const char *save_path; /* where the trained model is saved */
-    size_t epochs;
+    size_t epochs;         /* at most; early stopping may end sooner */
     double min_accuracy;   /* fail below this test accuracy; 0: never */
 } options;
-
-/* Consecutive rows of the data set, seen as tensors (no copy). */
-typedef struct data_part {
-    size_t rows;
-    nnlite_tensor *x;      /* [rows, PIXELS] */
-    nnlite_tensor *target; /* [rows, 1] */
-} data_part;
-
-/* ---- Reporting ---------------------------------------------------------- */
-
-/*
- * Returns 1 for NNLITE_OK; otherwise says what failed, with the model's
- * own explanation when there is one, and returns 0.
- */
-static int ok(nnlite_status status, const nnlite_model *model,
-              const char *what)
-{
-    const char *detail = nnlite_model_last_error(model);
-
-    if (status == NNLITE_OK)
-        return 1;
-    fprintf(stderr, "digits: %s: %s%s%s\n", what,
-            nnlite_status_string(status), detail[0] ? ": " : "", detail);
-    return 0;
-}
 
 /* ---- Command line ------------------------------------------------------- */
 
@@ -103,9 +93,9 @@ static void print_usage(FILE *to)
             "  --data FILE       CSV: 64 pixels 0..16, then the digit"
             " (default:\n"
             "                    %s)\n"
-            "  --epochs N        passes over the training data (default"
-            " %d)\n"
-            "  --quick           %d epochs, for tests\n"
+            "  --epochs N        at most N passes over the training data"
+            " (default %d)\n"
+            "  --quick           at most %d epochs, for tests\n"
             "  --min-accuracy A  exit non-zero when the test accuracy is"
             " below A\n"
             "  --save FILE       where to save the trained model (default"
@@ -168,7 +158,7 @@ static int set_option(options *opts, const char *name, const char *value)
 
 enum parse_result { PARSE_RUN, PARSE_HELP, PARSE_ERROR };
 
-/* Later options win: "--quick --epochs 5" trains for 5 epochs. */
+/* Later options win: "--quick --epochs 5" trains for at most 5 epochs. */
 static enum parse_result parse_options(int argc, char **argv, options *opts)
 {
     opts->data_path = NULL;
@@ -196,7 +186,7 @@ static enum parse_result parse_options(int argc, char **argv, options *opts)
     return PARSE_RUN;
 }
 
-/* ---- Reading the CSV (digits_csv.c) ----------------------------------- */
+/* ---- Reading and checking the data ------------------------------------- */
 
 /* The shipped file: the compiled-in path, or the fallback when it is gone. */
 static const char *shipped_data(void)
@@ -209,169 +199,153 @@ static const char *shipped_data(void)
     return DIGITS_DEFAULT_DATA;
 }
 
-/* Read --data, or the shipped file; a malformed file is an error. */
-static int load_digits(const char *requested, digits_data *data)
+/* 1 when v is one of the whole numbers 0..max. */
+static int whole_in_range(float v, int max)
 {
-    const char *path = requested ? requested : shipped_data();
-    char error[256];
-
-    if (digits_csv_read(data, path, error, sizeof error) != 0) {
-        fprintf(stderr, "%s\n", error);
-        return 0;
-    }
-    if (data->rows < MIN_ROWS) {
-        fprintf(stderr, "%s: %zu samples, need at least %d\n", path,
-                data->rows, MIN_ROWS);
-        return 0;
-    }
-    fprintf(stderr, "read %zu digits from %s\n", data->rows, path);
-    return 1;
-}
-
-/* ---- A fixed, deterministic train / validation / test split ------------ */
-
-/* SplitMix64: a tiny PRNG of our own, so the split is the same anywhere. */
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += UINT64_C(0x9E3779B97F4A7C15));
-
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
-}
-
-static void swap_rows(digits_data *data, size_t a, size_t b)
-{
-    float pixels[PIXELS];
-    float label = data->labels[a];
-
-    memcpy(pixels, data->pixels + a * PIXELS, sizeof pixels);
-    memcpy(data->pixels + a * PIXELS, data->pixels + b * PIXELS,
-           sizeof pixels);
-    memcpy(data->pixels + b * PIXELS, pixels, sizeof pixels);
-    data->labels[a] = data->labels[b];
-    data->labels[b] = label;
+    return v >= 0.0f && v <= (float)max && v == (float)(int)v;
 }
 
 /*
- * Fisher-Yates shuffle of the rows. The file is sorted by nothing in
- * particular, but shuffling makes each part a fair sample of all writers.
- * (The modulo bias is below 1e-15 for a few thousand rows.)
+ * What the generic CSV reader cannot know about this file: there are 64
+ * pixels, each a whole count 0..16, and the digit is a whole number 0..9.
+ * The reader already refused anything that is not a number and rows of
+ * other lengths. Without a header, row r is the file's line r.
  */
-static void shuffle_rows(digits_data *data, uint64_t seed)
+static nnlite_status check_digits(const nnlite_tensor *x,
+                                  const nnlite_tensor *y, const char *path,
+                                  char *why, size_t size)
 {
-    for (size_t i = data->rows; i > 1; i--) {
-        size_t j = (size_t)(splitmix64(&seed) % (uint64_t)i);
+    const float *pixels = nnlite_tensor_const_data(x);
+    const float *digits = nnlite_tensor_const_data(y);
+    size_t rows = nnlite_tensor_dim(x, 0);
 
-        swap_rows(data, i - 1, j);
+    if (nnlite_tensor_dim(x, 1) != PIXELS) {
+        snprintf(why, size, "%s: %zu columns, expected %d pixels and the"
+                 " digit", path, nnlite_tensor_dim(x, 1) + 1, PIXELS);
+        return NNLITE_EFORMAT;
     }
-}
+    for (size_t row = 0; row < rows; row++) {
+        for (size_t col = 0; col < PIXELS; col++) {
+            float v = pixels[row * PIXELS + col];
 
-static int wrap_part(digits_data *data, size_t first, size_t rows,
-                     data_part *part)
-{
-    part->rows = rows;
-    return ok(nnlite_tensor_wrap2d(&part->x, data->pixels + first * PIXELS,
-                                   rows, PIXELS),
-              NULL, "wrapping the pixels") &&
-           ok(nnlite_tensor_wrap2d(&part->target, data->labels + first,
-                                   rows, 1),
-              NULL, "wrapping the labels");
-}
-
-static void destroy_part(data_part *part)
-{
-    nnlite_tensor_destroy(part->x);
-    nnlite_tensor_destroy(part->target);
-    part->x = part->target = NULL;
+            if (!whole_in_range(v, PIXEL_MAX)) {
+                snprintf(why, size, "%s: row %zu, column %zu: pixel %g is"
+                         " not a whole number 0..%d", path, row + 1,
+                         col + 1, (double)v, PIXEL_MAX);
+                return NNLITE_EFORMAT;
+            }
+        }
+        if (!whole_in_range(digits[row], CLASSES - 1)) {
+            snprintf(why, size, "%s: row %zu, column %d: digit %g is not"
+                     " a whole number 0..%d", path, row + 1, PIXELS + 1,
+                     (double)digits[row], CLASSES - 1);
+            return NNLITE_EFORMAT;
+        }
+    }
+    if (rows < MIN_ROWS) {
+        snprintf(why, size, "%s: %zu digits, need at least %d", path, rows,
+                 MIN_ROWS);
+        return NNLITE_EFORMAT;
+    }
+    return NNLITE_OK;
 }
 
 /*
- * 20 % test (looked at once, at the end), 10 % validation (watched during
- * training to see over-fitting), the remaining 70 % for training.
+ * Read the CSV (no header; column 64, the digit, is the target) into x
+ * [rows, 64] and y [rows, 1], then check it. On failure `why` says what
+ * and where, and nothing is left allocated.
  */
-static int split(digits_data *data, data_part *train_part,
-                 data_part *validation, data_part *test)
+static nnlite_status read_digits(nnlite_tensor **x, nnlite_tensor **y,
+                                 const char *path, char *why, size_t size)
 {
-    size_t test_rows = data->rows / 5;
-    size_t validation_rows = data->rows / 10;
-    size_t train_rows = data->rows - test_rows - validation_rows;
+    const size_t digit_column[1] = {PIXELS};
+    nnlite_csv_options csv = NNLITE_CSV_OPTIONS_INIT;
+    nnlite_status s;
 
-    shuffle_rows(data, SPLIT_SEED);
-    fprintf(stderr, "split: %zu train, %zu validation, %zu test\n",
-            train_rows, validation_rows, test_rows);
-    return wrap_part(data, 0, test_rows, test) &&
-           wrap_part(data, test_rows, validation_rows, validation) &&
-           wrap_part(data, test_rows + validation_rows, train_rows,
-                     train_part);
+    csv.target_columns = digit_column, csv.target_count = 1;
+    csv.error = why, csv.error_size = size;
+    TRY(nnlite_csv_read(x, y, path, &csv));
+    TRY(check_digits(*x, *y, path, why, size));
+    fprintf(stderr, "read %zu digits from %s\n", nnlite_tensor_dim(*x, 0),
+            path);
+done:
+    if (s != NNLITE_OK) {
+        nnlite_tensor_destroy(*x), nnlite_tensor_destroy(*y);
+        *x = *y = NULL;
+    }
+    return s;
 }
 
 /* ---- Step 1 and 2: the function with unknowns, and the loss ------------ */
 
-static int build_model(nnlite_model **out)
+/* The scaling is fitted to x_train (the rows fit() will hold out to
+ * validate included, the test rows never) and travels with the model, so
+ * the saved model takes raw pixel counts. On failure the model's message
+ * goes to `why` (the model is gone by then). */
+static nnlite_status build_model(nnlite_model **out,
+                                 const nnlite_tensor *x_train, char *why,
+                                 size_t size)
 {
-    nnlite_model *model = NULL;
-    nnlite_layer *layer = NULL;
-    nnlite_loss *loss = NULL;
-    nnlite_optimizer *optimizer = NULL;
-    nnlite_optimizer_options adam = NNLITE_ADAM_OPTIONS_INIT;
+    nnlite_model *m = NULL;
+    nnlite_layer *l; /* each new layer, until the model takes it */
+    nnlite_loss *loss;
+    nnlite_optimizer *adam;
+    nnlite_status s;
 
-    adam.learning_rate = LEARNING_RATE;
     *out = NULL;
-    if (!ok(nnlite_model_create(&model, PIXELS, MODEL_SEED), NULL,
-            "creating the model"))
-        return 0;
+    TRY(nnlite_model_create(&m, PIXELS, MODEL_SEED));
     /* The model takes ownership of what it is given, even on failure. */
-    if (!ok(nnlite_dense_create(&layer, PIXELS, HIDDEN), NULL,
-            "creating the hidden layer") ||
-        !ok(nnlite_model_add(model, layer), model, "adding a layer") ||
-        !ok(nnlite_relu_create(&layer), NULL, "creating the ReLU") ||
-        !ok(nnlite_model_add(model, layer), model, "adding a layer") ||
-        !ok(nnlite_dense_create(&layer, HIDDEN, CLASSES), NULL,
-            "creating the output layer") ||
-        !ok(nnlite_model_add(model, layer), model, "adding a layer") ||
-        !ok(nnlite_loss_cross_entropy_create(&loss), NULL,
-            "creating the loss") ||
-        !ok(nnlite_model_set_loss(model, loss), model, "setting the loss") ||
-        !ok(nnlite_optimizer_create(&optimizer, &adam), NULL,
-            "creating the optimizer") ||
-        !ok(nnlite_model_set_optimizer(model, optimizer), model,
-            "setting the optimizer")) {
-        nnlite_model_destroy(model);
-        return 0;
-    }
-    *out = model;
-    return 1;
+    ADD(nnlite_standardize_create_fitted(&l, x_train));
+    ADD(nnlite_dense_create(&l, PIXELS, HIDDEN));
+    ADD(nnlite_relu_create(&l));
+    ADD(nnlite_dense_create(&l, HIDDEN, CLASSES)); /* a logit per digit */
+    TRY(nnlite_loss_cross_entropy_create(&loss));
+    TRY(nnlite_model_set_loss(m, loss));
+    TRY(nnlite_adam_create(&adam, LEARNING_RATE, 0.9f, 0.999f, 1e-8f));
+    TRY(nnlite_model_set_optimizer(m, adam));
+    *out = m, m = NULL;
+done:
+    if (s != NNLITE_OK)
+        snprintf(why, size, "%s", nnlite_model_last_error(m));
+    nnlite_model_destroy(m);
+    return s;
 }
 
 /* ---- Step 3: optimization ---------------------------------------------- */
 
+/* After every epoch: the two losses; a star marks a new best epoch. */
 static int print_epoch(const nnlite_epoch_stats *stats, void *user)
 {
-    const size_t *epochs = user;
-
-    fprintf(stderr, "epoch %3zu/%zu  train loss %.4f  validation loss %.4f\n",
-            stats->epoch, *epochs, (double)stats->train_loss,
-            (double)stats->validation_loss);
+    (void)user;
+    fprintf(stderr, "epoch %3zu/%zu  train loss %.4f  validation loss"
+            " %.4f%s\n", stats->epoch, stats->epochs,
+            (double)stats->train_loss, (double)stats->validation_loss,
+            stats->best_epoch == stats->epoch ? " *" : "");
     return 0; /* keep going; non-zero would stop early */
 }
 
-static int train(nnlite_model *model, const data_part *train_part,
-                 const data_part *validation, size_t epochs)
+static nnlite_status train(nnlite_model *m, const nnlite_tensor *x_train,
+                           const nnlite_tensor *y_train, size_t epochs)
 {
     nnlite_fit_options fit = NNLITE_FIT_OPTIONS_INIT;
+    nnlite_fit_result result = NNLITE_FIT_RESULT_INIT;
+    nnlite_status s;
 
-    fit.epochs = epochs;
-    fit.batch_size = BATCH_SIZE;
-    fit.validation_x = validation->x;
-    fit.validation_target = validation->target;
-    return ok(nnlite_model_fit(model, train_part->x, train_part->target,
-                               &fit, print_epoch, &epochs),
-              model, "training");
+    fit.epochs = epochs, fit.batch_size = BATCH_SIZE;
+    fit.validation_split = VALIDATION_SPLIT; /* the last rows validate */
+    fit.patience = PATIENCE, fit.restore_best = 1, fit.result = &result;
+    s = nnlite_model_fit(m, x_train, y_train, &fit, print_epoch, NULL);
+    if (s == NNLITE_OK)
+        fprintf(stderr, "%s after %zu epochs; kept epoch %zu (validation"
+                " loss %.4f)\n", result.stop == NNLITE_FIT_EARLY_STOPPED
+                ? "stopped early" : "finished", result.epochs_run,
+                result.best_epoch, (double)result.best_validation_loss);
+    return s;
 }
 
 /* ---- Looking at the test set ------------------------------------------- */
 
+/* The first largest value, as the accuracy metric picks it. */
 static size_t argmax(const float *values, size_t count)
 {
     size_t best = 0;
@@ -382,8 +356,14 @@ static size_t argmax(const float *values, size_t count)
     return best;
 }
 
-static void print_confusion(size_t confusion[CLASSES][CLASSES])
+static void print_confusion(const float *probs, const float *digits,
+                            size_t rows)
 {
+    size_t confusion[CLASSES][CLASSES] = {{0}};
+
+    for (size_t row = 0; row < rows; row++)
+        confusion[(size_t)digits[row]]
+                 [argmax(probs + row * CLASSES, CLASSES)]++;
     printf("confusion matrix (rows: true digit, columns: predicted)\n");
     printf("     ");
     for (int predicted = 0; predicted < CLASSES; predicted++)
@@ -397,8 +377,8 @@ static void print_confusion(size_t confusion[CLASSES][CLASSES])
     }
 }
 
-static void print_probabilities(const float *probabilities,
-                                const float *labels, size_t rows)
+static void print_probabilities(const float *probs, const float *digits,
+                                size_t rows)
 {
     size_t shown = rows < SAMPLES_SHOWN ? rows : SAMPLES_SHOWN;
 
@@ -408,9 +388,9 @@ static void print_probabilities(const float *probabilities,
         printf("%5d", digit);
     printf("\n");
     for (size_t row = 0; row < shown; row++) {
-        const float *p = probabilities + row * CLASSES;
+        const float *p = probs + row * CLASSES;
 
-        printf("  true %d:  ", (int)labels[row]);
+        printf("  true %d:  ", (int)digits[row]);
         for (int digit = 0; digit < CLASSES; digit++)
             printf("%5.2f", (double)p[digit]);
         printf("  -> %zu\n", argmax(p, CLASSES));
@@ -422,10 +402,10 @@ static void print_image(const float *pixels)
 {
     static const char ramp[] = " .:-=+*#%@";
 
-    for (int y = 0; y < IMAGE_SIDE; y++) {
+    for (int y = 0; y < SIDE; y++) {
         printf("  |");
-        for (int x = 0; x < IMAGE_SIDE; x++) {
-            float ink = pixels[y * IMAGE_SIDE + x];
+        for (int x = 0; x < SIDE; x++) {
+            float ink = pixels[y * SIDE + x] / (float)PIXEL_MAX;
             char c = ramp[(size_t)(ink * (float)(sizeof ramp - 2) + 0.5f)];
 
             printf("%c%c", c, c);
@@ -434,111 +414,112 @@ static void print_image(const float *pixels)
     }
 }
 
-static void print_first_mistake(const float *pixels, const float *labels,
-                                const float *probabilities, size_t rows)
+static void print_first_mistake(const float *pixels, const float *probs,
+                                const float *digits, size_t rows)
 {
     for (size_t row = 0; row < rows; row++) {
-        const float *p = probabilities + row * CLASSES;
+        const float *p = probs + row * CLASSES;
+        size_t truth = (size_t)digits[row];
         size_t predicted = argmax(p, CLASSES);
 
-        if (predicted == (size_t)labels[row])
+        if (predicted == truth)
             continue;
-        printf("test digit %zu, which the model got wrong: true %d,"
-               " predicted %zu (p = %.2f; p(%d) = %.2f)\n",
-               row, (int)labels[row], predicted, (double)p[predicted],
-               (int)labels[row], (double)p[(size_t)labels[row]]);
+        printf("test digit %zu, which the model got wrong: true %zu,"
+               " predicted %zu (p = %.2f; p(%zu) = %.2f)\n", row, truth,
+               predicted, (double)p[predicted], truth, (double)p[truth]);
         print_image(pixels + row * PIXELS);
         return;
     }
     printf("the model got every test digit right\n");
 }
 
-/* Predict the test set; print what we learn. Sets *accuracy. */
-/*
- * Save the trained model, with the one fact a program needs to use it
- * again (pixels were divided by 16), then load it back in its place: from
- * here on the program works with the copy from the file, exactly as a
- * separate program that only loads the model would.
- */
-static int save_and_reload(nnlite_model **model, const char *path)
+/* Which digits the model confuses, how sure it is, one it got wrong. */
+static nnlite_status look_at_test_set(nnlite_model *m,
+                                      const nnlite_tensor *x_test,
+                                      const nnlite_tensor *y_test)
 {
-    const float pixel_max[1] = {16.0f};
-    const float *stored;
-    size_t count;
-    nnlite_model *loaded = NULL;
+    size_t rows = nnlite_tensor_dim(x_test, 0);
+    const float *pixels = nnlite_tensor_const_data(x_test);
+    const float *digits = nnlite_tensor_const_data(y_test);
+    nnlite_tensor *probs = NULL; /* [rows, CLASSES], softmax of logits */
+    const float *p;
+    nnlite_status s;
 
-    if (!ok(nnlite_model_set_metadata(*model, "pixel_max", pixel_max, 1),
-            *model, "attaching metadata") ||
-        !ok(nnlite_model_save(*model, path), *model, "saving the model"))
-        return 0;
-    /* Loading has no model to keep a message in: give it a buffer. */
-    char why[256] = "";
-    nnlite_load_options load = NNLITE_LOAD_OPTIONS_INIT;
-    load.error = why;
-    load.error_size = sizeof(why);
-    if (nnlite_model_load_advanced(&loaded, path, &load) != NNLITE_OK) {
-        fprintf(stderr, "digits: loading the model: %s\n", why);
-        return 0;
-    }
-    if (nnlite_model_get_metadata(loaded, "pixel_max", &stored, &count) !=
-            NNLITE_OK ||
-        count != 1) {
-        fprintf(stderr, "digits: %s lost its metadata\n", path);
-        nnlite_model_destroy(loaded);
-        return 0;
-    }
-    printf("saved the model to %s and loaded it back (%zu parameters, "
-           "pixels scaled by 1/%g)\n",
-           path, nnlite_model_param_count(loaded), (double)stored[0]);
-    nnlite_model_destroy(*model);
-    *model = loaded;
-    return 1;
+    TRY(nnlite_tensor_create2d(&probs, rows, CLASSES));
+    TRY(nnlite_model_predict_probabilities(m, x_test, probs));
+    p = nnlite_tensor_const_data(probs);
+    print_confusion(p, digits, rows);
+    print_probabilities(p, digits, rows);
+    print_first_mistake(pixels, p, digits, rows);
+done:
+    nnlite_tensor_destroy(probs);
+    return s;
 }
 
-static int test_model(nnlite_model *model, const data_part *test,
-                      double *accuracy)
+/*
+ * Save the trained model and load it back, as a separate program that only
+ * loads it would; the copy must give exactly the same test accuracy (the
+ * file holds every parameter bit for bit, and the standardize layer's
+ * means and deviations). From here on the program works with the copy.
+ */
+static nnlite_status save_and_reload(nnlite_model **m, const char *path,
+                                     const nnlite_tensor *x_test,
+                                     const nnlite_tensor *y_test,
+                                     float accuracy, char *why, size_t size)
 {
-    size_t confusion[CLASSES][CLASSES] = {{0}};
-    const float *pixels = nnlite_tensor_const_data(test->x);
-    const float *labels = nnlite_tensor_const_data(test->target);
-    nnlite_tensor *probs = NULL;
-    const float *p;
-    size_t correct = 0;
+    nnlite_load_options load = NNLITE_LOAD_OPTIONS_INIT;
+    nnlite_model *copy = NULL;
+    float again;
+    nnlite_status s;
 
-    if (!ok(nnlite_tensor_create2d(&probs, test->rows, CLASSES), NULL,
-            "creating the output tensor") ||
-        !ok(nnlite_model_predict_probabilities(model, test->x, probs), model,
-            "predicting the test set")) {
-        nnlite_tensor_destroy(probs);
-        return 0;
+    load.error = why, load.error_size = size;
+    TRY(nnlite_model_save(*m, path));
+    TRY(nnlite_model_load_advanced(&copy, path, &load));
+    if ((s = nnlite_model_evaluate_metric(copy, NNLITE_METRIC_ACCURACY,
+                                          x_test, y_test, &again)) !=
+        NNLITE_OK) {
+        snprintf(why, size, "the loaded model: %s",
+                 nnlite_model_last_error(copy));
+        goto done;
     }
-    p = nnlite_tensor_const_data(probs);
-    for (size_t row = 0; row < test->rows; row++) {
-        size_t truth = (size_t)labels[row];
-        size_t predicted = argmax(p + row * CLASSES, CLASSES);
+    if (again != accuracy) {
+        snprintf(why, size, "%s: the loaded model's test accuracy %.4f"
+                 " is not the trained model's %.4f", path, (double)again,
+                 (double)accuracy);
+        s = NNLITE_EFORMAT;
+        goto done;
+    }
+    printf("saved the model to %s and loaded it back: %zu parameters,"
+           " test accuracy %.3f again\n", path,
+           nnlite_model_param_count(copy), (double)again);
+    nnlite_model_destroy(*m);
+    *m = copy, copy = NULL;
+done:
+    nnlite_model_destroy(copy);
+    return s;
+}
 
-        confusion[truth][predicted]++;
-        correct += predicted == truth;
-    }
-    *accuracy = (double)correct / (double)test->rows;
-    printf("test accuracy: %.3f\n", *accuracy);
-    print_confusion(confusion);
-    print_probabilities(p, labels, test->rows);
-    print_first_mistake(pixels, labels, p, test->rows);
-    nnlite_tensor_destroy(probs);
-    return 1;
+/* Say why the program stops: the message the failed call left in `why`
+ * or in the model, else the status's own text. */
+static void report(nnlite_status s, const char *why, const nnlite_model *m)
+{
+    const char *detail = why[0] ? why : nnlite_model_last_error(m);
+
+    fprintf(stderr, "digits: %s\n", detail[0] ? detail
+                                               : nnlite_status_string(s));
 }
 
 int main(int argc, char **argv)
 {
     options opts;
-    digits_data data = {NULL, NULL, 0, 0};
-    data_part train_part = {0, NULL, NULL};
-    data_part validation = {0, NULL, NULL};
-    data_part test = {0, NULL, NULL};
-    nnlite_model *model = NULL;
-    double accuracy = 0.0;
-    int exit_code = EXIT_FAILURE;
+    char why[256] = ""; /* a message from the reader, loader or a check */
+    nnlite_tensor *x = NULL, *y = NULL; /* the whole file */
+    nnlite_tensor *x_train = NULL, *y_train = NULL;
+    nnlite_tensor *x_test = NULL, *y_test = NULL;
+    nnlite_model *m = NULL;
+    nnlite_status s = NNLITE_OK;
+    float accuracy = 0.0f;
+    int passed = 0; /* set once everything worked */
 
     switch (parse_options(argc, argv, &opts)) {
     case PARSE_HELP:
@@ -550,26 +531,32 @@ int main(int argc, char **argv)
     case PARSE_RUN:
         break;
     }
-    if (!load_digits(opts.data_path, &data) ||
-        !split(&data, &train_part, &validation, &test) ||
-        !build_model(&model) ||
-        !train(model, &train_part, &validation, opts.epochs))
-        goto done;
-    /* The test below checks the copy read back from the file. */
-    if (!save_and_reload(&model, opts.save_path) ||
-        !test_model(model, &test, &accuracy))
-        goto done;
-    if (accuracy < opts.min_accuracy) {
+    TRY(read_digits(&x, &y, opts.data_path ? opts.data_path
+                                            : shipped_data(),
+                    why, sizeof why));
+    /* Shuffled, so each part is a fair sample of all writers. */
+    TRY(nnlite_data_split(&x_train, &y_train, &x_test, &y_test, x, y,
+                          TEST_FRACTION, 1, SPLIT_SEED));
+    fprintf(stderr, "split: %zu to train and validate, %zu to test\n",
+            nnlite_tensor_dim(x_train, 0), nnlite_tensor_dim(x_test, 0));
+    TRY(build_model(&m, x_train, why, sizeof why));
+    TRY(train(m, x_train, y_train, opts.epochs));
+    TRY(nnlite_model_evaluate_metric(m, NNLITE_METRIC_ACCURACY, x_test,
+                                     y_test, &accuracy));
+    printf("test accuracy: %.3f\n", (double)accuracy);
+    TRY(save_and_reload(&m, opts.save_path, x_test, y_test, accuracy, why,
+                        sizeof why));
+    TRY(look_at_test_set(m, x_test, y_test));
+    passed = (double)accuracy >= opts.min_accuracy;
+    if (!passed)
         fprintf(stderr, "digits: test accuracy %.3f is below %.3f\n",
-                accuracy, opts.min_accuracy);
-        goto done;
-    }
-    exit_code = EXIT_SUCCESS;
+                (double)accuracy, opts.min_accuracy);
 done:
-    nnlite_model_destroy(model);
-    destroy_part(&train_part);
-    destroy_part(&validation);
-    destroy_part(&test);
-    digits_data_free(&data);
-    return exit_code;
+    if (s != NNLITE_OK)
+        report(s, why, m);
+    nnlite_model_destroy(m);
+    nnlite_tensor_destroy(x), nnlite_tensor_destroy(y);
+    nnlite_tensor_destroy(x_train), nnlite_tensor_destroy(y_train);
+    nnlite_tensor_destroy(x_test), nnlite_tensor_destroy(y_test);
+    return passed ? EXIT_SUCCESS : EXIT_FAILURE;
 }
