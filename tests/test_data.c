@@ -291,9 +291,10 @@ static void test_csv_refuses_bad_fields(void **state)
                    "buffer:1:2: empty field, expected a number");
     expect_refusal("1,\"\"\n", 5, 0, NULL, 0,
                    "buffer:1:2: empty field, expected a number");
-    /* A NUL byte is an ordinary byte, shown as '?'. */
+    /* A NUL byte is named: a binary or damaged file, not a typo. */
     expect_refusal("1,2\n3,4\0\n", 9, 0, NULL, 0,
-                   "buffer:2:2: '4?' is not a number");
+                   "buffer:2:2: a NUL byte: not a text file (or a damaged "
+                   "one)");
     /* A decimal comma is not a number (nor two fields here: quoted). */
     expect_refusal("\"1,5\",2\n", 8, 0, NULL, 0,
                    "buffer:1:1: '1,5' is not a number");

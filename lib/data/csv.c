@@ -189,6 +189,12 @@ static nnlite_status take_number(parser *ps, size_t column, const field *f)
     if (r == NNLITE__NUMBER_SYNTAX && f->length == 0) {
         return fail(ps, ps->line, column, "empty field, expected a number");
     }
+    if (r == NNLITE__NUMBER_SYNTAX &&
+        memchr(f->text, '\0', f->length) != NULL) {
+        /* Shown, a NUL would end the message early: name it instead. */
+        return fail(ps, ps->line, column,
+                    "a NUL byte: not a text file (or a damaged one)");
+    }
     if (r == NNLITE__NUMBER_SYNTAX) {
         return fail(ps, ps->line, column, "'%s' is not a number", shown);
     }
