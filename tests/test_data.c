@@ -776,6 +776,31 @@ static void test_shuffle_errors(void **state)
                      NNLITE_OK);
     assert_string_equal(message, "");
     assert_int_equal(nnlite_data_shuffle_check(x, NULL, NULL, 0), NNLITE_OK);
+    /* Read-only views are refused, not written (a static const array
+     * would crash on the first swap). */
+    static const float fixed[4] = {1, 2, 3, 4};
+    nnlite_tensor *view = NULL;
+    char longer[128];
+    assert_int_equal(nnlite_tensor_wrap2d_const(&view, fixed, 4, 1),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_data_shuffle(view, NULL, 1), NNLITE_EINVAL);
+    assert_int_equal(nnlite_data_shuffle_check(view, NULL, longer,
+                                               sizeof(longer)),
+                     NNLITE_EINVAL);
+    assert_string_equal(longer, "x is a read-only view (wrap_const): its "
+                                "rows cannot be shuffled in place");
+    assert_int_equal(nnlite_tensor_rewrap(view, (float[4]){1, 2, 3, 4}, 4),
+                     NNLITE_OK);
+    nnlite_tensor *tview = NULL;
+    assert_int_equal(nnlite_tensor_wrap2d_const(&tview, fixed, 4, 1),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_data_shuffle(view, tview, 1), NNLITE_EINVAL);
+    assert_int_equal(nnlite_data_shuffle_check(view, tview, longer,
+                                               sizeof(longer)),
+                     NNLITE_EINVAL);
+    assert_non_null(strstr(longer, "target is a read-only view"));
+    nnlite_tensor_destroy(view);
+    nnlite_tensor_destroy(tview);
     nnlite_tensor_destroy(x);
     nnlite_tensor_destroy(t);
     nnlite_tensor_destroy(short_t);

@@ -130,8 +130,9 @@ NNLITE_API nnlite_status nnlite_csv_read_buffer(
  * @param x      the samples, any rank; a row is everything below the
  *               first dimension.
  * @param target NULL, or a tensor with as many rows as x.
- * @return NNLITE_OK; NNLITE_EINVAL for a NULL x; NNLITE_ESHAPE when the
- *         row counts differ (nothing is moved then).
+ * @return NNLITE_OK; NNLITE_EINVAL for a NULL x or a read-only view
+ *         (nnlite_tensor_wrap_const) as x or target; NNLITE_ESHAPE when
+ *         the row counts differ (nothing is moved then).
  *         nnlite_data_shuffle_check() says why.
  */
 NNLITE_API nnlite_status nnlite_data_shuffle(nnlite_tensor *x,

@@ -89,14 +89,26 @@ nnlite_status nnlite_data_shuffle_check(const nnlite_tensor *x,
                                         const nnlite_tensor *target,
                                         char *message, size_t size)
 {
-    return check_pair(x, target, message, size);
+    nnlite_status s = check_pair(x, target, message, size);
+    if (s != NNLITE_OK) {
+        return s;
+    }
+    if (!nnlite__tensor_writable(x) ||
+        (target != NULL && !nnlite__tensor_writable(target))) {
+        nnlite__format(message, size,
+                       "%s is a read-only view (wrap_const): its rows "
+                       "cannot be shuffled in place",
+                       nnlite__tensor_writable(x) ? "target" : "x");
+        return NNLITE_EINVAL;
+    }
+    return NNLITE_OK;
 }
 
 nnlite_status nnlite_data_shuffle(nnlite_tensor *x, nnlite_tensor *target,
                                   uint64_t seed)
 {
     rows_view xv, tv = {NULL, NULL, 0, 0};
-    nnlite_status s = check_pair(x, target, NULL, 0);
+    nnlite_status s = nnlite_data_shuffle_check(x, target, NULL, 0);
     if (s != NNLITE_OK) {
         return s;
     }
