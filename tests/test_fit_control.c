@@ -320,6 +320,37 @@ static void test_early_stopping_restores_best(void **state)
     nnlite_model_destroy(m);
 }
 
+/* The hook stops training in the middle of epoch 2, after epoch 1 was
+ * the best: restore_best undoes that half epoch's updates too. */
+static void test_restore_best_after_hook_stop(void **state)
+{
+    fixture *f = *state;
+    nnlite_model *m = linear_model(0.05f);
+    nnlite_fit_options o = NNLITE_FIT_OPTIONS_INIT;
+    nnlite_fit_result r = NNLITE_FIT_RESULT_INIT;
+    hook_log h = {.stop_at = 5}; /* 3 batches an epoch: epoch 2, batch 2 */
+    stop_log l = {.hook = &h};
+    o.epochs = 5;
+    o.batch_size = 4;
+    o.shuffle = 0;
+    o.validation_x = f->x;
+    o.validation_target = f->t;
+    o.gradient_hook = log_hook;
+    o.gradient_hook_user = &h;
+    o.restore_best = 1;
+    o.result = &r;
+    assert_int_equal(nnlite_model_fit(m, f->x, f->t, &o, watch, &l),
+                     NNLITE_OK);
+    assert_int_equal(r.stop, NNLITE_FIT_HOOK_STOPPED);
+    assert_int_equal(r.epochs_run, 1);
+    assert_int_equal(r.updates, 4);
+    assert_int_equal(r.best_epoch, 1);
+    assert_int_equal(r.restored_best, 1);
+    assert_memory_equal(nnlite_model_params(m), l.params[0],
+                        sizeof(l.params[0]));
+    nnlite_model_destroy(m);
+}
+
 /* min_delta: improvements smaller than it count as bad epochs, so a
  * slowly improving run stops; without it the run completes. */
 static void test_min_delta_counts_small_gains_as_bad(void **state)
@@ -751,12 +782,14 @@ static void test_restore_best_allocation_failures(void **state)
     test_alloc_state st = {0};
     nnlite_allocator a = test_allocator(&st);
     nnlite_fit_options o = NNLITE_FIT_OPTIONS_INIT;
+    nnlite_fit_result r = NNLITE_FIT_RESULT_INIT;
     nnlite_model *m = NULL;
     float saved[16];
     o.epochs = 2;
     o.validation_x = f->x;
     o.validation_target = f->t;
     o.restore_best = 1;
+    o.result = &r;
     for (size_t n = 1;; n++) {
         st = (test_alloc_state){0};
         assert_int_equal(nnlite_model_create_advanced(&m, 2, 1, &a),
@@ -776,6 +809,11 @@ static void test_restore_best_allocation_failures(void **state)
             break;
         }
         assert_int_equal(s, NNLITE_ENOMEM);
+        /* the result says so, with nothing trained */
+        assert_int_equal(r.stop, NNLITE_FIT_FAILED);
+        assert_int_equal(r.updates, 0);
+        assert_int_equal(r.epochs_run, 0);
+        r.stop = NNLITE_FIT_RUNNING;
     }
     (void)saved;
 }
@@ -791,6 +829,7 @@ int main(void)
         T(test_clip_matches_pytorch),
         T(test_early_stopping_restores_best),
         T(test_min_delta_counts_small_gains_as_bad),
+        T(test_restore_best_after_hook_stop),
         cmocka_unit_test(test_schedules_match_pytorch),
         cmocka_unit_test(test_cosine_to_zero_stays_positive),
         T(test_fit_follows_the_schedule),

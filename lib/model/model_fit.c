@@ -24,6 +24,7 @@ typedef struct fit_run {
     nnlite__schedule schedule;
     size_t epochs_run;
     size_t bad_epochs;   /* since the validation loss last improved */
+    size_t best_updates; /* updates when the best parameters were kept */
     bool restored_best;
 } fit_run;
 
@@ -220,6 +221,7 @@ static nnlite_status validate(nnlite_model *m, fit_run *run)
             memcpy(m->best_params, m->params,
                    m->param_count * sizeof(float));
         }
+        run->best_updates = st->updates;
     } else {
         run->bad_epochs++;
     }
@@ -281,9 +283,11 @@ static nnlite_status run_epochs(nnlite_model *m, fit_run *run)
         run->stats.stop = NNLITE_FIT_FAILED;
         return s;
     }
+    /* Updates after the best epoch (later epochs, or part of one the hook
+     * stopped) are undone; none means the parameters are the best. */
     if (run->o.restore_best && m->param_count > 0 &&
         run->stats.best_epoch != 0 &&
-        run->stats.best_epoch != run->epochs_run) {
+        run->stats.updates != run->best_updates) {
         memcpy(m->params, m->best_params, m->param_count * sizeof(float));
         run->restored_best = true;
     }
@@ -340,8 +344,16 @@ nnlite_status nnlite_model_fit(nnlite_model *m, const nnlite_tensor *x,
         return s;
     }
     read_options(&run.o, options);
-    if ((s = nnlite__model_check_fit(m, x, target, &run.o)) != NNLITE_OK ||
-        (s = prepare(m, &run)) != NNLITE_OK) {
+    if ((s = nnlite__model_check_fit(m, x, target, &run.o)) != NNLITE_OK) {
+        return s;
+    }
+    if ((s = prepare(m, &run)) != NNLITE_OK) {
+        if (run.o.result != NULL) {
+            run.stats.stop = NNLITE_FIT_FAILED;
+            run.stats.validation_loss = NAN;
+            run.stats.best_validation_loss = NAN;
+            report(m, &run, run.o.result);
+        }
         return s;
     }
     run.stats.epochs = run.o.epochs;
