@@ -110,6 +110,28 @@ static void test_accuracy_binary_logit(void **state)
     nnlite_model_destroy(m);
 }
 
+/* A model ending in a sigmoid gives probabilities: class 1 above 1/2.
+ *   x:        -2     0.5    -0.2   3
+ *   sigmoid:  0.12   0.62   0.45   0.95  -> 0 1 0 1
+ *   target:   0      1      1      1     -> 3 of 4 right
+ * (thresholding at 0, as for a logit, would call every row class 1). */
+static void test_accuracy_probability_output(void **state)
+{
+    float x[4] = {-2, 0.5f, -0.2f, 3}, t[4] = {0, 1, 1, 1};
+    nnlite_model *m = NULL;
+    nnlite_layer *l = NULL;
+    (void)state;
+    assert_int_equal(nnlite_model_create(&m, 1, 1), NNLITE_OK);
+    add_dense(m, 1, 1);
+    assert_int_equal(nnlite_sigmoid_create(&l), NNLITE_OK);
+    assert_int_equal(nnlite_model_add(m, l), NNLITE_OK);
+    nnlite_model_params(m)[0] = 1.0f; /* w = 1, b = 0: sigmoid(x) */
+    nnlite_model_params(m)[1] = 0.0f;
+    assert_float_equal(metric_of(m, NNLITE_METRIC_ACCURACY, x, 4, 1, t, 1),
+                       0.75f, 1e-7f);
+    nnlite_model_destroy(m);
+}
+
 static void test_mae_and_mse(void **state)
 {
     /* Output = x + (1, -1): [[1, -1], [2, 1]] against [[0, 0], [2, 3]]:
@@ -275,7 +297,7 @@ static void test_metric_shape_errors(void **state)
                    "need 1 (class indices) or 3");
     /* Only accuracy reads class indices. */
     expect_failure(m, NNLITE_METRIC_MAE, x, t, &value, NNLITE_ESHAPE,
-                   "MAE target has 1 columns; the model's 3 outputs need 3");
+                   "MAE target has 1 column; the model's 3 outputs need 3");
     expect_failure(m, NNLITE_METRIC_MSE, x, t_cols, &value, NNLITE_ESHAPE,
                    "MSE target has 2 columns; the model's 3 outputs need 3");
     nnlite_tensor_destroy(x);
@@ -417,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_accuracy_class_indices),
         cmocka_unit_test(test_accuracy_one_hot_and_probabilities),
         cmocka_unit_test(test_accuracy_binary_logit),
+        cmocka_unit_test(test_accuracy_probability_output),
         cmocka_unit_test(test_mae_and_mse),
         cmocka_unit_test(test_metrics_in_chunks),
         cmocka_unit_test(test_metric_steady_state_allocates_nothing),

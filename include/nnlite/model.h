@@ -608,8 +608,9 @@ typedef enum nnlite_metric {
      * right when its arg-max output (the first largest) is the target
      * class: a class index (target [N, 1], a whole number 0..C-1) or the
      * arg-max of a target row [N, C] (one-hot or probabilities). With one
-     * output, read as a logit: class 1 when it is > 0, against a target
-     * [N, 1] in [0, 1] read as class 1 when >= 0.5. */
+     * output, class 1 when it is > 0 (a logit), or > 0.5 when the last
+     * layer is a sigmoid or hard sigmoid (a probability), against a
+     * target [N, 1] in [0, 1] read as class 1 when >= 0.5. */
     NNLITE_METRIC_ACCURACY = 1,
     /** Mean over all elements of |output - target|; target shaped like
      * the output [N, C]. */

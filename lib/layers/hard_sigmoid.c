@@ -33,6 +33,7 @@ static void hard_sigmoid_backward(const nnlite_layer *layer,
 const nnlite__layer_ops nnlite__hard_sigmoid_ops = {
     .kind = NNLITE_LAYER_HARD_SIGMOID,
     .name = "hard_sigmoid",
+    .probability = true,
     .configure = nnlite__activation_configure,
     .bind = nnlite__activation_bind,
     .param_count = nnlite__no_params,

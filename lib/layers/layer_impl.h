@@ -64,6 +64,9 @@ typedef struct nnlite__layer_ops {
     /* A rectifier (ReLU, leaky ReLU) asks the layer before it for
      * He-uniform rather than Glorot-uniform weights. */
     bool rectifier;
+    /* Outputs in [0, 1] (sigmoid, hard sigmoid): as a model's last layer,
+     * one output is a probability, not a logit, for the accuracy. */
+    bool probability;
     /* y = f(x). */
     void (*forward)(const nnlite_layer *layer, const float *params,
                     const float *x, float *y, size_t batch,

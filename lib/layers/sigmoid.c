@@ -38,6 +38,7 @@ static void sigmoid_backward(const nnlite_layer *layer, const float *params,
 const nnlite__layer_ops nnlite__sigmoid_ops = {
     .kind = NNLITE_LAYER_SIGMOID,
     .name = "sigmoid",
+    .probability = true,
     .configure = nnlite__activation_configure,
     .bind = nnlite__activation_bind,
     .param_count = nnlite__no_params,

@@ -63,16 +63,21 @@ static nnlite_status check_shapes(nnlite_model *m, nnlite_metric metric,
         !class_indices(metric, width, target->shape[1])) {
         if (metric == NNLITE_METRIC_ACCURACY) {
             return nnlite__fail(m, NNLITE_ESHAPE,
-                                "accuracy target has %zu columns; the "
+                                "accuracy target has %zu column%s; the "
                                 "model's %zu outputs need 1 (class "
                                 "indices) or %zu",
-                                target->shape[1], width, width);
+                                target->shape[1],
+                                target->shape[1] == 1 ? "" : "s", width,
+                                width);
         }
         return nnlite__fail(m, NNLITE_ESHAPE,
-                            "%s target has %zu columns; the model's %zu "
-                            "outputs need %zu",
+                            "%s target has %zu column%s; the model's %zu "
+                            "output%s need%s %zu",
                             metric == NNLITE_METRIC_MAE ? "MAE" : "MSE",
-                            target->shape[1], width, width);
+                            target->shape[1],
+                            target->shape[1] == 1 ? "" : "s", width,
+                            width == 1 ? "" : "s", width == 1 ? "s" : "",
+                            width);
     }
     return NNLITE_OK;
 }
@@ -130,16 +135,18 @@ static size_t arg_max(const float *v, size_t n)
     return best;
 }
 
-/* Rows of out [rows, cols] classified as target says. */
+/* Rows of out [rows, cols] classified as target says; one output means
+ * class 1 above `threshold` (0 for a logit, 1/2 for a probability). */
 static size_t count_correct(const float *out, const float *target,
-                            size_t rows, size_t cols, size_t tcols)
+                            size_t rows, size_t cols, size_t tcols,
+                            float threshold)
 {
     size_t correct = 0;
     for (size_t r = 0; r < rows; r++) {
         const float *o = out + r * cols, *t = target + r * tcols;
         size_t predicted, wanted;
-        if (cols == 1) { /* a logit against 0/1 or a probability */
-            predicted = o[0] > 0.0f;
+        if (cols == 1) { /* against 0/1, or a probability >= 1/2 */
+            predicted = o[0] > threshold;
             wanted = t[0] >= 0.5f;
         } else {
             predicted = arg_max(o, cols);
@@ -169,6 +176,8 @@ static nnlite_status metric_rows(nnlite_model *m, nnlite_metric metric,
     const size_t rows = x->shape[0], tcols = target->shape[1];
     const size_t width = nnlite__model_width(m);
     const size_t chunk = nnlite__model_chunk_rows(m, rows);
+    const float threshold =
+        m->layers[m->layer_count - 1]->ops->probability ? 0.5f : 0.0f;
     double sum = 0.0;
     size_t correct = 0;
     nnlite_status s;
@@ -184,7 +193,7 @@ static nnlite_status metric_rows(nnlite_model *m, nnlite_metric metric,
             nnlite__model_forward_rows(m, x->data + r * x->shape[1], n);
         const float *t = target->data + r * tcols;
         if (metric == NNLITE_METRIC_ACCURACY) {
-            correct += count_correct(out, t, n, width, tcols);
+            correct += count_correct(out, t, n, width, tcols, threshold);
         } else {
             sum += sum_errors(metric, out, t, n * width);
         }
