@@ -94,6 +94,36 @@ static void test_number_rounds_correctly(void **state)
     assert_same_float(parse_ok(text), 0.25f);
 }
 
+/* A huge written exponent and as many digits the other way cancel out:
+ * "1" then a million zeros "e-1000000" is 1, and with one zero fewer it
+ * is 0.1; past the float range either way it is refused or 0. */
+static void test_number_long_digits_and_exponent(void **state)
+{
+    const size_t zeros = 1000000;
+    char *text = test_malloc(zeros + 32);
+    float v = -1.0f;
+    (void)state;
+    text[0] = '1';
+    memset(text + 1, '0', zeros);
+    strcpy(text + 1 + zeros, "e-1000000");
+    assert_int_equal(nnlite__parse_float(text, strlen(text), &v),
+                     NNLITE__NUMBER_OK);
+    assert_true(v == 1.0f);
+    strcpy(text + zeros, "e-1000000");
+    assert_int_equal(nnlite__parse_float(text, strlen(text), &v),
+                     NNLITE__NUMBER_OK);
+    assert_true(v == 0.1f);
+    text[zeros] = '0';
+    strcpy(text + 1 + zeros, "e-999950");
+    assert_int_equal(nnlite__parse_float(text, strlen(text), &v),
+                     NNLITE__NUMBER_RANGE);
+    strcpy(text + 1 + zeros, "e-99999999999999999999");
+    assert_int_equal(nnlite__parse_float(text, strlen(text), &v),
+                     NNLITE__NUMBER_OK);
+    assert_true(v == 0.0f);
+    test_free(text);
+}
+
 static void test_number_refusals(void **state)
 {
     static const char *syntax[] = {
@@ -1001,6 +1031,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_number_decimal_forms),
         cmocka_unit_test(test_number_rounds_correctly),
+        cmocka_unit_test(test_number_long_digits_and_exponent),
         cmocka_unit_test(test_number_refusals),
         cmocka_unit_test(test_csv_plain_rows_and_targets),
         cmocka_unit_test(test_csv_every_accepted_form),

@@ -26,6 +26,10 @@
 #define MAX_DIGITS 200
 /* Beyond this the value is 0 or infinite whatever the (<= 201) digits. */
 #define EXPONENT_LIMIT 100000
+/* The written exponent saturates here, far above any field's length, so
+ * that adding the place of the point (at most the field's length) to it
+ * stays exact and in range: "1" and a million zeros "e-1000000" is 1. */
+#define WRITTEN_EXPONENT_LIMIT ((int64_t)1 << 52)
 
 typedef struct decimal {
     char digits[MAX_DIGITS + 2]; /* significant digits (+ sticky), no NUL */
@@ -84,7 +88,8 @@ static size_t mantissa_digits(decimal *d, const char *text, size_t length,
     return *i - start;
 }
 
-/* [(e|E) [+-] digits] from text[*i], saturating at EXPONENT_LIMIT. */
+/* [(e|E) [+-] digits] from text[*i], saturating near
+ * WRITTEN_EXPONENT_LIMIT. */
 static bool exponent_part(const char *text, size_t length, size_t *i,
                           int64_t *exponent)
 {
@@ -101,7 +106,7 @@ static bool exponent_part(const char *text, size_t length, size_t *i,
     }
     start = *i;
     for (; *i < length && is_digit(text[*i]); (*i)++) {
-        if (e < EXPONENT_LIMIT) {
+        if (e < WRITTEN_EXPONENT_LIMIT) {
             e = e * 10 + (text[*i] - '0');
         }
     }
