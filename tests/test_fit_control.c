@@ -59,6 +59,10 @@ static nnlite_model *linear_model(float lr)
     return m;
 }
 
+static void expect_option_error(nnlite_model *m, fixture *f,
+                                const nnlite_fit_options *o,
+                                const char *words);
+
 /* ---- the gradient hook ------------------------------------------------ */
 
 typedef struct hook_log {
@@ -397,16 +401,18 @@ static void expect_rates(const nnlite_lr_schedule *settings,
 
 static void test_schedules_match_pytorch(void **state)
 {
-    nnlite_lr_schedule s = {NNLITE_LR_STEP, 3, 0.5f, 0, 0.0f, 0, 0.0f};
+    nnlite_lr_schedule s = {.kind = NNLITE_LR_STEP, .step_size = 3,
+                            .gamma = 0.5f};
     (void)state;
     expect_rates(&s, torch_step, NULL);
-    s = (nnlite_lr_schedule){NNLITE_LR_EXPONENTIAL, 0, 0.8f, 0, 0.0f, 0,
-                             0.0f};
+    s = (nnlite_lr_schedule){.kind = NNLITE_LR_EXPONENTIAL, .gamma = 0.8f};
     expect_rates(&s, torch_exponential, NULL);
-    s = (nnlite_lr_schedule){NNLITE_LR_COSINE, 0, 0.0f, 10, 0.001f, 0, 0.0f};
+    s = (nnlite_lr_schedule){.kind = NNLITE_LR_COSINE, .t_max = 10,
+                             .min_lr = 0.001f};
     expect_rates(&s, torch_cosine, NULL);
-    s = (nnlite_lr_schedule){NNLITE_LR_PLATEAU, 0, 0.5f, 0, 0.01f, 1,
-                             1e-4f};
+    s = (nnlite_lr_schedule){.kind = NNLITE_LR_PLATEAU, .gamma = 0.5f,
+                             .min_lr = 0.01f, .patience = 1,
+                             .threshold = 1e-4f};
     expect_rates(&s, torch_plateau, torch_plateau_losses);
 }
 
@@ -414,8 +420,7 @@ static void test_schedules_match_pytorch(void **state)
  * optimizer accepts: the smallest positive float is used instead. */
 static void test_cosine_to_zero_stays_positive(void **state)
 {
-    const nnlite_lr_schedule s = {NNLITE_LR_COSINE, 0, 0.0f, 4, 0.0f, 0,
-                                  0.0f};
+    const nnlite_lr_schedule s = {.kind = NNLITE_LR_COSINE, .t_max = 4};
     nnlite__schedule sc;
     (void)state;
     nnlite__schedule_start(&sc, &s, 0.1f, 4);
@@ -453,6 +458,41 @@ static void test_fit_follows_the_schedule(void **state)
                            nnlite_model_get_optimizer(m)),
                        0.025f, 1e-9f);
     assert_float_equal(r.learning_rate, 0.025f, 1e-9f);
+    nnlite_model_destroy(m);
+}
+
+/* A run split over two fits follows the curve of one: the second starts
+ * at first_epoch 3 from base_lr 0.1, though the optimizer's rate is by
+ * then 0.05. Cosine with t_max 0 spans first_epoch plus the epochs. */
+static void test_schedule_resumes_across_fits(void **state)
+{
+    fixture *f = *state;
+    nnlite_model *m = linear_model(0.1f);
+    nnlite_fit_options o = NNLITE_FIT_OPTIONS_INIT;
+    float first[3] = {0}, second[3] = {0};
+    nnlite__schedule sc;
+    o.epochs = 3;
+    o.schedule.kind = NNLITE_LR_STEP;
+    o.schedule.step_size = 2;
+    o.schedule.gamma = 0.5f;
+    assert_int_equal(nnlite_model_fit(m, f->x, f->t, &o, rates_seen, first),
+                     NNLITE_OK);
+    o.schedule.first_epoch = 3;
+    o.schedule.base_lr = 0.1f;
+    assert_int_equal(nnlite_model_fit(m, f->x, f->t, &o, rates_seen, second),
+                     NNLITE_OK);
+    const float want[6] = {0.1f, 0.1f, 0.05f, 0.05f, 0.025f, 0.025f};
+    for (size_t e = 0; e < 3; e++) {
+        assert_float_equal(first[e], want[e], 1e-9f);
+        assert_float_equal(second[e], want[3 + e], 1e-9f);
+    }
+    o.schedule = (nnlite_lr_schedule){.kind = NNLITE_LR_COSINE,
+                                      .first_epoch = 2, .base_lr = 0.1f};
+    nnlite__schedule_start(&sc, &o.schedule, 0.5f, 2);
+    assert_float_equal(nnlite__schedule_rate(&sc, 0), 0.05f, 1e-8f);
+    assert_true(nnlite__schedule_rate(&sc, 2) == FLT_MIN); /* e = t_max */
+    o.schedule.base_lr = -1.0f;
+    expect_option_error(m, f, &o, "schedule.base_lr -1");
     nnlite_model_destroy(m);
 }
 
@@ -546,10 +586,6 @@ static void test_row_ranges_check_only_their_rows(void **state)
     assert_string_equal(nnlite_model_last_error(m), "x[8][0] is not finite");
     nnlite_model_destroy(m);
 }
-
-static void expect_option_error(nnlite_model *m, fixture *f,
-                                const nnlite_fit_options *o,
-                                const char *words);
 
 /* validation_split 0.3 of rows 0..9 is rows 7..9 as a validation range,
  * bit for bit; its errors name it. */
@@ -834,6 +870,7 @@ int main(void)
         cmocka_unit_test(test_cosine_to_zero_stays_positive),
         T(test_fit_follows_the_schedule),
         T(test_fit_plateau_reduces),
+        T(test_schedule_resumes_across_fits),
         T(test_row_ranges),
         T(test_row_ranges_check_only_their_rows),
         T(test_validation_split),

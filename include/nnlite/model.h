@@ -327,8 +327,10 @@ typedef int (*nnlite_gradient_hook)(nnlite_model *model, float *grads,
 
 /**
  * Learning-rate schedules, as torch.optim.lr_scheduler stepped once per
- * epoch. lr0 is the optimizer's rate when fit starts and e counts this
- * fit's epochs from 0; the rate for epoch e is
+ * epoch. lr0 is the schedule's base_lr, or the optimizer's rate when fit
+ * starts if that is 0, and e counts epochs from the schedule's
+ * first_epoch (0: from the first epoch of this fit); the rate for epoch e
+ * is
  * - CONSTANT: lr0 (no schedule);
  * - STEP (StepLR): lr0 * gamma^floor(e / step_size);
  * - EXPONENTIAL (ExponentialLR): lr0 * gamma^e;
@@ -341,6 +343,9 @@ typedef int (*nnlite_gradient_hook)(nnlite_model *model, float *grads,
  *   `patience` bad epochs pass in a row the rate becomes
  *   max(rate * gamma, min_lr) and the count restarts.
  * The last rate stays with the optimizer after fit (and in saved files).
+ * To resume a run in another fit (or process) on the same curve, set
+ * first_epoch to the epochs already run and base_lr to the first rate;
+ * a plateau schedule starts counting afresh in every fit.
  */
 typedef enum nnlite_lr_schedule_kind {
     NNLITE_LR_CONSTANT = 0,
@@ -356,12 +361,17 @@ typedef struct nnlite_lr_schedule {
     size_t step_size; /**< STEP: epochs per decay, >= 1 */
     float gamma;      /**< STEP, EXPONENTIAL, PLATEAU: the factor, in
                            (0, 1] (PyTorch: 0.1 for STEP and PLATEAU) */
-    size_t t_max;     /**< COSINE: epochs from lr0 down to min_lr; 0: the
-                           fit's epochs */
+    size_t t_max;     /**< COSINE: epochs from lr0 down to min_lr; 0:
+                           first_epoch plus the fit's epochs */
     float min_lr;     /**< COSINE, PLATEAU: the floor, >= 0 and finite */
     size_t patience;  /**< PLATEAU: bad epochs tolerated (PyTorch: 10) */
     float threshold;  /**< PLATEAU: relative improvement that counts, in
                            [0, 1) (PyTorch: 1e-4) */
+    size_t first_epoch; /**< STEP, EXPONENTIAL, COSINE: the e of this
+                             fit's first epoch (PyTorch's last_epoch + 1
+                             when resuming) */
+    float base_lr;      /**< lr0, >= 0 and finite; 0: the optimizer's
+                             rate when fit starts */
 } nnlite_lr_schedule;
 
 /** Version of nnlite_fit_result this header describes. */
@@ -464,7 +474,7 @@ typedef struct nnlite_fit_options {
      0,                                                                      \
      0.0f,                                                                   \
      0,                                                                      \
-     {NNLITE_LR_CONSTANT, 0, 0.0f, 0, 0.0f, 0, 0.0f},                        \
+     {NNLITE_LR_CONSTANT, 0, 0.0f, 0, 0.0f, 0, 0.0f, 0, 0.0f},              \
      NULL}
 
 /**

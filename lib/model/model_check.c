@@ -410,6 +410,13 @@ static nnlite_status check_schedule(nnlite_model *m,
                             "schedule.min_lr %g must be >= 0 and finite",
                             (double)sc->min_lr);
     }
+    if (sc->kind != NNLITE_LR_CONSTANT &&
+        !(sc->base_lr >= 0.0f && isfinite(sc->base_lr))) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "schedule.base_lr %g must be >= 0 (0: the "
+                            "optimizer's rate) and finite",
+                            (double)sc->base_lr);
+    }
     if (sc->kind == NNLITE_LR_PLATEAU &&
         !(sc->threshold >= 0.0f && sc->threshold < 1.0f)) {
         return nnlite__fail(m, NNLITE_EINVAL,

@@ -16,16 +16,19 @@ void nnlite__schedule_start(nnlite__schedule *sc,
                             size_t epochs)
 {
     sc->settings = *settings;
-    sc->lr0 = (double)lr0;
+    sc->lr0 = settings->base_lr > 0.0f ? (double)settings->base_lr
+                                       : (double)lr0;
     sc->lr = lr0;
-    sc->t_max = settings->t_max != 0 ? settings->t_max : epochs;
+    sc->t_max = settings->t_max != 0 ? settings->t_max
+                                     : settings->first_epoch + epochs;
     sc->best = INFINITY;
     sc->bad_epochs = 0;
 }
 
-float nnlite__schedule_rate(const nnlite__schedule *sc, size_t e)
+float nnlite__schedule_rate(const nnlite__schedule *sc, size_t fit_epoch)
 {
     const nnlite_lr_schedule *s = &sc->settings;
+    const size_t e = s->first_epoch + fit_epoch;
     const double gamma = (double)s->gamma;
     const double pi = 3.14159265358979323846;
     double lr;

@@ -15,13 +15,14 @@ typedef struct nnlite__schedule {
     size_t bad_epochs;           /* plateau: epochs since it improved */
 } nnlite__schedule;
 
-/* Begin a fit of `epochs` epochs from rate lr0. */
+/* Begin a fit of `epochs` epochs; lr0 is the optimizer's rate now (used
+ * unless settings->base_lr is set). */
 void nnlite__schedule_start(nnlite__schedule *sc,
                             const nnlite_lr_schedule *settings, float lr0,
                             size_t epochs);
 
-/* The rate for epoch e (0 for the first), always > 0. */
-float nnlite__schedule_rate(const nnlite__schedule *sc, size_t e);
+/* The rate for this fit's epoch fit_epoch (0 for the first), always > 0. */
+float nnlite__schedule_rate(const nnlite__schedule *sc, size_t fit_epoch);
 
 /* After an epoch: the loss it ended with (plateau counts bad epochs). */
 void nnlite__schedule_observe(nnlite__schedule *sc, float loss);
