@@ -888,9 +888,9 @@ static void test_io_rejects_bad_version_2_fields(void **state)
     expect_patch_refused(buf, size, at - DELTA_BACK, 1, -1.0,
                          "invalid loss: delta -1 is not a finite number");
     expect_patch_refused(buf, size, at - DELTA_BACK, 1, 0.0, "delta 0 is");
-    expect_patch_refused(buf, size, at - DELTA_BACK, 1, NAN,
+    expect_patch_refused(buf, size, at - DELTA_BACK, 1, (double)NAN,
                          "delta nan is");
-    expect_patch_refused(buf, size, at - DELTA_BACK, 1, INFINITY,
+    expect_patch_refused(buf, size, at - DELTA_BACK, 1, (double)INFINITY,
                          "delta inf is");
     /* Other kinds store delta 0; none stores none either. */
     expect_patch_refused(buf, size, at - LOSS_KIND_BACK, 0, NNLITE_LOSS_MSE,
@@ -926,7 +926,7 @@ static void test_io_rejects_bad_version_2_fields(void **state)
                          "outside [0, 1]");
     expect_patch_refused(buf, size, at - DAMPENING_BACK, 1, -0.5,
                          "dampening -0.5 is outside");
-    expect_patch_refused(buf, size, at - DAMPENING_BACK, 1, NAN,
+    expect_patch_refused(buf, size, at - DAMPENING_BACK, 1, (double)NAN,
                          "dampening nan is outside");
     expect_patch_refused(buf, size, at - NESTEROV_BACK, 0, 1,
                          "Nesterov momentum needs dampening 0, not 0.25");

@@ -21,7 +21,7 @@ void nnlite__schedule_start(nnlite__schedule *sc,
     sc->lr = lr0;
     sc->t_max = settings->t_max != 0 ? settings->t_max
                                      : settings->first_epoch + epochs;
-    sc->best = INFINITY;
+    sc->best = (double)INFINITY;
     sc->bad_epochs = 0;
 }
 
