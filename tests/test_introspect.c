@@ -21,6 +21,12 @@ static void test_layer_kind_names(void **state)
                         "hard_sigmoid");
     assert_string_equal(nnlite_layer_kind_name(NNLITE_LAYER_LEAKY_RELU),
                         "leaky_relu");
+    assert_string_equal(nnlite_layer_kind_name(NNLITE_LAYER_DROPOUT),
+                        "dropout");
+    assert_string_equal(nnlite_layer_kind_name(NNLITE_LAYER_STANDARDIZE),
+                        "standardize");
+    assert_string_equal(nnlite_layer_kind_name(NNLITE_LAYER_DESTANDARDIZE),
+                        "destandardize");
     assert_string_equal(nnlite_layer_kind_name((nnlite_layer_kind)0),
                         "unknown");
     assert_string_equal(nnlite_layer_kind_name((nnlite_layer_kind)999),
@@ -34,6 +40,7 @@ static void test_loss_and_optimizer_kind_names(void **state)
     assert_string_equal(nnlite_loss_kind_name(NNLITE_LOSS_MSE), "MSE");
     assert_string_equal(nnlite_loss_kind_name(NNLITE_LOSS_CROSS_ENTROPY),
                         "cross-entropy");
+    assert_string_equal(nnlite_loss_kind_name(NNLITE_LOSS_HUBER), "Huber");
     assert_string_equal(nnlite_loss_kind_name((nnlite_loss_kind)0),
                         "unknown");
     assert_string_equal(nnlite_loss_kind_name((nnlite_loss_kind)-3),

@@ -342,7 +342,8 @@ NNLITE_API size_t nnlite_layer_param_count(const nnlite_layer *layer);
  * @return the kind's name as static text (never freed, never NULL): the
  *         name messages and nnlite_model_summary() use, one lowercase word
  *         per kind: "dense", "sigmoid", "relu", "tanh", "hard_sigmoid",
- *         "leaky_relu". "unknown" for a value that is not a kind.
+ *         "leaky_relu", "dropout", "standardize", "destandardize".
+ *         "unknown" for a value that is not a kind.
  */
 NNLITE_API const char *nnlite_layer_kind_name(nnlite_layer_kind kind);
 

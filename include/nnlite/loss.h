@@ -143,7 +143,8 @@ NNLITE_API const char *nnlite_loss_last_error(const nnlite_loss *loss);
 /**
  * @return the kind's name as static text (never freed, never NULL), as
  *         messages and nnlite_model_summary() write it: "MAE", "MSE",
- *         "cross-entropy". "unknown" for a value that is not a kind.
+ *         "cross-entropy", "Huber". "unknown" for a value that is not a
+ *         kind.
  */
 NNLITE_API const char *nnlite_loss_kind_name(nnlite_loss_kind kind);
 
