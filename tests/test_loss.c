@@ -715,6 +715,21 @@ static void test_loss_huber_bad_delta(void **state)
     /* Truncated to the buffer, NUL-terminated. */
     assert_int_equal(nnlite_loss_huber_check(-1.0f, msg, 6), NNLITE_EINVAL);
     assert_string_equal(msg, "delta");
+    /* The kinds create_advanced takes, explained the same way. */
+    nnlite_loss *l = (nnlite_loss *)(uintptr_t)0x1;
+    assert_int_equal(nnlite_loss_create_advanced(&l, (nnlite_loss_kind)9,
+                                                 NULL),
+                     NNLITE_EINVAL);
+    assert_null(l);
+    assert_int_equal(nnlite_loss_check((nnlite_loss_kind)9, msg, sizeof(msg)),
+                     NNLITE_EINVAL);
+    assert_string_equal(msg, "loss kind 9 is unknown");
+    for (int k = NNLITE_LOSS_MAE; k <= NNLITE_LOSS_HUBER; k++) {
+        assert_int_equal(nnlite_loss_check((nnlite_loss_kind)k, msg,
+                                           sizeof(msg)),
+                         NNLITE_OK);
+        assert_string_equal(msg, "");
+    }
 }
 
 /*   d     =  0.5  -0.5   2   -3    1    0      (pred - target)

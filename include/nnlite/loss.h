@@ -58,6 +58,18 @@ NNLITE_API nnlite_status nnlite_loss_create_advanced(
     nnlite_loss **out, nnlite_loss_kind kind,
     const nnlite_allocator *allocator);
 
+/**
+ * Say why nnlite_loss_create_advanced() would refuse this kind.
+ * @param message receives one sentence ("loss kind 9 is unknown"),
+ *                truncated to `size` bytes; "" when the kind is fine. May
+ *                be NULL when `size` is 0.
+ * @return the status nnlite_loss_create_advanced() returns for it
+ *         (NNLITE_OK for a known kind; creating may still fail with
+ *         NNLITE_ENOMEM, a NULL `out` or a half-set allocator).
+ */
+NNLITE_API nnlite_status nnlite_loss_check(nnlite_loss_kind kind,
+                                           char *message, size_t size);
+
 /** Mean absolute error. Errors as nnlite_loss_create_advanced(). */
 NNLITE_API nnlite_status nnlite_loss_mae_create(nnlite_loss **out);
 

@@ -105,6 +105,16 @@ nnlite_status nnlite_loss_create_advanced(nnlite_loss **out,
                                allocator);
 }
 
+nnlite_status nnlite_loss_check(nnlite_loss_kind kind, char *message,
+                                size_t size)
+{
+    return nnlite__loss_check(kind,
+                              kind == NNLITE_LOSS_HUBER
+                                  ? NNLITE__HUBER_DEFAULT_DELTA
+                                  : 0.0f,
+                              message, size);
+}
+
 nnlite_status nnlite_loss_huber_create(nnlite_loss **out, float delta)
 {
     return nnlite__loss_create(out, NNLITE_LOSS_HUBER, delta, NULL);
