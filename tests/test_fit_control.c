@@ -491,6 +491,12 @@ static void test_schedule_resumes_across_fits(void **state)
     nnlite__schedule_start(&sc, &o.schedule, 0.5f, 2);
     assert_float_equal(nnlite__schedule_rate(&sc, 0), 0.05f, 1e-8f);
     assert_true(nnlite__schedule_rate(&sc, 2) == FLT_MIN); /* e = t_max */
+    /* A plateau schedule starts from base_lr too. */
+    o.schedule = (nnlite_lr_schedule){.kind = NNLITE_LR_PLATEAU,
+                                      .gamma = 0.5f, .patience = 10,
+                                      .base_lr = 0.02f};
+    nnlite__schedule_start(&sc, &o.schedule, 0.5f, 2);
+    assert_float_equal(nnlite__schedule_rate(&sc, 0), 0.02f, 1e-9f);
     o.schedule.base_lr = -1.0f;
     expect_option_error(m, f, &o, "schedule.base_lr -1");
     nnlite_model_destroy(m);

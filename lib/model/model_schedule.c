@@ -18,7 +18,7 @@ void nnlite__schedule_start(nnlite__schedule *sc,
     sc->settings = *settings;
     sc->lr0 = settings->base_lr > 0.0f ? (double)settings->base_lr
                                        : (double)lr0;
-    sc->lr = lr0;
+    sc->lr = (float)sc->lr0;
     sc->t_max = settings->t_max != 0 ? settings->t_max
                                      : settings->first_epoch + epochs;
     sc->best = (double)INFINITY;
