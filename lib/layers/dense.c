@@ -9,8 +9,8 @@
  * kernels of the compute context (gemm_impl.h has the precision
  * trade-off) and take db as column sums in double (column_sums_impl.h);
  * fewer rows run the GEMV forward and plain loops backward, and layers
- * under 16 inputs plain loops both ways. tests/reference/ holds the same math in
- * double, which the tests compare against. */
+ * under 16 inputs plain loops both ways. tests/reference/ holds the same
+ * math in double, which the tests compare against. */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
