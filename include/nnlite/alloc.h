@@ -27,9 +27,11 @@ NNLITE_BEGIN_DECLS
  * `user` must outlive every object created with it.
  */
 typedef struct nnlite_allocator {
+    /** Returns `size` bytes aligned for any type, or NULL. */
     void *(*alloc)(void *user, size_t size);
+    /** Releases a block `alloc` returned. */
     void (*free)(void *user, void *ptr);
-    void *user;
+    void *user; /**< handed to both as their first argument */
 } nnlite_allocator;
 
 NNLITE_END_DECLS

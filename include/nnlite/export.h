@@ -10,6 +10,11 @@
 #ifndef NNLITE_EXPORT_H
 #define NNLITE_EXPORT_H
 
+/**
+ * @def NNLITE_API
+ * Starts every public declaration: default visibility with GCC and clang,
+ * dllexport or dllimport in a Windows DLL (NNLITE_SHARED), else nothing.
+ */
 #if defined(_WIN32) && defined(NNLITE_SHARED)
 #  if defined(NNLITE_BUILDING)
 #    define NNLITE_API __declspec(dllexport)
@@ -22,7 +27,8 @@
 #  define NNLITE_API
 #endif
 
-/*
+/**
+ * @def NNLITE_DEPRECATED(message)
  * NNLITE_DEPRECATED(message) marks a declaration kept for compatibility:
  * using it still compiles and links, with a warning that names the
  * replacement. Deprecated names are removed only at 1.0 (CHANGES.md).
@@ -35,6 +41,12 @@
 #  define NNLITE_DEPRECATED(message)
 #endif
 
+/**
+ * @def NNLITE_BEGIN_DECLS
+ * Opens each header's declarations: `extern "C" {` in C++, else nothing.
+ * @def NNLITE_END_DECLS
+ * Closes what NNLITE_BEGIN_DECLS opened.
+ */
 #ifdef __cplusplus
 #  define NNLITE_BEGIN_DECLS extern "C" {
 #  define NNLITE_END_DECLS }

@@ -64,7 +64,7 @@ typedef enum nnlite_layer_kind {
  * layers, which need more, have their own _create_advanced() functions.
  */
 typedef struct nnlite_layer_spec {
-    nnlite_layer_kind kind;
+    nnlite_layer_kind kind; /**< one of kinds 1 to 6 */
     size_t in_features;  /**< dense only: width of its input, >= 1 */
     size_t out_features; /**< dense only: width of its output, >= 1 */
     float slope;         /**< leaky ReLU only: finite, usually 0.01 */

@@ -38,10 +38,10 @@ typedef struct nnlite_loss nnlite_loss;
 
 /** The kinds of loss. Values are fixed (they are stored in model files). */
 typedef enum nnlite_loss_kind {
-    NNLITE_LOSS_MAE = 1,
-    NNLITE_LOSS_MSE = 2,
-    NNLITE_LOSS_CROSS_ENTROPY = 3,
-    NNLITE_LOSS_HUBER = 4
+    NNLITE_LOSS_MAE = 1,           /**< mean of |pred - target| */
+    NNLITE_LOSS_MSE = 2,           /**< mean of (pred - target)^2 */
+    NNLITE_LOSS_CROSS_ENTROPY = 3, /**< softmax or binary, on logits */
+    NNLITE_LOSS_HUBER = 4          /**< MSE near the target, MAE far */
 } nnlite_loss_kind;
 
 /**

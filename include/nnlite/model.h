@@ -348,16 +348,16 @@ typedef int (*nnlite_gradient_hook)(nnlite_model *model, float *grads,
  * a plateau schedule starts counting afresh in every fit.
  */
 typedef enum nnlite_lr_schedule_kind {
-    NNLITE_LR_CONSTANT = 0,
-    NNLITE_LR_STEP = 1,
-    NNLITE_LR_EXPONENTIAL = 2,
-    NNLITE_LR_COSINE = 3,
-    NNLITE_LR_PLATEAU = 4
+    NNLITE_LR_CONSTANT = 0,    /**< lr0 (no schedule) */
+    NNLITE_LR_STEP = 1,        /**< StepLR */
+    NNLITE_LR_EXPONENTIAL = 2, /**< ExponentialLR */
+    NNLITE_LR_COSINE = 3,      /**< CosineAnnealingLR */
+    NNLITE_LR_PLATEAU = 4      /**< ReduceLROnPlateau */
 } nnlite_lr_schedule_kind;
 
 /** A schedule's settings; fields a kind does not use are ignored. */
 typedef struct nnlite_lr_schedule {
-    nnlite_lr_schedule_kind kind;
+    nnlite_lr_schedule_kind kind; /**< which schedule */
     size_t step_size; /**< STEP: epochs per decay, >= 1 */
     float gamma;      /**< STEP, EXPONENTIAL, PLATEAU: the factor, in
                            (0, 1] (PyTorch: 0.1 for STEP and PLATEAU) */

@@ -44,8 +44,8 @@ typedef struct nnlite_optimizer nnlite_optimizer;
 
 /** The kinds of optimizer. Values are fixed (stored in model files). */
 typedef enum nnlite_optimizer_kind {
-    NNLITE_OPTIMIZER_SGD = 1,
-    NNLITE_OPTIMIZER_ADAM = 2
+    NNLITE_OPTIMIZER_SGD = 1, /**< SGD, with momentum and Nesterov */
+    NNLITE_OPTIMIZER_ADAM = 2 /**< Adam, AdamW and AMSGrad */
 } nnlite_optimizer_kind;
 
 /** Version of nnlite_optimizer_options this header describes. */
@@ -63,7 +63,7 @@ typedef enum nnlite_optimizer_kind {
  */
 typedef struct nnlite_optimizer_options {
     unsigned version;           /**< NNLITE_OPTIMIZER_OPTIONS_VERSION */
-    nnlite_optimizer_kind kind;
+    nnlite_optimizer_kind kind; /**< SGD or Adam */
     float learning_rate;        /**< > 0 and finite */
     float momentum;             /**< SGD: in [0, 1) */
     int nesterov;               /**< SGD: non-zero for Nesterov momentum

@@ -13,7 +13,7 @@
 
 NNLITE_BEGIN_DECLS
 
-/*
+/**
  * One list drives both the enum and nnlite_status_string(), so a code can
  * never lack its text. X(name, value, text).
  */
@@ -34,6 +34,25 @@ typedef enum nnlite_status {
     NNLITE_STATUS_MAP(NNLITE_STATUS_ENUM_)
 #undef NNLITE_STATUS_ENUM_
 } nnlite_status;
+
+/** @var NNLITE_OK
+ * Success (0). */
+/** @var NNLITE_EINVAL
+ * Invalid argument: caller misuse, never an abort. */
+/** @var NNLITE_ESHAPE
+ * Shapes do not fit each other or the model. */
+/** @var NNLITE_ENOMEM
+ * Out of memory, or a size that would overflow. */
+/** @var NNLITE_EIO
+ * Input/output error. */
+/** @var NNLITE_EFORMAT
+ * Malformed, corrupt or unsupported model data. */
+/** @var NNLITE_ESTATE
+ * The call is not valid in the current state. */
+/** @var NNLITE_ENUMERIC
+ * NaN or infinity in an input, a loss or a gradient. */
+/** @var NNLITE_ENOTFOUND
+ * No such entry (e.g. a metadata name). */
 
 /**
  * Describe a status code in a few words.
