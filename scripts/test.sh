@@ -20,6 +20,13 @@
 #      (CI) a failed install fails the run; elsewhere (Ubuntu serves
 #      other architectures from another mirror) the pass says so and is
 #      skipped.
+#   9. then the release checks (issue 18), each in its own script:
+#      check-docs.sh (the Doxygen reference, warnings as errors),
+#      check-cmake.sh (a CMake project finds and links the installed
+#      package, static and shared), check-abi.sh (abidiff against release
+#      0.1.0, with planted breaks that must fail), check-static.sh
+#      (cppcheck and scan-build over lib/), check-coverage.sh (gcovr per
+#      file, with thresholds).
 # Build trees go to .build/ (ignored by git).
 set -eu
 cd "$(dirname "$0")/.."
@@ -107,6 +114,15 @@ for target in arm64:aarch64-linux-gnu armhf:arm-linux-gnueabihf \
     else
         echo "$triplet: SKIPPED (could not install its cross tools here)"
     fi
+done
+
+# The release checks, each a script that installs its tool through apt
+# when missing (as fuzz.sh does) and fails on Debian when it cannot.
+for check in docs cmake abi static coverage; do
+    [ -x "scripts/check-$check.sh" ] || continue
+    pass "$number: scripts/check-$check.sh"
+    number=$((number + 1))
+    "./scripts/check-$check.sh"
 done
 
 echo "   (took $(($(date +%s) - pass_started)) s)"
