@@ -258,6 +258,135 @@ static void test_cover_io_metadata_records(void **state)
     nnlite_model_destroy(d);
 }
 
+/* ---- more record fields -------------------------------------------------- */
+
+/* 2 -> 2 -> 1 (dense, relu, dense), Adam at a learning rate whose bytes
+ * mark where the optimizer record is, no loss, no metadata. */
+#define MARK_LR 0.0123f
+
+static nnlite_model *make_marked(void)
+{
+    nnlite_model *m = NULL;
+    nnlite_optimizer *o = NULL;
+    nnlite_optimizer_options opt = NNLITE_ADAM_OPTIONS_INIT;
+    opt.learning_rate = MARK_LR;
+    assert_int_equal(nnlite_model_create(&m, 2, 3), NNLITE_OK);
+    add_dense(m, 2, 2);
+    add_relu(m);
+    add_dense(m, 2, 1);
+    assert_int_equal(nnlite_optimizer_create(&o, &opt), NNLITE_OK);
+    assert_int_equal(nnlite_model_set_optimizer(m, o), NNLITE_OK);
+    return m;
+}
+
+static void test_cover_io_optimizer_and_layer_fields(void **state)
+{
+    size_t size;
+    char msg[256];
+    const float lr = MARK_LR;
+    unsigned char bits[4];
+    nnlite_model *m = make_marked();
+    unsigned char *src = image_of(m, &size);
+    unsigned char *buf = test_malloc(size);
+    nnlite__writer w = nnlite__writer_to(bits, 4);
+    (void)state;
+    nnlite__put_f32(&w, lr);
+    /* The record: flag, kind, then the learning rate at L; Nesterov at
+     * L+8, decoupled at L+28, the step count at L+40, the state size at
+     * L+64, the state from L+72. */
+    const size_t at = find(src, size, (const char *)bits, 4);
+    struct {
+        size_t at;
+        uint64_t value;
+        int bytes;
+        nnlite_status expect;
+    } cases[] = {
+        {at - 8, 2, 4, NNLITE_EFORMAT},  /* optimizer flag */
+        {at + 8, 2, 4, NNLITE_EFORMAT},  /* Nesterov */
+        {at + 28, 2, 4, NNLITE_EFORMAT}, /* decoupled */
+        {at + 64, 0, 8, NNLITE_EFORMAT}, /* no state, then stray bytes */
+        {at + 72, 0x7fc00000u, 4, NNLITE_EFORMAT}, /* NaN state value */
+        {140, 4, 8, NNLITE_EFORMAT}, /* layer 3 widths 4 -> 1 after 2 */
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        memcpy(buf, src, size);
+        patch(buf, size, cases[i].at, cases[i].value, cases[i].bytes);
+        assert_int_equal(load(buf, size, msg), cases[i].expect);
+    }
+    test_free(buf);
+    test_free(src);
+    nnlite_model_destroy(m);
+}
+
+/* A model without parameters: every cut (the parameter count can be
+ * short, no layer values bound it); a model without layers:
+ * an initialised flag of 1 loads as uninitialised. */
+static void test_cover_io_model_without_layers(void **state)
+{
+    nnlite_model *m = NULL;
+    size_t size;
+    char msg[256];
+    (void)state;
+    assert_int_equal(nnlite_model_create(&m, 2, 3), NNLITE_OK);
+    add_relu(m);
+    check_every_resealed_cut(m);
+    assert_int_equal(nnlite_model_create(&m, 2, 3), NNLITE_OK);
+    unsigned char *src = image_of(m, &size);
+    patch(src, size, 64, 1, 4);
+    assert_int_equal(load(src, size, msg), NNLITE_OK);
+    test_free(src);
+    nnlite_model_destroy(m);
+}
+
+/* Short inputs that are not the start of the magic; an error buffer of
+ * no bytes. */
+static void test_cover_io_short_inputs(void **state)
+{
+    nnlite_load_options o = NNLITE_LOAD_OPTIONS_INIT;
+    nnlite_model *m = NULL;
+    char msg[256], untouched = 'x';
+    (void)state;
+    assert_int_equal(load((const unsigned char *)"abc", 3, msg),
+                     NNLITE_EFORMAT);
+    assert_non_null(strstr(msg, "bad magic"));
+    o.error = &untouched;
+    o.error_size = 0;
+    assert_int_equal(nnlite_model_load_buffer_advanced(&m, "abc", 3, &o),
+                     NNLITE_EFORMAT);
+    assert_int_equal(untouched, 'x');
+}
+
+/* Linux only: sysfs attributes are regular files that say 4096 bytes and
+ * read fewer (an early end) or fail to read (lo has no speed): the loader
+ * reports a read error, not a format error. Skipped where they are not
+ * there. */
+static void test_cover_io_reads_that_end_or_fail(void **state)
+{
+    const char *paths[] = {"/sys/devices/system/cpu/online",
+                           "/sys/class/net/lo/speed"};
+    size_t tried = 0;
+    (void)state;
+    for (size_t i = 0; i < 2; i++) {
+        struct stat st;
+        nnlite_load_options o = NNLITE_LOAD_OPTIONS_INIT;
+        nnlite_model *m = NULL;
+        char msg[256] = "";
+        if (stat(paths[i], &st) != 0 || !S_ISREG(st.st_mode) ||
+            st.st_size < NNLITE__HEADER_SIZE) {
+            continue;
+        }
+        o.error = msg;
+        o.error_size = sizeof(msg);
+        assert_int_equal(nnlite_model_load_advanced(&m, paths[i], &o),
+                         NNLITE_EIO);
+        assert_non_null(strstr(msg, "cannot read"));
+        tried++;
+    }
+    if (tried == 0) {
+        skip();
+    }
+}
+
 /* ---- sizes that overflow while counting ---------------------------------- */
 
 static void test_cover_io_counted_size_overflows(void **state)
@@ -290,6 +419,7 @@ static void test_cover_io_counted_size_overflows(void **state)
     /* The image's writer refuses a size other than the counted one. */
     unsigned char *more = test_malloc(size + 1);
     assert_false(nnlite__model_write_image(m, true, more, size - 1));
+    assert_false(nnlite__model_write_image(m, true, more, size - 8));
     assert_false(nnlite__model_write_image(m, true, more, size + 1));
     assert_true(nnlite__model_write_image(m, true, more, size));
     assert_memory_equal(more, buf, size);
@@ -523,6 +653,10 @@ int main(void)
         cmocka_unit_test(test_cover_io_every_resealed_cut),
         cmocka_unit_test(test_cover_io_model_record_fields),
         cmocka_unit_test(test_cover_io_metadata_records),
+        cmocka_unit_test(test_cover_io_optimizer_and_layer_fields),
+        cmocka_unit_test(test_cover_io_model_without_layers),
+        cmocka_unit_test(test_cover_io_short_inputs),
+        cmocka_unit_test(test_cover_io_reads_that_end_or_fail),
         cmocka_unit_test(test_cover_io_counted_size_overflows),
         cmocka_unit_test(test_cover_io_non_finite_saves_nothing),
         cmocka_unit_test(test_cover_io_rare_file_failures),
