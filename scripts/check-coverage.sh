@@ -15,10 +15,12 @@ set -eu
 cd "$(dirname "$0")/.."
 . ./scripts/ensure-deps.sh
 
-# Floors: what the suite reaches today, rounded down (docs/coverage.md).
-MIN_LINES=98.0
-MIN_BRANCHES=91.0
-MIN_IO_BRANCHES=74.0
+# Floors: what the suite reaches today (gcc 12, gcovr 5.2), rounded down;
+# branches leave 0.2 points for the thread pool, whose counts vary from
+# run to run (docs/coverage.md).
+MIN_LINES=99.0
+MIN_BRANCHES=93.5
+MIN_IO_BRANCHES=92.0
 
 missing=
 command -v gcovr >/dev/null 2>&1 || missing="$missing gcovr"

@@ -387,6 +387,46 @@ static void test_cover_io_reads_that_end_or_fail(void **state)
     }
 }
 
+/* Loading a deep model with every allocation failing in turn: the layer
+ * list grows while layers are added. Nothing leaks; ENOMEM each time. */
+static void test_cover_io_deep_load_allocation_failures(void **state)
+{
+    test_alloc_state st = {0};
+    nnlite_allocator a = test_allocator(&st);
+    nnlite_load_options o = NNLITE_LOAD_OPTIONS_INIT;
+    nnlite_model *m = NULL;
+    size_t size, failed = 0;
+    char msg[256];
+    (void)state;
+    assert_int_equal(nnlite_model_create(&m, 2, 3), NNLITE_OK);
+    for (int i = 0; i < 40; i++) {
+        add_relu(m);
+    }
+    unsigned char *src = image_of(m, &size);
+    nnlite_model_destroy(m);
+    m = NULL;
+    o.allocator = &a;
+    o.error = msg;
+    o.error_size = sizeof(msg);
+    for (size_t n = 1;; n++) {
+        st.fail_at = st.calls + n;
+        nnlite_status s = nnlite_model_load_buffer_advanced(&m, src, size,
+                                                            &o);
+        st.fail_at = 0;
+        if (s == NNLITE_OK) {
+            break;
+        }
+        assert_int_equal(s, NNLITE_ENOMEM);
+        assert_null(m);
+        assert_int_equal(st.live, 0);
+        failed++;
+    }
+    assert_true(failed > 40);
+    nnlite_model_destroy(m);
+    assert_int_equal(st.live, 0);
+    test_free(src);
+}
+
 /* ---- sizes that overflow while counting ---------------------------------- */
 
 static void test_cover_io_counted_size_overflows(void **state)
@@ -657,6 +697,7 @@ int main(void)
         cmocka_unit_test(test_cover_io_model_without_layers),
         cmocka_unit_test(test_cover_io_short_inputs),
         cmocka_unit_test(test_cover_io_reads_that_end_or_fail),
+        cmocka_unit_test(test_cover_io_deep_load_allocation_failures),
         cmocka_unit_test(test_cover_io_counted_size_overflows),
         cmocka_unit_test(test_cover_io_non_finite_saves_nothing),
         cmocka_unit_test(test_cover_io_rare_file_failures),
