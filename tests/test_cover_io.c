@@ -318,8 +318,8 @@ static void test_cover_io_optimizer_and_layer_fields(void **state)
     nnlite_model_destroy(m);
 }
 
-/* A model without parameters: every cut (the parameter count can be
- * short, no layer values bound it); a model without layers:
+/* Models without parameters: every cut (the parameter count, and with
+ * layer values the last layer record, can be short); without layers:
  * an initialised flag of 1 loads as uninitialised. */
 static void test_cover_io_model_without_layers(void **state)
 {
@@ -328,6 +328,17 @@ static void test_cover_io_model_without_layers(void **state)
     char msg[256];
     (void)state;
     assert_int_equal(nnlite_model_create(&m, 2, 3), NNLITE_OK);
+    add_relu(m);
+    check_every_resealed_cut(m);
+    /* Values but no parameters: the layer count is bounded by the record
+     * size alone, so a cut can fall inside the last record. */
+    const float mean[8] = {0.5f, -1.0f, 0, 1, 2, 3, 4, 5};
+    const float sd[8] = {2.0f, 0.25f, 1, 1, 1, 1, 1, 1};
+    nnlite_layer *l = NULL;
+    assert_int_equal(nnlite_model_create(&m, 8, 3), NNLITE_OK);
+    add_created(m, nnlite_standardize_create(&l, 8, mean, sd), &l);
+    add_created(m, nnlite_dropout_create(&l, 0.5f), &l);
+    add_relu(m);
     add_relu(m);
     check_every_resealed_cut(m);
     assert_int_equal(nnlite_model_create(&m, 2, 3), NNLITE_OK);
