@@ -10,7 +10,8 @@
 #     model bytes) fall below MIN_IO_BRANCHES percent.
 # Installs gcovr (and CMocka) through apt when missing, with sudo when not
 # root; on Debian (CI) a failed install fails, elsewhere the check says so
-# and is skipped. Run from anywhere in a clone.
+# and is skipped. Run from anywhere in a clone. NNLITE_JOBS=N limits the
+# build and the tests to N jobs at once.
 set -eu
 cd "$(dirname "$0")/.."
 . ./scripts/ensure-deps.sh
@@ -48,10 +49,11 @@ else
     meson setup "$dir" -Db_coverage=true -Dtests=enabled -Dexamples=false \
         -Dbench=false -Dfuzzing=false >/dev/null
 fi
-meson compile -C "$dir" >/dev/null
+meson compile -C "$dir" ${NNLITE_JOBS:+-j "$NNLITE_JOBS"} >/dev/null
 # Counters add up across runs: start from zero.
 find "$dir" -name '*.gcda' -exec rm -f {} +
 meson test -C "$dir" --suite unit --timeout-multiplier 4 --print-errorlogs \
+    ${NNLITE_JOBS:+--num-processes "$NNLITE_JOBS"} \
     >"$dir/coverage-tests.log" 2>&1 || {
     cat "$dir/coverage-tests.log" >&2
     echo "coverage: the unit suite failed" >&2
