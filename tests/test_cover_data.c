@@ -74,6 +74,13 @@ static void test_cover_data_failures_without_a_message(void **state)
     assert_null(x);
     assert_int_equal(nnlite_csv_read_buffer(&x, NULL, "1,x\n", 4, &o),
                      NNLITE_EFORMAT);
+    char untouched = 'u'; /* a buffer of no bytes is not written */
+    o.error = &untouched;
+    o.error_size = 0;
+    assert_int_equal(nnlite_csv_read_buffer(&x, NULL, "1,x\n", 4, &o),
+                     NNLITE_EFORMAT);
+    assert_int_equal(untouched, 'u');
+    o.error = NULL;
     assert_int_equal(nnlite_csv_read(&x, NULL, "/nonexistent/a.csv", NULL),
                      NNLITE_EIO);
     assert_null(x);
