@@ -455,16 +455,17 @@ nnlite_status nnlite__csv_parse(nnlite_tensor **x, nnlite_tensor **target,
     }
     ps.place = place;
     ps.x = nnlite_tensor_data(*x);
-    ps.t = o->target_count > 0 ? nnlite_tensor_data(*target) : NULL;
+    /* *target is NULL unless target_count > 0 (nnlite__csv_check) */
+    ps.t = target != NULL ? nnlite_tensor_data(*target) : NULL;
     ps.x_width = ps.columns - o->target_count;
     ps.t_width = o->target_count;
     s = scan_all(&ps); /* the same bytes: it succeeds again */
     nnlite__free(&a, place);
     if (s != NNLITE_OK) {
         nnlite_tensor_destroy(*x);
-        nnlite_tensor_destroy(o->target_count > 0 ? *target : NULL);
         *x = NULL;
         if (target != NULL) {
+            nnlite_tensor_destroy(*target);
             *target = NULL;
         }
     }
