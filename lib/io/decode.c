@@ -170,7 +170,9 @@ void nnlite__load_message(const nnlite_load_options *options,
 
 static nnlite_status check_header(loader *ld, size_t size)
 {
-    uint32_t crc;
+    /* check_preamble made sure the 4-byte trailer is there, so the read
+     * below sets crc; 0 keeps it defined even if that ever broke. */
+    uint32_t crc = 0;
     nnlite_status s = check_preamble(ld, size);
     if (s != NNLITE_OK) {
         return s;
