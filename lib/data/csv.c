@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "alloc_impl.h"
+#include "analyzer_impl.h"
 #include "number_impl.h"
 
 typedef struct field {
@@ -211,6 +212,9 @@ static nnlite_status take_number(parser *ps, size_t column, const field *f)
         if (k < ps->x_width) {
             ps->x[ps->rows * ps->x_width + k] = v;
         } else {
+            /* place_columns sends a column past x_width only when there
+             * are targets, and then nnlite__csv_parse has made ps->t */
+            NNLITE__ANALYZER_ASSUME(ps->t != NULL);
             ps->t[ps->rows * ps->t_width + (k - ps->x_width)] = v;
         }
     }

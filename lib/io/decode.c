@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "alloc_impl.h"
+#include "analyzer_impl.h"
 #include "bytes_impl.h"
 #include "crc32c_impl.h"
 #include "format_impl.h"
@@ -312,6 +313,8 @@ static nnlite_status read_layer(loader *ld, size_t index)
     /* Stacked where the file puts it, the layer's widths must be the
      * stored ones (binding again when it is added changes nothing). */
     const size_t width = nnlite__model_width(ld->model);
+    /* create_layer returned NNLITE_OK: nnlite__layer_create_config set it */
+    NNLITE__ANALYZER_ASSUME(layer != NULL);
     if (!layer->ops->bind(layer, width) || layer->in != in ||
         layer->out != out) {
         const char *name = layer->ops->name;
