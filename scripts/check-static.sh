@@ -30,6 +30,7 @@ command -v clang >/dev/null 2>&1 || missing="$missing clang"
 if [ -n "$missing" ]; then
     if [ "$(id -u)" -eq 0 ]; then as_root=; else as_root=sudo; fi
     echo "installing:$missing" >&2
+    # shellcheck disable=SC2086 # $missing is a list of packages
     { $as_root apt-get update -qq &&
         $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y \
             -qq --no-install-recommends $missing >&2; } || true
@@ -67,7 +68,10 @@ echo "== cppcheck $(cppcheck --version | sed 's/^Cppcheck //'):" \
 # the first 12.
 # shellcheck disable=SC2086 # $includes is a list of words
 cppcheck --enable=warning,performance,portability --std=c11 --force \
-    --inline-suppr --error-exitcode=1 --quiet $includes lib
+    --inline-suppr --error-exitcode=1 --quiet $includes lib || {
+    echo "cppcheck: FINDINGS (above)" >&2
+    exit 1
+}
 echo "cppcheck: no findings"
 
 echo "== scan-build $(clang --version | sed -n 's/.*clang version //p'):" \
