@@ -79,7 +79,8 @@ echo "== scan-build $(clang --version | sed -n 's/.*clang version //p'):" \
 # NNLITE_JOBS=1 for a shared machine; ninja's default otherwise.
 scan-build --status-bugs -o "$report" \
     ninja -C "$dir" ${NNLITE_JOBS:+-j "$NNLITE_JOBS"} >"$dir.log" 2>&1 || {
-    tail -40 "$dir.log" >&2
+    # The reports (and any compile error), without ninja's progress.
+    grep -v '^\[[0-9]*/[0-9]*\] ' "$dir.log" | tail -n 60 >&2
     echo "scan-build: FINDINGS (HTML in $report)" >&2
     exit 1
 }
