@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "alloc_impl.h"
+#include "analyzer_impl.h"
 #include "number_impl.h"
 
 typedef struct field {
@@ -211,6 +212,9 @@ static nnlite_status take_number(parser *ps, size_t column, const field *f)
         if (k < ps->x_width) {
             ps->x[ps->rows * ps->x_width + k] = v;
         } else {
+            /* place_columns sends a column past x_width only when there
+             * are targets, and then nnlite__csv_parse has made ps->t */
+            NNLITE__ANALYZER_ASSUME(ps->t != NULL);
             ps->t[ps->rows * ps->t_width + (k - ps->x_width)] = v;
         }
     }
@@ -455,16 +459,17 @@ nnlite_status nnlite__csv_parse(nnlite_tensor **x, nnlite_tensor **target,
     }
     ps.place = place;
     ps.x = nnlite_tensor_data(*x);
-    ps.t = o->target_count > 0 ? nnlite_tensor_data(*target) : NULL;
+    /* *target is NULL unless target_count > 0 (nnlite__csv_check) */
+    ps.t = target != NULL ? nnlite_tensor_data(*target) : NULL;
     ps.x_width = ps.columns - o->target_count;
     ps.t_width = o->target_count;
     s = scan_all(&ps); /* the same bytes: it succeeds again */
     nnlite__free(&a, place);
     if (s != NNLITE_OK) {
         nnlite_tensor_destroy(*x);
-        nnlite_tensor_destroy(o->target_count > 0 ? *target : NULL);
         *x = NULL;
         if (target != NULL) {
+            nnlite_tensor_destroy(*target);
             *target = NULL;
         }
     }

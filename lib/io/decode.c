@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "alloc_impl.h"
+#include "analyzer_impl.h"
 #include "bytes_impl.h"
 #include "crc32c_impl.h"
 #include "format_impl.h"
@@ -170,7 +171,9 @@ void nnlite__load_message(const nnlite_load_options *options,
 
 static nnlite_status check_header(loader *ld, size_t size)
 {
-    uint32_t crc;
+    /* check_preamble made sure the 4-byte trailer is there, so the read
+     * below sets crc; 0 keeps it defined even if that ever broke. */
+    uint32_t crc = 0;
     nnlite_status s = check_preamble(ld, size);
     if (s != NNLITE_OK) {
         return s;
@@ -310,6 +313,8 @@ static nnlite_status read_layer(loader *ld, size_t index)
     /* Stacked where the file puts it, the layer's widths must be the
      * stored ones (binding again when it is added changes nothing). */
     const size_t width = nnlite__model_width(ld->model);
+    /* create_layer returned NNLITE_OK: nnlite__layer_create_config set it */
+    NNLITE__ANALYZER_ASSUME(layer != NULL);
     if (!layer->ops->bind(layer, width) || layer->in != in ||
         layer->out != out) {
         const char *name = layer->ops->name;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "alloc_impl.h"
+#include "analyzer_impl.h"
 
 nnlite_status nnlite__fail(nnlite_model *m, nnlite_status s, const char *fmt,
                            ...)
@@ -254,6 +255,8 @@ nnlite_status nnlite_model_set_loss(nnlite_model *m, nnlite_loss *loss)
         nnlite_loss_destroy(loss); /* leaves another model's alone */
         return s;
     }
+    /* nnlite__model_check_replace refused a NULL loss */
+    NNLITE__ANALYZER_ASSUME(loss != NULL);
     release_loss(m->loss);
     loss->owner = m;
     m->loss = loss;
@@ -281,6 +284,8 @@ nnlite_status nnlite_model_set_optimizer(nnlite_model *m,
         nnlite_optimizer_destroy(opt); /* leaves another model's alone */
         return s;
     }
+    /* nnlite__model_check_replace refused a NULL optimizer */
+    NNLITE__ANALYZER_ASSUME(opt != NULL);
     release_optimizer(m->optimizer);
     opt->owner = m;
     m->optimizer = opt;
