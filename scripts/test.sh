@@ -26,7 +26,8 @@
 #      package, static and shared), check-abi.sh (abidiff against release
 #      0.1.0, with planted breaks that must fail), check-static.sh
 #      (cppcheck and scan-build over lib/), check-coverage.sh (gcovr per
-#      file, with thresholds).
+#      file, with thresholds), and release-check.sh (version, CHANGES.md,
+#      ABI dump and soname agree).
 # Build trees go to .build/ (ignored by git).
 set -eu
 cd "$(dirname "$0")/.."
@@ -124,6 +125,9 @@ for check in docs cmake abi static coverage; do
     number=$((number + 1))
     "./scripts/check-$check.sh"
 done
+
+pass "$number: scripts/release-check.sh"
+./scripts/release-check.sh
 
 echo "   (took $(($(date +%s) - pass_started)) s)"
 echo "== all passes green"
