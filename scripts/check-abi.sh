@@ -198,7 +198,7 @@ plant changed \
     include/nnlite/optim.h \
     "/^nnlite_status nnlite_sgd_create(/,/)\$/$retype" \
     lib/optim/optim.c \
-    's/^    NNLITE_LOSS_MSE = 2,$/    NNLITE_LOSS_MSE = 5,/' \
+    's/^    NNLITE_LOSS_MSE = 2,/    NNLITE_LOSS_MSE = 5,/' \
     include/nnlite/loss.h \
     's/^\(    int decoupled_weight_decay;\)/    float planted; \1/' \
     include/nnlite/optim.h
