@@ -131,12 +131,12 @@ static nnlite_status check_preamble(loader *ld, size_t size)
         return reject(ld, NNLITE_EFORMAT,
                       "format version %u; this library reads versions %u "
                       "to %u",
-                      version, NNLITE__FORMAT_VERSION_MIN,
+                      (unsigned)version, NNLITE__FORMAT_VERSION_MIN,
                       NNLITE__FORMAT_VERSION);
     }
     ld->format_version = version;
     if (flags != 0) {
-        return reject(ld, NNLITE_EFORMAT, "unknown flags 0x%x", flags);
+        return reject(ld, NNLITE_EFORMAT, "unknown flags 0x%x", (unsigned)flags);
     }
     if (size < NNLITE__HEADER_SIZE + NNLITE__TRAILER_SIZE ||
         body != size - NNLITE__HEADER_SIZE - NNLITE__TRAILER_SIZE) {
@@ -394,7 +394,7 @@ static nnlite_status read_loss(loader *ld)
     if (ld->format_version < 2 && kind == NNLITE_LOSS_HUBER) {
         /* Huber came with version 2; a version-1 file has no delta. */
         return reject(ld, NNLITE_EFORMAT,
-                      "loss kind %u (Huber) in a version-1 file", kind);
+                      "loss kind %u (Huber) in a version-1 file", (unsigned)kind);
     }
     if (nnlite__loss_check((nnlite_loss_kind)kind, delta, why,
                            sizeof(why)) != NNLITE_OK) {
@@ -436,7 +436,8 @@ static nnlite_status read_options(loader *ld, nnlite_optimizer_options *o)
         return reject(ld, NNLITE_EFORMAT,
                       "invalid optimizer flags (Nesterov %u, decoupled %u, "
                       "AMSGrad %u; each must be 0 or 1)",
-                      nesterov, decoupled, amsgrad);
+                      (unsigned)nesterov, (unsigned)decoupled,
+                      (unsigned)amsgrad);
     }
     o->kind = (nnlite_optimizer_kind)kind;
     o->nesterov = (int)nesterov;
@@ -489,7 +490,8 @@ static nnlite_status read_optimizer(loader *ld)
         return s;
     }
     if (present != 1) {
-        return reject(ld, NNLITE_EFORMAT, "invalid optimizer flag %u", present);
+        return reject(ld, NNLITE_EFORMAT, "invalid optimizer flag %u",
+                      (unsigned)present);
     }
     if ((s = read_options(ld, &options)) != NNLITE_OK) {
         return s;
@@ -529,7 +531,8 @@ static nnlite_status read_metadata(loader *ld)
         if (length == 0 || length > NNLITE_METADATA_NAME_MAX ||
             length > nnlite__remaining(&ld->r)) {
             return reject(ld, NNLITE_EFORMAT,
-                          "metadata %zu: invalid name length %u", i, length);
+                          "metadata %zu: invalid name length %u", i,
+                          (unsigned)length);
         }
         memcpy(name, ld->r.p, length);
         name[length] = '\0';
