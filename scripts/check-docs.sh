@@ -69,7 +69,8 @@ if ! diff -u "$scratch/header-example" "$scratch/mainpage-example" >&2; then
 fi
 echo "main page: model.h's example ($(wc -l <"$scratch/header-example")" \
     "lines), same text"
-for h in include/nnlite/*.h include/nnlite/version.h.in; do
+for h in include/nnlite/*.h include/nnlite/version.h.in \
+    include/nnlite/config.h.in; do
     name=$(basename "$h" .in)
     page=$(echo "$name" | sed 's/\./_8/').html
     if ! grep -q "href=\"$page\"" "$html/index.html"; then
@@ -78,7 +79,7 @@ for h in include/nnlite/*.h include/nnlite/version.h.in; do
     fi
 done
 echo "main page: links all $(ls include/nnlite/*.h | wc -l) headers" \
-    "and version.h"
+    "and version.h and config.h"
 
 # Installed only when enabled, into <datadir>/doc/nnlite/html.
 meson install -C "$dir" --tags doc --no-rebuild \
@@ -94,7 +95,8 @@ echo "install: ${installed#"$scratch/root"}"
 # of the enum value NNLITE_LOSS_MSE in a copy of the headers.
 mkdir -p "$scratch/planted/include"
 cp -r include/nnlite "$scratch/planted/include/"
-cp "$dir/include/nnlite/version.h" "$scratch/planted/include/nnlite/"
+cp "$dir/include/nnlite/version.h" "$dir/include/nnlite/config.h" \
+    "$scratch/planted/include/nnlite/"
 sed -i 's|^ \* Describe a status code in a few words\.$| *|' \
     "$scratch/planted/include/nnlite/status.h"
 sed -i '/@param status any value/,/Unknown codes give/d' \

@@ -13,14 +13,17 @@
 #      installs clang when it can, says so and skips when it cannot);
 #   7. with clang (when there), AddressSanitizer + UndefinedBehaviorSanitizer
 #      on the unit suite again: clang's UBSan checks more than gcc's;
-#   8. passes 7-9: for aarch64 (NEON), 32-bit armhf and big-endian s390x, a
+#   8. without the optional features (meson_options.txt): threads and file
+#      I/O off, the unit suite; messages off too, the features suite
+#      (the unit suite checks message texts);
+#   9. passes 8-10: for aarch64 (NEON), 32-bit armhf and big-endian s390x, a
 #      cross build with warnings as errors (cross/*.ini), and the unit and
 #      examples suites under qemu-user. scripts/cross-deps.sh installs the
 #      cross compiler, the target's CMocka and qemu through apt. On Debian
 #      (CI) a failed install fails the run; elsewhere (Ubuntu serves
 #      other architectures from another mirror) the pass says so and is
 #      skipped.
-#   9. then the release checks (issue 18), each in its own script:
+#  10. then the release checks (issue 18), each in its own script:
 #      check-docs.sh (the Doxygen reference, warnings as errors),
 #      check-cmake.sh (a CMake project finds and links the installed
 #      package, static and shared), check-abi.sh (abidiff against release
@@ -96,7 +99,16 @@ else
     echo "clang: SKIPPED (not installed)"
 fi
 
-number=7
+pass "7: -Dthreads=disabled -Dfile_io=disabled, unit suite; then" \
+    "-Dmessages=false, features suite"
+configure .build/no-features -Dwerror=true -Dtests=enabled \
+    -Dexamples=false -Dbench=false -Dthreads=disabled -Dfile_io=disabled \
+    -Dmessages=true
+meson test -C .build/no-features --suite unit --print-errorlogs
+configure .build/no-features -Dmessages=false
+meson test -C .build/no-features --suite features --print-errorlogs
+
+number=8
 for target in arm64:aarch64-linux-gnu armhf:arm-linux-gnueabihf \
     s390x:s390x-linux-gnu; do
     arch=${target%%:*}

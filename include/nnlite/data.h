@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "nnlite/alloc.h"
+#include "nnlite/config.h"
 #include "nnlite/export.h"
 #include "nnlite/status.h"
 #include "nnlite/tensor.h"
@@ -100,7 +101,8 @@ typedef struct nnlite_csv_options {
  *         `target` with targets asked for, options of another version, a
  *         half-set allocator, a refused delimiter, or NULL
  *         target_columns with a count; NNLITE_EIO when the file cannot
- *         be opened or read (the message gives the system's reason);
+ *         be opened or read (the message gives the system's reason), and
+ *         always in a build without file I/O (NNLITE_HAVE_FILE_IO 0);
  *         NNLITE_EFORMAT as above; NNLITE_ENOMEM. On failure nothing is
  *         left allocated and options->error says why.
  */

@@ -35,6 +35,7 @@
 #include <stddef.h>
 
 #include "nnlite/alloc.h"
+#include "nnlite/config.h"
 #include "nnlite/export.h"
 #include "nnlite/model.h"
 #include "nnlite/status.h"
@@ -59,7 +60,8 @@ NNLITE_BEGIN_DECLS
  *         or infinite (written there through nnlite_model_params(); such a
  *         file could not be loaded, so none is written); NNLITE_EIO when
  *         the file cannot be written (the message names the step and the
- *         system's reason); NNLITE_ENOMEM.
+ *         system's reason), and always in a build without file I/O
+ *         (NNLITE_HAVE_FILE_IO 0: save to a buffer instead); NNLITE_ENOMEM.
  */
 NNLITE_API nnlite_status nnlite_model_save(nnlite_model *model,
                                            const char *path);
@@ -143,7 +145,8 @@ typedef struct nnlite_load_options {
  * (see nnlite_save_options) gives a model with none.
  *
  * @return NNLITE_OK; NNLITE_EINVAL for NULL arguments; NNLITE_EIO when the
- *         file cannot be opened or read; NNLITE_EFORMAT when it is not a
+ *         file cannot be opened or read, and always in a build without
+ *         file I/O (NNLITE_HAVE_FILE_IO 0); NNLITE_EFORMAT when it is not a
  *         valid nnlite model (wrong magic, a newer format version, damaged,
  *         truncated, inconsistent); NNLITE_ENOMEM.
  */

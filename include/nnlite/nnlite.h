@@ -23,6 +23,7 @@
 
 #include "nnlite/export.h"
 #include "nnlite/version.h"
+#include "nnlite/config.h"
 #include "nnlite/status.h"
 #include "nnlite/alloc.h"
 #include "nnlite/tensor.h"

@@ -24,6 +24,7 @@
 
 #include <stddef.h>
 
+#include "nnlite/config.h"
 #include "nnlite/export.h"
 #include "nnlite/model.h"
 #include "nnlite/status.h"
@@ -38,7 +39,8 @@ NNLITE_BEGIN_DECLS
  * changes the count. The default is 1: no worker threads.
  *
  * @param model   the model
- * @param threads 1 to 256
+ * @param threads 1 to 256; only 1 when NNLITE_HAVE_THREADS is 0 (a
+ *   build without threads, such as bare metal)
  * @return NNLITE_OK; NNLITE_EINVAL for a NULL model or a count out of
  *   range; NNLITE_ESTATE from a fit callback. If workers cannot be started
  *   later, that call fails with NNLITE_ENOMEM.

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "alloc_impl.h"
+#include "nnlite/config.h"
 #include "nnlite/io.h"
 #include "numeric_impl.h"
 #include "optim_impl.h"
@@ -80,6 +81,15 @@ nnlite_status nnlite__model_check_threads(nnlite_model *m, size_t threads)
                             "threads must be 1 to %d, not %zu",
                             NNLITE__MAX_THREADS, threads);
     }
+#if !NNLITE_HAVE_THREADS
+    if (threads > 1) {
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "nnlite was built without threads "
+                            "(-Dthreads=disabled): threads must be 1, not "
+                            "%zu",
+                            threads);
+    }
+#endif
     return NNLITE_OK;
 }
 

@@ -1,0 +1,152 @@
+/* The build options of meson_options.txt (threads, file_io, messages):
+ * each call behaves as include/nnlite/config.h says for this build. CI
+ * runs this suite in the default build (everything on) and in one with
+ * everything off. */
+#include "harness.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "message_impl.h"
+
+static nnlite_model *tiny_model(void)
+{
+    nnlite_model *m = NULL;
+    nnlite_layer *l = NULL;
+    assert_int_equal(nnlite_model_create(&m, 2, 1), NNLITE_OK);
+    assert_int_equal(nnlite_dense_create(&l, 2, 1), NNLITE_OK);
+    assert_int_equal(nnlite_model_add(m, l), NNLITE_OK);
+    return m;
+}
+
+static void test_threads_as_configured(void **state)
+{
+    nnlite_model *m = tiny_model();
+    (void)state;
+    assert_int_equal(nnlite_model_set_threads(m, 1), NNLITE_OK);
+#if NNLITE_HAVE_THREADS
+    assert_int_equal(nnlite_model_set_threads(m, 2), NNLITE_OK);
+    assert_int_equal(nnlite_model_get_threads(m), 2);
+#else
+    assert_int_equal(nnlite_model_set_threads(m, 2), NNLITE_EINVAL);
+    assert_non_null(strstr(nnlite_model_last_error(m), "without threads"));
+    assert_int_equal(nnlite_model_get_threads(m), 1);
+#endif
+    /* Out of range is refused either way, with the range. */
+    assert_int_equal(nnlite_model_set_threads(m, 0), NNLITE_EINVAL);
+    assert_non_null(strstr(nnlite_model_last_error(m), "threads must be 1"));
+    nnlite_model_destroy(m);
+}
+
+/* A path no system can create: its directory does not exist. */
+#define NO_SUCH_PATH "/nonexistent-nnlite-dir/x/model.nnl"
+
+static void test_save_and_load_by_path_as_configured(void **state)
+{
+    nnlite_model *m = tiny_model(), *loaded = (nnlite_model *)&loaded;
+    char why[256] = "";
+    nnlite_load_options o = NNLITE_LOAD_OPTIONS_INIT;
+    unsigned char buf[4096];
+    size_t size = 0;
+    (void)state;
+    o.error = why;
+    o.error_size = sizeof(why);
+    assert_int_equal(nnlite_model_save(m, NO_SUCH_PATH), NNLITE_EIO);
+    assert_int_equal(nnlite_model_load_advanced(&loaded, NO_SUCH_PATH, &o),
+                     NNLITE_EIO);
+    assert_null(loaded);
+#if NNLITE_HAVE_FILE_IO
+    assert_null(strstr(nnlite_model_last_error(m), "without file I/O"));
+    assert_non_null(strstr(nnlite_model_last_error(m), NO_SUCH_PATH));
+    assert_non_null(strstr(why, NO_SUCH_PATH));
+#else
+    assert_non_null(strstr(nnlite_model_last_error(m), "without file I/O"));
+    assert_non_null(strstr(why, "nnlite_model_load_buffer"));
+#endif
+    /* Buffers work in every build. */
+    assert_int_equal(nnlite_model_save_buffer(m, buf, sizeof(buf), &size),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_model_load_buffer(&loaded, buf, size), NNLITE_OK);
+    assert_int_equal(nnlite_model_param_count(loaded), 3);
+    nnlite_model_destroy(loaded);
+    /* NULL arguments are refused before anything else. */
+    assert_int_equal(nnlite_model_save(NULL, NO_SUCH_PATH), NNLITE_EINVAL);
+    assert_int_equal(nnlite_model_load(NULL, NO_SUCH_PATH), NNLITE_EINVAL);
+    assert_int_equal(nnlite_model_load(&loaded, NULL), NNLITE_EINVAL);
+    nnlite_model_destroy(m);
+}
+
+static void test_csv_by_path_as_configured(void **state)
+{
+    nnlite_csv_options o = NNLITE_CSV_OPTIONS_INIT;
+    nnlite_tensor *x = (nnlite_tensor *)&x;
+    char why[256] = "";
+    (void)state;
+    o.error = why;
+    o.error_size = sizeof(why);
+    assert_int_equal(nnlite_csv_read(&x, NULL, NO_SUCH_PATH, &o), NNLITE_EIO);
+    assert_null(x);
+#if NNLITE_HAVE_FILE_IO
+    assert_non_null(strstr(why, NO_SUCH_PATH));
+#else
+    assert_non_null(strstr(why, "nnlite_csv_read_buffer"));
+#endif
+    /* The arguments are still checked first. */
+    assert_int_equal(nnlite_csv_read(NULL, NULL, NO_SUCH_PATH, &o),
+                     NNLITE_EINVAL);
+}
+
+static void format(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    nnlite__vformat(buf, size, fmt, ap);
+    va_end(ap);
+}
+
+static void test_messages_as_configured(void **state)
+{
+    char buf[128];
+    (void)state;
+    format(buf, sizeof(buf),
+           "d%d u%u zu%zu ld%ld lld%lld llu%llu x%x c%c s%s g%g e%.2e "
+           "p%% w%*d",
+           -12, 7u, (size_t)34, -5L, -9000000000LL, 18000000000ULL, 255u,
+           'q', "text", 1.5, 250.0, 4, 8);
+#if NNLITE_HAVE_MESSAGES
+    assert_string_equal(buf, "d-12 u7 zu34 ld-5 lld-9000000000 "
+                             "llu18000000000 xff cq stext g1.5 e2.50e+02 "
+                             "p% w   8");
+#else
+    /* Whole numbers and text as usual, floating point as ?, widths
+     * ignored. */
+    assert_string_equal(buf, "d-12 u7 zu34 ld-5 lld-9000000000 "
+                             "llu18000000000 xff cq stext g? e? p% w8");
+#endif
+    /* Truncated, always terminated; size 0 writes nothing. */
+    format(buf, 5, "abc %d", 12345);
+    assert_string_equal(buf, "abc ");
+    buf[0] = 'z';
+    format(buf, 0, "abc");
+    assert_int_equal(buf[0], 'z');
+    /* A message the library writes, end to end. */
+    char why[128];
+    assert_int_equal(nnlite_sgd_check(-1.0f, 0.0f, why, sizeof(why)),
+                     NNLITE_EINVAL);
+#if NNLITE_HAVE_MESSAGES
+    assert_non_null(strstr(why, "-1"));
+#else
+    assert_non_null(strstr(why, "?"));
+#endif
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_threads_as_configured),
+        cmocka_unit_test(test_save_and_load_by_path_as_configured),
+        cmocka_unit_test(test_csv_by_path_as_configured),
+        cmocka_unit_test(test_messages_as_configured),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
