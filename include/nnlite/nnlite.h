@@ -25,6 +25,7 @@
 #include "nnlite/version.h"
 #include "nnlite/status.h"
 #include "nnlite/alloc.h"
+#include "nnlite/arena.h"
 #include "nnlite/tensor.h"
 #include "nnlite/layer.h"
 #include "nnlite/loss.h"
