@@ -504,6 +504,66 @@ NNLITE_API nnlite_status nnlite_model_fit(nnlite_model *model,
                                           nnlite_epoch_callback callback,
                                           void *user);
 
+/**
+ * Bound the rows that inference works on at once: forward, predict,
+ * predict_probabilities, evaluate, evaluate_metric and fit's validation
+ * run over a data set in chunks of at most max(rows, the largest batch
+ * trained on so far) rows, and the workspace grows only to that. The
+ * default is 1024. Set it to your training batch size on a small target
+ * and inference allocates nothing beyond what training took, however
+ * many rows it sees. A loss or metric is summed over chunks, so another
+ * chunk size may change its last bits.
+ * @param rows >= 1.
+ * @return NNLITE_OK; NNLITE_EINVAL for NULL or 0 rows.
+ */
+NNLITE_API nnlite_status nnlite_model_set_chunk_rows(nnlite_model *model,
+                                                     size_t rows);
+
+/** @return the chunk bound nnlite_model_set_chunk_rows() set (1024 by
+ *          default); 0 for NULL. */
+NNLITE_API size_t nnlite_model_get_chunk_rows(const nnlite_model *model);
+
+/**
+ * The bytes an nnlite_arena (arena.h) needs to hold this model and train
+ * it one step at `batch_size` rows: what nnlite_arena_high_water() reports
+ * after the first nnlite_model_train_batch() of that many rows when
+ * everything was allocated from an aligned arena, in this order:
+ * nnlite_arena_create(); nnlite_model_create_advanced(); each layer made
+ * (nnlite_layer_create_advanced() or its kind's `_create_advanced`) and
+ * added at once, in order; the loss; the optimizer (set after the
+ * layers). It counts the arena's
+ * bookkeeping and, with their headers, the model, its layers, loss and
+ * optimizer structs, the parameters and gradients, the optimizer's state
+ * and backup, the workspace for `batch_size` rows and the packing
+ * scratch. Without a loss or optimizer it counts what is there: the
+ * model and a forward pass of `batch_size` rows.
+ *
+ * Afterwards, training, forward, predict and evaluate allocate nothing
+ * more as long as no call sees more than `batch_size` rows at once:
+ * set nnlite_model_set_chunk_rows() to at most `batch_size` so that
+ * evaluation of a larger data set works in chunks of that size.
+ * nnlite_model_fit() needs more: the shuffled batch (batch_size rows of
+ * x and of the target), the row order (one size_t per row trained on)
+ * and, with restore_best, a copy of the parameters.
+ *
+ * So that you can size the buffer before making anything in it, build
+ * the same model once with malloc (on the host, say) and ask: the answer
+ * depends on the layers' kinds and widths, the optimizer's settings and
+ * the target (the sizes of size_t and pointers, and the alignment, so
+ * ask on the target's architecture or a 32-bit build for a 32-bit one).
+ * Metadata, tensors, a fitted scaling layer's scratch and the threads'
+ * pool are not counted.
+ * @param model      the model; not changed.
+ * @param batch_size rows of the training step, >= 1.
+ * @param bytes      receives the size; untouched on failure.
+ * @return NNLITE_OK; NNLITE_EINVAL for NULL arguments or a batch_size of
+ *         0; NNLITE_ESTATE for a model without layers or set to more than
+ *         one thread; NNLITE_ENOMEM when the sizes overflow or the model
+ *         has too many layers to plan (hundreds).
+ */
+NNLITE_API nnlite_status nnlite_model_memory_needed(
+    const nnlite_model *model, size_t batch_size, size_t *bytes);
+
 /** @return the number of parameters (see the layout above), 0 for NULL. */
 NNLITE_API size_t nnlite_model_param_count(const nnlite_model *model);
 

@@ -26,6 +26,7 @@
 #include "nnlite/config.h"
 #include "nnlite/status.h"
 #include "nnlite/alloc.h"
+#include "nnlite/arena.h"
 #include "nnlite/tensor.h"
 #include "nnlite/layer.h"
 #include "nnlite/loss.h"

@@ -17,10 +17,15 @@ static void release_pack(nnlite_model *m)
     m->compute.pack_floats = 0;
 }
 
+size_t nnlite__model_pack_floats(const nnlite_model *m)
+{
+    return nnlite__gemm_pack_floats(m->max_width);
+}
+
 nnlite_status nnlite__model_reserve_compute(nnlite_model *m)
 {
     nnlite__compute *cx = &m->compute;
-    const size_t need = nnlite__gemm_pack_floats(m->max_width);
+    const size_t need = nnlite__model_pack_floats(m);
     size_t total;
     if (cx->kernels == NULL) {
         cx->kernels = nnlite__gemm_kernels_for(nnlite__cpu_best_path());

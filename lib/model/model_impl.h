@@ -41,6 +41,7 @@ struct nnlite_model {
                             * layer that keeps a mask (dropout), in order */
     size_t batch_capacity;
     size_t max_width;      /* widest of the input and every layer */
+    size_t chunk_rows;     /* set_chunk_rows(); 0: the default */
 
     /* fit(): a batch gathered from shuffled rows, and the row order. */
     float *fit_x;
@@ -116,6 +117,13 @@ size_t nnlite__model_width(const nnlite_model *m);
 
 /* Draw the initial weights if not done yet; freezes the layer list. */
 void nnlite__model_initialize(nnlite_model *m);
+
+/* *floats = the workspace's floats for `rows` rows; false on overflow. */
+bool nnlite__model_workspace_floats(const nnlite_model *m, size_t rows,
+                                    size_t *floats);
+
+/* Floats of packing scratch per thread the current layers need. */
+size_t nnlite__model_pack_floats(const nnlite_model *m);
 
 /* Make the workspace hold at least `rows` rows (may allocate). */
 nnlite_status nnlite__model_reserve_rows(nnlite_model *m, size_t rows);

@@ -248,18 +248,26 @@ unsigned long long nnlite_optimizer_get_step_count(
     return nnlite_optimizer_step_count(optimizer);
 }
 
+bool nnlite__optimizer_buffer_floats(const nnlite_optimizer *o, size_t n,
+                                     size_t *floats)
+{
+    const size_t half = o->ops->state_per_param(&o->options);
+    size_t per_param;
+    /* Two halves of state, then the backup: (2 half + 1) n floats. */
+    return nnlite__mul_size(&per_param, half, 2) &&
+           nnlite__add_size(&per_param, per_param, 1) &&
+           nnlite__mul_size(floats, n, per_param);
+}
+
 nnlite_status nnlite__optimizer_reserve(nnlite_optimizer *o, size_t n)
 {
     const size_t half = o->ops->state_per_param(&o->options);
-    size_t per_param, count;
+    size_t count;
     float *buffer;
     if (o->param_count == n && (n == 0 || o->buffer != NULL)) {
         return NNLITE_OK;
     }
-    /* Two halves of state, then the backup: (2 half + 1) n floats. */
-    if (!nnlite__mul_size(&per_param, half, 2) ||
-        !nnlite__add_size(&per_param, per_param, 1) ||
-        !nnlite__mul_size(&count, n, per_param)) {
+    if (!nnlite__optimizer_buffer_floats(o, n, &count)) {
         return NNLITE_ENOMEM;
     }
     buffer = NULL;

@@ -60,6 +60,11 @@ struct nnlite_optimizer {
     const void *owner; /* the model holding it, or NULL */
 };
 
+/* *floats = the buffer's floats for n parameters (0 when n is 0: then
+ * nothing is allocated); false on overflow. */
+bool nnlite__optimizer_buffer_floats(const nnlite_optimizer *o, size_t n,
+                                     size_t *floats);
+
 /* Size the buffer for n parameters (state zeroed). Keeps the old state
  * and returns NNLITE_ENOMEM when allocation fails. No-op if sized. */
 nnlite_status nnlite__optimizer_reserve(nnlite_optimizer *o, size_t n);

@@ -1,0 +1,363 @@
+/* nnlite_model_memory_needed() against the arena: for several
+ * architectures, losses and optimizers the figure equals the arena's
+ * high-water mark after the first training step, an arena of exactly
+ * that size trains and evaluates (with chunks no larger than the batch)
+ * and one of a byte less runs out. */
+#include "harness.h"
+
+#include <stdalign.h>
+#include <string.h>
+
+#define RAM (512 * 1024)
+
+static alignas(max_align_t) unsigned char ram[RAM];
+
+enum { DENSE, RELU, SIGMOID, TANH, LEAKY, DROPOUT, STANDARDIZE, HARD };
+
+typedef struct step {
+    int kind;
+    size_t in, out;
+} step;
+
+typedef struct recipe {
+    size_t inputs;
+    step layers[8];
+    size_t layer_count;
+    nnlite_loss_kind loss;
+    nnlite_optimizer_options optimizer;
+    size_t batch;
+} recipe;
+
+static nnlite_status make_layer(const step *s, nnlite_layer **l,
+                                const nnlite_allocator *a)
+{
+    static const float mean[8];
+    static const float std[8] = {1, 1, 1, 1, 1, 1, 1, 1};
+    nnlite_layer_spec spec = {NNLITE_LAYER_DENSE, s->in, s->out, 0.01f};
+    switch (s->kind) {
+    case DROPOUT:
+        return nnlite_dropout_create_advanced(l, 0.25f, a);
+    case STANDARDIZE:
+        return nnlite_standardize_create_advanced(l, s->in, mean, std, a);
+    case RELU:
+        spec.kind = NNLITE_LAYER_RELU;
+        break;
+    case SIGMOID:
+        spec.kind = NNLITE_LAYER_SIGMOID;
+        break;
+    case TANH:
+        spec.kind = NNLITE_LAYER_TANH;
+        break;
+    case LEAKY:
+        spec.kind = NNLITE_LAYER_LEAKY_RELU;
+        break;
+    case HARD:
+        spec.kind = NNLITE_LAYER_HARD_SIGMOID;
+        break;
+    default:
+        break;
+    }
+    return nnlite_layer_create_advanced(l, &spec, a);
+}
+
+/* Data of `rows` rows that every loss accepts (class 0 or 1 for
+ * cross-entropy with one output, else values in [0, 1]). */
+typedef struct data {
+    float xs[64 * 64];
+    float ts[64 * 8];
+    nnlite_tensor *x, *t;
+} data;
+
+static data *make_data(const recipe *r, size_t rows, size_t outputs)
+{
+    data *d = test_calloc(1, sizeof(*d));
+    assert_non_null(d);
+    for (size_t i = 0; i < rows * r->inputs; i++) {
+        d->xs[i] = (float)((i * 7) % 11) / 11.0f - 0.4f;
+    }
+    for (size_t i = 0; i < rows * outputs; i++) {
+        d->ts[i] = (float)(i % 2);
+    }
+    assert_int_equal(nnlite_tensor_wrap2d(&d->x, d->xs, rows, r->inputs),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_tensor_wrap2d(&d->t, d->ts, rows, outputs),
+                     NNLITE_OK);
+    return d;
+}
+
+static void free_data(data *d)
+{
+    nnlite_tensor_destroy(d->x);
+    nnlite_tensor_destroy(d->t);
+    test_free(d);
+}
+
+/* Build in an arena of `size` bytes; train `steps` batches and evaluate
+ * 3 batches' worth of rows in chunks of the batch. Returns the first
+ * failure (NNLITE_ENOMEM when the arena runs out), the arena's high-water
+ * mark in *high. */
+static nnlite_status run(const recipe *r, size_t size, size_t steps,
+                         size_t *high, size_t *needed)
+{
+    nnlite_arena *arena;
+    nnlite_model *m = NULL;
+    nnlite_loss *loss = NULL;
+    nnlite_optimizer *o = NULL;
+    nnlite_status s = NNLITE_OK;
+    float value;
+    assert_int_equal(nnlite_arena_create(&arena, ram, size), NNLITE_OK);
+    const nnlite_allocator a = nnlite_arena_allocator(arena);
+    if ((s = nnlite_model_create_advanced(&m, r->inputs, 3, &a)) !=
+        NNLITE_OK) {
+        goto done;
+    }
+    for (size_t i = 0; i < r->layer_count; i++) {
+        nnlite_layer *l;
+        if ((s = make_layer(&r->layers[i], &l, &a)) != NNLITE_OK ||
+            (s = nnlite_model_add(m, l)) != NNLITE_OK) {
+            goto done;
+        }
+    }
+    if ((s = nnlite_loss_create_advanced(&loss, r->loss, &a)) !=
+            NNLITE_OK ||
+        (s = nnlite_model_set_loss(m, loss)) != NNLITE_OK ||
+        (s = nnlite_optimizer_create_advanced(&o, &r->optimizer, &a)) !=
+            NNLITE_OK ||
+        (s = nnlite_model_set_optimizer(m, o)) != NNLITE_OK ||
+        (s = nnlite_model_set_chunk_rows(m, r->batch)) != NNLITE_OK) {
+        goto done;
+    }
+    const size_t outputs = nnlite_model_output_features(m);
+    const size_t tcols = r->loss == NNLITE_LOSS_CROSS_ENTROPY && outputs > 1
+                             ? 1
+                             : outputs;
+    data *d = make_data(r, 3 * r->batch, tcols);
+    nnlite_tensor *bx, *bt;
+    assert_int_equal(nnlite_tensor_wrap2d(&bx, d->xs, r->batch, r->inputs),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_tensor_wrap2d(&bt, d->ts, r->batch, tcols),
+                     NNLITE_OK);
+    for (size_t i = 0; s == NNLITE_OK && i < steps; i++) {
+        s = nnlite_model_train_batch(m, bx, bt, &value);
+        if (i == 0) {
+            *high = nnlite_arena_high_water(arena);
+            assert_int_equal(nnlite_model_memory_needed(m, r->batch, needed),
+                             NNLITE_OK);
+        }
+    }
+    if (s == NNLITE_OK) {
+        s = nnlite_model_evaluate(m, d->x, d->t, &value);
+    }
+    if (s == NNLITE_OK) {
+        assert_int_equal(nnlite_arena_high_water(arena), *high);
+    }
+    nnlite_tensor_destroy(bx);
+    nnlite_tensor_destroy(bt);
+    free_data(d);
+done:
+    if (s != NNLITE_OK) {
+        /* Everything made so far goes back to the arena. */
+        nnlite_loss_destroy(loss);
+        nnlite_optimizer_destroy(o);
+    }
+    nnlite_model_destroy(m);
+    assert_int_equal(nnlite_arena_in_use(arena), nnlite_arena_overhead());
+    return s;
+}
+
+static void check_recipe(const recipe *r)
+{
+    size_t high = 0, needed = 0, again_high = 0, again_needed = 0;
+    /* From a roomy arena: the figure equals the high-water mark. */
+    assert_int_equal(run(r, RAM, 3, &high, &needed), NNLITE_OK);
+    assert_int_equal(needed, high);
+    /* Exactly that much is enough; a byte less is not. */
+    assert_int_equal(run(r, needed, 3, &again_high, &again_needed),
+                     NNLITE_OK);
+    assert_int_equal(again_high, needed);
+    assert_int_equal(again_needed, needed);
+    assert_int_equal(run(r, needed - 1, 3, &again_high, &again_needed),
+                     NNLITE_ENOMEM);
+}
+
+static recipe base(size_t inputs, nnlite_loss_kind loss, size_t batch)
+{
+    recipe r;
+    memset(&r, 0, sizeof(r));
+    r.inputs = inputs;
+    r.loss = loss;
+    r.batch = batch;
+    r.optimizer = (nnlite_optimizer_options)NNLITE_SGD_OPTIONS_INIT;
+    return r;
+}
+
+static void add(recipe *r, int kind, size_t in, size_t out)
+{
+    r->layers[r->layer_count++] = (step){kind, in, out};
+}
+
+static void test_memory_one_dense_layer_plain_sgd(void **state)
+{
+    (void)state;
+    recipe r = base(3, NNLITE_LOSS_MSE, 5);
+    add(&r, DENSE, 3, 1);
+    check_recipe(&r);
+}
+
+static void test_memory_the_issue_network_adam(void **state)
+{
+    (void)state;
+    recipe r = base(56, NNLITE_LOSS_MAE, 8);
+    add(&r, DENSE, 56, 16);
+    add(&r, RELU, 0, 0);
+    add(&r, DENSE, 16, 1);
+    r.optimizer = (nnlite_optimizer_options)NNLITE_ADAM_OPTIONS_INIT;
+    check_recipe(&r);
+}
+
+static void test_memory_sigmoid_momentum_cross_entropy(void **state)
+{
+    (void)state;
+    recipe r = base(4, NNLITE_LOSS_CROSS_ENTROPY, 6);
+    add(&r, STANDARDIZE, 4, 4);
+    add(&r, DENSE, 4, 6);
+    add(&r, SIGMOID, 0, 0);
+    add(&r, DENSE, 6, 3);
+    r.optimizer.momentum = 0.9f;
+    check_recipe(&r);
+}
+
+static void test_memory_four_dense_layers_amsgrad_huber(void **state)
+{
+    (void)state;
+    recipe r = base(5, NNLITE_LOSS_HUBER, 4);
+    add(&r, DENSE, 5, 7);
+    add(&r, LEAKY, 0, 0);
+    add(&r, DROPOUT, 0, 0);
+    add(&r, DENSE, 7, 9);
+    add(&r, TANH, 0, 0);
+    add(&r, DENSE, 9, 2);
+    add(&r, HARD, 0, 0);
+    add(&r, DENSE, 2, 2);
+    r.optimizer = (nnlite_optimizer_options)NNLITE_ADAM_OPTIONS_INIT;
+    r.optimizer.amsgrad = 1;
+    check_recipe(&r);
+}
+
+static void test_memory_wide_then_narrow_batch_one(void **state)
+{
+    (void)state;
+    recipe r = base(2, NNLITE_LOSS_MSE, 1);
+    add(&r, DENSE, 2, 40);
+    add(&r, TANH, 0, 0);
+    add(&r, DENSE, 40, 1);
+    r.optimizer.momentum = 0.5f;
+    r.optimizer.nesterov = 1;
+    check_recipe(&r);
+}
+
+static void test_memory_refuses(void **state)
+{
+    (void)state;
+    nnlite_model *m;
+    size_t bytes = 7;
+    assert_int_equal(nnlite_model_memory_needed(NULL, 1, &bytes),
+                     NNLITE_EINVAL);
+    assert_int_equal(nnlite_model_create(&m, 3, 1), NNLITE_OK);
+    assert_int_equal(nnlite_model_memory_needed(m, 1, NULL), NNLITE_EINVAL);
+    assert_int_equal(nnlite_model_memory_needed(m, 0, &bytes),
+                     NNLITE_EINVAL);
+    assert_int_equal(nnlite_model_memory_needed(m, 1, &bytes),
+                     NNLITE_ESTATE);
+    nnlite_layer *l;
+    assert_int_equal(nnlite_dense_create(&l, 3, 2), NNLITE_OK);
+    assert_int_equal(nnlite_model_add(m, l), NNLITE_OK);
+    /* Without loss or optimizer: the model and a forward pass. */
+    assert_int_equal(nnlite_model_memory_needed(m, 1, &bytes), NNLITE_OK);
+    assert_true(bytes > nnlite_arena_overhead());
+    assert_int_equal(nnlite_model_memory_needed(m, SIZE_MAX / 2, &bytes),
+                     NNLITE_ENOMEM);
+    assert_int_equal(nnlite_model_set_threads(m, 2), NNLITE_OK);
+    assert_int_equal(nnlite_model_memory_needed(m, 1, &bytes),
+                     NNLITE_ESTATE);
+    assert_true(bytes > nnlite_arena_overhead()); /* untouched */
+    nnlite_model_destroy(m);
+}
+
+static void test_memory_chunk_rows_setting(void **state)
+{
+    (void)state;
+    nnlite_model *m;
+    assert_int_equal(nnlite_model_create(&m, 2, 1), NNLITE_OK);
+    assert_int_equal(nnlite_model_get_chunk_rows(m), 1024);
+    assert_int_equal(nnlite_model_set_chunk_rows(m, 0), NNLITE_EINVAL);
+    assert_non_null(strstr(nnlite_model_last_error(m), "chunk rows 0"));
+    assert_int_equal(nnlite_model_get_chunk_rows(m), 1024);
+    assert_int_equal(nnlite_model_set_chunk_rows(m, 3), NNLITE_OK);
+    assert_string_equal(nnlite_model_last_error(m), "");
+    assert_int_equal(nnlite_model_get_chunk_rows(m), 3);
+    assert_int_equal(nnlite_model_set_chunk_rows(NULL, 3), NNLITE_EINVAL);
+    assert_int_equal(nnlite_model_get_chunk_rows(NULL), 0);
+    nnlite_model_destroy(m);
+}
+
+/* Inference in chunks of 3 rows over 10: the arena ends where a forward
+ * pass of 3 rows would, and the outputs are those of one pass. */
+static void test_memory_chunks_bound_inference(void **state)
+{
+    (void)state;
+    nnlite_arena *arena;
+    nnlite_model *m[2];
+    float xs[20], y[2][10];
+    size_t three = 0, ten = 0;
+    for (size_t i = 0; i < 20; i++) {
+        xs[i] = (float)i / 7.0f - 1.0f;
+    }
+    assert_int_equal(nnlite_arena_create(&arena, ram, RAM), NNLITE_OK);
+    const nnlite_allocator arena_hooks = nnlite_arena_allocator(arena);
+    for (int k = 0; k < 2; k++) {
+        const nnlite_allocator *a = k == 0 ? &arena_hooks : NULL;
+        nnlite_layer_spec spec = {NNLITE_LAYER_DENSE, 2, 5, 0.0f};
+        nnlite_layer *l;
+        assert_int_equal(nnlite_model_create_advanced(&m[k], 2, 9, a),
+                         NNLITE_OK);
+        assert_int_equal(nnlite_layer_create_advanced(&l, &spec, a),
+                         NNLITE_OK);
+        assert_int_equal(nnlite_model_add(m[k], l), NNLITE_OK);
+        spec.kind = NNLITE_LAYER_TANH;
+        assert_int_equal(nnlite_layer_create_advanced(&l, &spec, a),
+                         NNLITE_OK);
+        assert_int_equal(nnlite_model_add(m[k], l), NNLITE_OK);
+        spec = (nnlite_layer_spec){NNLITE_LAYER_DENSE, 5, 1, 0.0f};
+        assert_int_equal(nnlite_layer_create_advanced(&l, &spec, a),
+                         NNLITE_OK);
+        assert_int_equal(nnlite_model_add(m[k], l), NNLITE_OK);
+    }
+    assert_int_equal(nnlite_model_set_chunk_rows(m[0], 3), NNLITE_OK);
+    assert_int_equal(nnlite_model_predict(m[0], xs, 10, y[0]), NNLITE_OK);
+    assert_int_equal(nnlite_model_predict(m[1], xs, 10, y[1]), NNLITE_OK);
+    for (size_t i = 0; i < 10; i++) {
+        assert_float_equal(y[0][i], y[1][i], 1e-6f);
+    }
+    assert_int_equal(nnlite_model_memory_needed(m[0], 3, &three), NNLITE_OK);
+    assert_int_equal(nnlite_model_memory_needed(m[0], 10, &ten), NNLITE_OK);
+    assert_int_equal(nnlite_arena_high_water(arena), three);
+    assert_true(ten > three);
+    nnlite_model_destroy(m[0]);
+    nnlite_model_destroy(m[1]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_memory_one_dense_layer_plain_sgd),
+        cmocka_unit_test(test_memory_the_issue_network_adam),
+        cmocka_unit_test(test_memory_sigmoid_momentum_cross_entropy),
+        cmocka_unit_test(test_memory_four_dense_layers_amsgrad_huber),
+        cmocka_unit_test(test_memory_wide_then_narrow_batch_one),
+        cmocka_unit_test(test_memory_refuses),
+        cmocka_unit_test(test_memory_chunk_rows_setting),
+        cmocka_unit_test(test_memory_chunks_bound_inference),
+    };
+    return cmocka_run_group_tests_name("memory", tests, NULL, NULL);
+}
