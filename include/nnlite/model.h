@@ -162,6 +162,29 @@ NNLITE_API const char *nnlite_model_last_error(const nnlite_model *model);
  */
 NNLITE_API const char *nnlite_model_kernel_name(const nnlite_model *model);
 
+/** Which kernels a model runs on; see nnlite_model_set_kernels(). */
+typedef enum nnlite_kernels {
+    /** The fastest this CPU has (the default): vector units where there
+     *  are, so results differ in the last bits between machines. */
+    NNLITE_KERNELS_FASTEST = 0,
+    /** The plain C kernels ("generic") every machine has: the same
+     *  results, bit for bit, on every machine nnlite runs on (x86-64 and
+     *  ARM alike, a Cortex-M4 included), slower where vector units go
+     *  unused. */
+    NNLITE_KERNELS_PORTABLE = 1
+} nnlite_kernels;
+
+/**
+ * Choose the model's kernels: NNLITE_KERNELS_PORTABLE to train on a PC
+ * exactly as a microcontroller would, or to compare runs across
+ * machines; NNLITE_KERNELS_FASTEST to go back. The choice is not saved
+ * with the model: a loaded model starts on the fastest.
+ * @return NNLITE_OK; NNLITE_EINVAL for a NULL model or an unknown value;
+ *         NNLITE_ESTATE from a fit callback.
+ */
+NNLITE_API nnlite_status nnlite_model_set_kernels(nnlite_model *model,
+                                                  nnlite_kernels kernels);
+
 /**
  * Inference: y = model(x).
  * @param x [batch, input_features], batch >= 1; read only.

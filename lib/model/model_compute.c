@@ -88,6 +88,33 @@ nnlite_status nnlite_model_set_threads(nnlite_model *m, size_t threads)
     return NNLITE_OK;
 }
 
+nnlite_status nnlite_model_set_kernels(nnlite_model *m,
+                                       nnlite_kernels kernels)
+{
+    nnlite_status s;
+    if (m == NULL) {
+        return NNLITE_EINVAL;
+    }
+    m->error[0] = '\0';
+    if ((s = nnlite__model_check_not_fitting(m, "nnlite_model_set_kernels")) !=
+        NNLITE_OK) {
+        return s;
+    }
+    switch (kernels) {
+    case NNLITE_KERNELS_FASTEST:
+        m->compute.kernels = nnlite__gemm_kernels_for(nnlite__cpu_best_path());
+        return NNLITE_OK;
+    case NNLITE_KERNELS_PORTABLE:
+        m->compute.kernels = nnlite__gemm_kernels_for(NNLITE__PATH_GENERIC);
+        return NNLITE_OK;
+    default:
+        return nnlite__fail(m, NNLITE_EINVAL,
+                            "kernels %d is neither NNLITE_KERNELS_FASTEST "
+                            "(0) nor NNLITE_KERNELS_PORTABLE (1)",
+                            (int)kernels);
+    }
+}
+
 size_t nnlite_model_get_threads(const nnlite_model *m)
 {
     return m == NULL ? 0 : parts(m);
