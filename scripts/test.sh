@@ -131,7 +131,7 @@ done
 
 # The release checks, each a script that installs its tool through apt
 # when missing (as fuzz.sh does) and fails on Debian when it cannot.
-for check in docs cmake abi static coverage; do
+for check in docs cmake abi static coverage mcu; do
     [ -x "scripts/check-$check.sh" ] || continue
     pass "$number: scripts/check-$check.sh"
     number=$((number + 1))

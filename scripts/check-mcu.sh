@@ -1,0 +1,103 @@
+#!/bin/sh
+# The microcontroller build, checked as CI runs it:
+#   1. libnnlite.a for a Cortex-M4F without an OS (cross/cortex-m4f.ini:
+#      threads and file I/O off), warnings as errors, and its undefined
+#      symbols against what a bare-metal C library gives
+#      (tests/baremetal/undefined_symbols.py); then again with
+#      -Dmessages=false, which must drop vsnprintf;
+#   2. examples/mcu on the emulated mps2-an386 board (qemu-system-arm,
+#      semihosting, with a timeout) and on this machine: both must end
+#      with the same `mcu: test_mae X` line, bit for bit (the example
+#      uses the portable kernels);
+#   3. the flash and RAM figures of scripts/mcu-size.sh, checked against
+#      the limits below.
+# Installs gcc-arm-none-eabi, libnewlib-arm-none-eabi and qemu-system-arm
+# through apt when missing (sudo when not root). On Debian (CI) a failed
+# install fails the check; elsewhere it says so and skips.
+set -eu
+cd "$(dirname "$0")/.."
+. ./scripts/ensure-deps.sh
+
+missing=
+command -v arm-none-eabi-gcc >/dev/null 2>&1 ||
+    missing="$missing gcc-arm-none-eabi"
+[ -d /usr/lib/arm-none-eabi/newlib ] ||
+    missing="$missing libnewlib-arm-none-eabi"
+command -v qemu-system-arm >/dev/null 2>&1 ||
+    missing="$missing qemu-system-arm"
+if [ -n "$missing" ]; then
+    if (. ./scripts/install-prep.sh &&
+        $as_root apt-get update -qq >&2 &&
+        $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y \
+            -qq --no-install-recommends $missing >&2); then
+        :
+    elif grep -qx 'ID=debian' /etc/os-release 2>/dev/null; then
+        echo "check-mcu: could not install:$missing" >&2
+        exit 1
+    else
+        echo "check-mcu: SKIPPED (could not install:$missing)"
+        exit 0
+    fi
+fi
+echo "check-mcu: $(arm-none-eabi-gcc --version | head -n 1);" \
+    "$(qemu-system-arm --version | head -n 1)"
+
+setup() {
+    dir=$1
+    shift
+    if [ -d "$dir/meson-private" ]; then
+        meson setup --reconfigure "$dir" "$@" >"$dir.setup.log" 2>&1
+    else
+        mkdir -p "$(dirname "$dir")"
+        meson setup "$dir" "$@" >"$dir.setup.log" 2>&1
+    fi || { cat "$dir.setup.log" >&2; exit 1; }
+    meson compile -C "$dir" ${NNLITE_JOBS:+-j "$NNLITE_JOBS"} >/dev/null
+}
+
+# Runs a build's mcu suite, quietly unless it fails; its log stays in
+# DIR/meson-logs/testlog.txt.
+run_mcu_suite() {
+    if ! meson test -C "$1" --suite mcu >"$1.test.log" 2>&1; then
+        cat "$1.test.log" "$1/meson-logs/testlog.txt" >&2
+        echo "check-mcu: FAILED: the mcu suite of $1" >&2
+        exit 1
+    fi
+}
+
+echo "== Cortex-M4F, bare metal: build, undefined symbols, examples/mcu"
+m4=.build/mcu/cortex-m4f
+setup "$m4" --cross-file cross/cortex-m4f.ini -Dwerror=true -Dbench=false \
+    -Dmessages=true
+run_mcu_suite "$m4"
+grep -E '^(memory|strings|maths|formatting|compiler run-time):|symbols, ' \
+    "$m4/meson-logs/testlog.txt"
+grep -E '^(linear|56 ->|arena|saved|mcu:)' "$m4/meson-logs/testlog.txt"
+m4_line=$(grep '^mcu:' "$m4/meson-logs/testlog.txt" | tail -n 1)
+
+echo "== the same with -Dmessages=false: no vsnprintf"
+m4_plain=.build/mcu/cortex-m4f-plain
+setup "$m4_plain" --cross-file cross/cortex-m4f.ini -Dwerror=true \
+    -Dbench=false -Dexamples=false -Dmessages=false
+run_mcu_suite "$m4_plain"
+if arm-none-eabi-nm -u "$m4_plain/lib/libnnlite.a" | grep -qw vsnprintf; then
+    echo "check-mcu: FAILED: -Dmessages=false still needs vsnprintf" >&2
+    exit 1
+fi
+echo "undefined symbols: all allowed, without vsnprintf"
+
+echo "== examples/mcu on this machine"
+host=.build/mcu/host
+setup "$host" -Dwerror=true -Dtests=disabled -Dbench=false
+host_line=$("$host/examples/mcu/mcu" | tail -n 1)
+echo "Cortex-M4: $m4_line"
+echo "this host: $host_line"
+m4_mae=$(echo "$m4_line" | awk '{ print $3 }')
+host_mae=$(echo "$host_line" | awk '{ print $3 }')
+if [ -z "$m4_mae" ] || [ "$m4_mae" != "$host_mae" ]; then
+    echo "check-mcu: FAILED: the test MAEs differ" >&2
+    exit 1
+fi
+echo "test MAE: the same on both, to 9 significant digits (the same float)"
+
+./scripts/mcu-size.sh --check
+echo "check-mcu: OK"
