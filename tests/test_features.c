@@ -131,13 +131,94 @@ static void test_messages_as_configured(void **state)
     assert_int_equal(buf[0], 'z');
     /* A message the library writes, end to end. */
     char why[128];
+#if NNLITE_HAVE_OPTIMIZER_SGD
     assert_int_equal(nnlite_sgd_check(-1.0f, 0.0f, why, sizeof(why)),
                      NNLITE_EINVAL);
+#else
+    assert_int_equal(nnlite_adam_check(-1.0f, 0.9f, 0.999f, 1e-8f, why,
+                                       sizeof(why)),
+                     NNLITE_EINVAL);
+#endif
 #if NNLITE_HAVE_MESSAGES
     assert_non_null(strstr(why, "-1"));
 #else
     assert_non_null(strstr(why, "?"));
 #endif
+}
+
+/* A kind left out (-Dlayers, -Dlosses, -Doptimizers) is refused by name;
+ * a kind built in is accepted. Names are the same either way. */
+static void test_kinds_as_configured(void **state)
+{
+    const nnlite_layer_spec sigmoid = {NNLITE_LAYER_SIGMOID, 0, 0, 0.0f};
+    nnlite_optimizer_options sgd = NNLITE_SGD_OPTIONS_INIT;
+    char why[256];
+    (void)state;
+#if NNLITE_HAVE_LAYER_SIGMOID
+    assert_int_equal(nnlite_layer_spec_check(&sigmoid, why, sizeof(why)),
+                     NNLITE_OK);
+#else
+    assert_int_equal(nnlite_layer_spec_check(&sigmoid, why, sizeof(why)),
+                     NNLITE_EINVAL);
+    assert_non_null(strstr(why, "(sigmoid) is not built into"));
+#endif
+#if NNLITE_HAVE_LOSS_HUBER
+    assert_int_equal(nnlite_loss_huber_check(1.0f, why, sizeof(why)),
+                     NNLITE_OK);
+#else
+    assert_int_equal(nnlite_loss_huber_check(1.0f, why, sizeof(why)),
+                     NNLITE_EINVAL);
+    assert_non_null(strstr(why, "(Huber) is not built into"));
+#endif
+#if NNLITE_HAVE_OPTIMIZER_SGD
+    assert_int_equal(nnlite_optimizer_options_check(&sgd, why, sizeof(why)),
+                     NNLITE_OK);
+#else
+    assert_int_equal(nnlite_optimizer_options_check(&sgd, why, sizeof(why)),
+                     NNLITE_EINVAL);
+    assert_non_null(strstr(why, "(SGD) is not built into"));
+#endif
+    assert_string_equal(nnlite_layer_kind_name(NNLITE_LAYER_SIGMOID),
+                        "sigmoid");
+    assert_string_equal(nnlite_loss_kind_name(NNLITE_LOSS_HUBER), "Huber");
+    assert_string_equal(nnlite_optimizer_kind_name(NNLITE_OPTIMIZER_SGD),
+                        "SGD");
+    /* Unknown stays unknown. */
+    assert_string_equal(nnlite_layer_kind_name((nnlite_layer_kind)99),
+                        "unknown");
+}
+
+/* A built-in kind saves and loads; a left-out one cannot be made, and a
+ * file holding one fails to load through the same constructor. */
+static void test_left_out_kind_cannot_be_made(void **state)
+{
+    nnlite_model *m = NULL;
+    const nnlite_layer_spec dense = {NNLITE_LAYER_DENSE, 2, 2, 0.0f};
+    const nnlite_layer_spec sigmoid = {NNLITE_LAYER_SIGMOID, 0, 0, 0.0f};
+    nnlite_layer *l = NULL;
+    (void)state;
+    assert_int_equal(nnlite_model_create(&m, 2, 1), NNLITE_OK);
+    assert_int_equal(nnlite_layer_create_advanced(&l, &dense, NULL),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_model_add(m, l), NNLITE_OK);
+#if NNLITE_HAVE_LAYER_SIGMOID
+    nnlite_model *loaded = NULL;
+    unsigned char buf[4096];
+    size_t size = 0;
+    assert_int_equal(nnlite_layer_create_advanced(&l, &sigmoid, NULL),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_model_add(m, l), NNLITE_OK);
+    assert_int_equal(nnlite_model_save_buffer(m, buf, sizeof(buf), &size),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_model_load_buffer(&loaded, buf, size), NNLITE_OK);
+    assert_int_equal(nnlite_model_layer_count(loaded), 2);
+    nnlite_model_destroy(loaded);
+#else
+    assert_int_equal(nnlite_layer_create_advanced(&l, &sigmoid, NULL),
+                     NNLITE_EINVAL);
+    assert_null(l);
+#endif
+    nnlite_model_destroy(m);
 }
 
 int main(void)
@@ -147,6 +228,8 @@ int main(void)
         cmocka_unit_test(test_save_and_load_by_path_as_configured),
         cmocka_unit_test(test_csv_by_path_as_configured),
         cmocka_unit_test(test_messages_as_configured),
+        cmocka_unit_test(test_kinds_as_configured),
+        cmocka_unit_test(test_left_out_kind_cannot_be_made),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

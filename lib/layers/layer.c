@@ -5,30 +5,77 @@
 
 #include "alloc_impl.h"
 #include "message_impl.h"
+#include "nnlite/config.h"
 
+/* The kinds this build has (meson option -Dlayers): only a kind named
+ * here is linked into a program, so a microcontroller build carries the
+ * ones it uses. */
 static const nnlite__layer_ops *ops_for_kind(nnlite_layer_kind kind)
 {
     switch (kind) {
+#if NNLITE_HAVE_LAYER_DENSE
     case NNLITE_LAYER_DENSE:
         return &nnlite__dense_ops;
+#endif
+#if NNLITE_HAVE_LAYER_SIGMOID
     case NNLITE_LAYER_SIGMOID:
         return &nnlite__sigmoid_ops;
+#endif
+#if NNLITE_HAVE_LAYER_RELU
     case NNLITE_LAYER_RELU:
         return &nnlite__relu_ops;
+#endif
+#if NNLITE_HAVE_LAYER_TANH
     case NNLITE_LAYER_TANH:
         return &nnlite__tanh_ops;
+#endif
+#if NNLITE_HAVE_LAYER_HARD_SIGMOID
     case NNLITE_LAYER_HARD_SIGMOID:
         return &nnlite__hard_sigmoid_ops;
+#endif
+#if NNLITE_HAVE_LAYER_LEAKY_RELU
     case NNLITE_LAYER_LEAKY_RELU:
         return &nnlite__leaky_relu_ops;
+#endif
+#if NNLITE_HAVE_LAYER_DROPOUT
     case NNLITE_LAYER_DROPOUT:
         return &nnlite__dropout_ops;
+#endif
+#if NNLITE_HAVE_LAYER_SCALING
     case NNLITE_LAYER_STANDARDIZE:
         return &nnlite__standardize_ops;
     case NNLITE_LAYER_DESTANDARDIZE:
         return &nnlite__destandardize_ops;
+#endif
+    default:
+        return NULL;
     }
-    return NULL;
+}
+
+/* Every kind's name, built in or not. */
+static const char *kind_name(nnlite_layer_kind kind)
+{
+    static const char *const names[] = {
+        NULL,           "dense",      "sigmoid", "relu",        "tanh",
+        "hard_sigmoid", "leaky_relu", "dropout", "standardize", "destandardize",
+    };
+    return kind >= NNLITE_LAYER_DENSE && kind <= NNLITE_LAYER_DESTANDARDIZE
+               ? names[kind]
+               : NULL;
+}
+
+/* "" for a kind this build has; otherwise why there is none. */
+static void say_missing_kind(nnlite_layer_kind kind, char *message,
+                             size_t size)
+{
+    if (kind_name(kind) == NULL) {
+        nnlite__format(message, size, "layer kind %d is unknown", (int)kind);
+    } else {
+        nnlite__format(message, size,
+                       "layer kind %d (%s) is not built into this nnlite "
+                       "(meson option -Dlayers)",
+                       (int)kind, kind_name(kind));
+    }
 }
 
 size_t nnlite__layer_spec_param_count(const nnlite_layer_spec *spec)
@@ -70,8 +117,7 @@ static nnlite_status configure(nnlite_layer *probe,
     nnlite_status s;
     nnlite__format(message, size, "%s", "");
     if (ops == NULL) {
-        nnlite__format(message, size, "layer kind %d is unknown",
-                       (int)config->spec.kind);
+        say_missing_kind(config->spec.kind, message, size);
         return NNLITE_EINVAL;
     }
     /* The slope is kept for every kind (only a leaky ReLU uses it), as
@@ -152,8 +198,7 @@ nnlite_status nnlite__layer_create_record(nnlite_layer **out,
     nnlite_status s;
     *out = NULL;
     if (ops == NULL) {
-        nnlite__format(message, size, "layer kind %d is unknown",
-                       (int)spec->kind);
+        say_missing_kind(spec->kind, message, size);
         return NNLITE_EINVAL;
     }
     if (ops->parse == NULL && count != 0) {
@@ -184,11 +229,11 @@ nnlite_status nnlite_layer_spec_check(const nnlite_layer_spec *spec,
         nnlite__format(message, size, "spec is NULL");
         return NNLITE_EINVAL;
     }
-    if (ops_for_kind(spec->kind) != NULL && !spec_kind(spec->kind)) {
+    if (kind_name(spec->kind) != NULL && !spec_kind(spec->kind)) {
         nnlite__format(message, size,
                        "layer kind %d (%s) cannot be described by a "
                        "nnlite_layer_spec; use its own _create_advanced()",
-                       (int)spec->kind, ops_for_kind(spec->kind)->name);
+                       (int)spec->kind, kind_name(spec->kind));
         return NNLITE_EINVAL;
     }
     const nnlite__layer_config config = {*spec, 0.0f, 0, NULL, NULL};
@@ -306,9 +351,8 @@ size_t nnlite_layer_param_count(const nnlite_layer *layer)
 
 const char *nnlite_layer_kind_name(nnlite_layer_kind kind)
 {
-    /* A kind whose table has no name yet reads as unknown too. */
-    const nnlite__layer_ops *ops = ops_for_kind(kind);
-    return ops == NULL || ops->name == NULL ? "unknown" : ops->name;
+    const char *name = kind_name(kind);
+    return name == NULL ? "unknown" : name;
 }
 
 void nnlite__layer_describe(const nnlite_layer *layer, char *buf, size_t size)

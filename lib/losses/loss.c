@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "alloc_impl.h"
+#include "nnlite/config.h"
 #include "numeric_impl.h"
 #include "tensor_impl.h"
 
@@ -17,19 +18,39 @@ void nnlite__describe_same_width(size_t cols, char *buf, size_t size)
     nnlite__format(buf, size, "%zu", cols);
 }
 
+/* The kinds this build has (meson option -Dlosses); only those are
+ * linked into a program. */
 static const nnlite__loss_ops *ops_for_kind(nnlite_loss_kind kind)
 {
     switch (kind) {
+#if NNLITE_HAVE_LOSS_MAE
     case NNLITE_LOSS_MAE:
         return &nnlite__mae_ops;
+#endif
+#if NNLITE_HAVE_LOSS_MSE
     case NNLITE_LOSS_MSE:
         return &nnlite__mse_ops;
+#endif
+#if NNLITE_HAVE_LOSS_CROSS_ENTROPY
     case NNLITE_LOSS_CROSS_ENTROPY:
         return &nnlite__cross_entropy_ops;
+#endif
+#if NNLITE_HAVE_LOSS_HUBER
     case NNLITE_LOSS_HUBER:
         return &nnlite__huber_ops;
+#endif
+    default:
+        return NULL;
     }
-    return NULL;
+}
+
+/* Every kind's name, built in or not. */
+static const char *kind_name(nnlite_loss_kind kind)
+{
+    static const char *const names[] = {NULL, "MAE", "MSE", "cross-entropy",
+                                        "Huber"};
+    return kind >= NNLITE_LOSS_MAE && kind <= NNLITE_LOSS_HUBER ? names[kind]
+                                                                 : NULL;
 }
 
 /* Every check of a loss's settings, for the constructors and their
@@ -41,7 +62,14 @@ static nnlite_status check_loss(nnlite_loss_kind kind, float delta,
 {
     nnlite__format(msg, size, "%s", "");
     if ((*ops = ops_for_kind(kind)) == NULL) {
-        nnlite__format(msg, size, "loss kind %d is unknown", (int)kind);
+        if (kind_name(kind) == NULL) {
+            nnlite__format(msg, size, "loss kind %d is unknown", (int)kind);
+        } else {
+            nnlite__format(msg, size,
+                           "loss kind %d (%s) is not built into this nnlite "
+                           "(meson option -Dlosses)",
+                           (int)kind, kind_name(kind));
+        }
         return NNLITE_EINVAL;
     }
     if (kind == NNLITE_LOSS_HUBER && !(isfinite(delta) && delta > 0.0f)) {
@@ -267,9 +295,8 @@ nnlite_status nnlite_loss_compute(nnlite_loss *loss, const nnlite_tensor *pred,
 
 const char *nnlite_loss_kind_name(nnlite_loss_kind kind)
 {
-    /* A kind whose table has no name yet reads as unknown too. */
-    const nnlite__loss_ops *ops = ops_for_kind(kind);
-    return ops == NULL || ops->name == NULL ? "unknown" : ops->name;
+    const char *name = kind_name(kind);
+    return name == NULL ? "unknown" : name;
 }
 
 void nnlite__loss_describe(const nnlite_loss *loss, char *buf, size_t size)

@@ -7,16 +7,37 @@
 
 #include "alloc_impl.h"
 #include "message_impl.h"
+#include "nnlite/config.h"
 
+/* The kinds this build has (meson option -Doptimizers); only those are
+ * linked into a program. */
 static const nnlite__optimizer_ops *ops_for_kind(nnlite_optimizer_kind kind)
 {
     switch (kind) {
+#if NNLITE_HAVE_OPTIMIZER_SGD
     case NNLITE_OPTIMIZER_SGD:
         return &nnlite__sgd_ops;
+#endif
+#if NNLITE_HAVE_OPTIMIZER_ADAM
     case NNLITE_OPTIMIZER_ADAM:
         return &nnlite__adam_ops;
+#endif
+    default:
+        return NULL;
     }
-    return NULL;
+}
+
+/* Every kind's name, built in or not. */
+static const char *kind_name(nnlite_optimizer_kind kind)
+{
+    switch (kind) {
+    case NNLITE_OPTIMIZER_SGD:
+        return "SGD";
+    case NNLITE_OPTIMIZER_ADAM:
+        return "Adam";
+    default:
+        return NULL;
+    }
 }
 
 static bool valid_learning_rate(float lr)
@@ -67,8 +88,15 @@ static nnlite_status check_options(const nnlite_optimizer_options *in,
         return s;
     }
     if ((*ops = ops_for_kind(norm->kind)) == NULL) {
-        nnlite__format(msg, size, "optimizer kind %d is unknown",
-                       (int)norm->kind);
+        if (kind_name(norm->kind) == NULL) {
+            nnlite__format(msg, size, "optimizer kind %d is unknown",
+                           (int)norm->kind);
+        } else {
+            nnlite__format(msg, size,
+                           "optimizer kind %d (%s) is not built into this "
+                           "nnlite (meson option -Doptimizers)",
+                           (int)norm->kind, kind_name(norm->kind));
+        }
         return NNLITE_EINVAL;
     }
     if (!valid_learning_rate(norm->learning_rate)) {
@@ -354,9 +382,8 @@ void nnlite__optimizer_finish(nnlite_optimizer *o, const nnlite__update *u,
 
 const char *nnlite_optimizer_kind_name(nnlite_optimizer_kind kind)
 {
-    /* A kind whose table has no name yet reads as unknown too. */
-    const nnlite__optimizer_ops *ops = ops_for_kind(kind);
-    return ops == NULL || ops->name == NULL ? "unknown" : ops->name;
+    const char *name = kind_name(kind);
+    return name == NULL ? "unknown" : name;
 }
 
 void nnlite__optimizer_describe(const nnlite_optimizer *o, char *buf,

@@ -21,8 +21,9 @@ ARCHIVE_MEMBER = re.compile(r"(?:.*/)?([^/(]+\.a)\(([^)]+)\)$")
 
 def kind(section):
     """'flash', 'both' (data: flash holds its initial values) or 'ram'."""
-    if section.startswith((".text", ".rodata", ".ARM", ".glue", ".vfp11",
-                           ".v4_bx", ".iplt", ".init", ".fini")):
+    if section.startswith((".text", ".rodata", ".ARM.exidx", ".ARM.extab",
+                           ".glue", ".vfp11", ".v4_bx", ".iplt", ".init",
+                           ".fini")):
         return "flash"
     if section.startswith(".data"):
         return "both"
