@@ -4,13 +4,14 @@
 #      threads and file I/O off), warnings as errors, and its undefined
 #      symbols against what a bare-metal C library gives
 #      (tests/baremetal/undefined_symbols.py); then again with
-#      -Dmessages=false, which must drop vsnprintf;
+#      -Dmessages=plain, which must drop vsnprintf;
 #   2. examples/mcu on the emulated mps2-an386 board (qemu-system-arm,
 #      semihosting, with a timeout) and on this machine: both must end
 #      with the same `mcu: test_mae X` line, bit for bit (the example
 #      uses the portable kernels);
-#   3. the flash and RAM figures of scripts/mcu-size.sh, checked against
-#      the limits below.
+#   3. the flash figures of scripts/mcu-size.sh, checked against its
+#      limits, and examples/mcu again in its smallest build (-Os, no
+#      message text, only the kinds the example uses): the same MAE.
 # Installs gcc-arm-none-eabi, libnewlib-arm-none-eabi and qemu-system-arm
 # through apt when missing (sudo when not root). On Debian (CI) a failed
 # install fails the check; elsewhere it says so and skips.
@@ -67,20 +68,20 @@ run_mcu_suite() {
 echo "== Cortex-M4F, bare metal: build, undefined symbols, examples/mcu"
 m4=.build/mcu/cortex-m4f
 setup "$m4" --cross-file cross/cortex-m4f.ini -Dwerror=true -Dbench=false \
-    -Dmessages=true
+    -Dmessages=full
 run_mcu_suite "$m4"
 grep -E '^(memory|strings|maths|formatting|compiler run-time):|symbols, ' \
     "$m4/meson-logs/testlog.txt"
 grep -E '^(linear|56 ->|arena|saved|mcu:)' "$m4/meson-logs/testlog.txt"
 m4_line=$(grep '^mcu:' "$m4/meson-logs/testlog.txt" | tail -n 1)
 
-echo "== the same with -Dmessages=false: no vsnprintf"
+echo "== the same with -Dmessages=plain: no vsnprintf"
 m4_plain=.build/mcu/cortex-m4f-plain
 setup "$m4_plain" --cross-file cross/cortex-m4f.ini -Dwerror=true \
-    -Dbench=false -Dexamples=false -Dmessages=false
+    -Dbench=false -Dexamples=false -Dmessages=plain
 run_mcu_suite "$m4_plain"
 if arm-none-eabi-nm -u "$m4_plain/lib/libnnlite.a" | grep -qw vsnprintf; then
-    echo "check-mcu: FAILED: -Dmessages=false still needs vsnprintf" >&2
+    echo "check-mcu: FAILED: -Dmessages=plain still needs vsnprintf" >&2
     exit 1
 fi
 echo "undefined symbols: all allowed, without vsnprintf"
@@ -100,4 +101,15 @@ fi
 echo "test MAE: the same on both, to 9 significant digits (the same float)"
 
 ./scripts/mcu-size.sh --check
+
+echo "== examples/mcu in the smallest build (-Os, -Dmessages=none, only"
+echo "   dense, ReLU, MAE and Adam)"
+small=.build/mcu/size-Os-adam
+run_mcu_suite "$small"
+small_line=$(grep '^mcu:' "$small/meson-logs/testlog.txt" | tail -n 1)
+echo "$small_line"
+if [ "$(echo "$small_line" | awk '{ print $3 }')" != "$host_mae" ]; then
+    echo "check-mcu: FAILED: the smallest build's test MAE differs" >&2
+    exit 1
+fi
 echo "check-mcu: OK"

@@ -101,17 +101,19 @@ else
 fi
 
 pass "7: -Dthreads=disabled -Dfile_io=disabled, unit suite; then" \
-    "-Dmessages=false and only dense, ReLU, MAE and Adam, features suite"
+    "-Dmessages=plain, none and only dense, ReLU, MAE and Adam, features"
 # Every kind, as by default, so a second run of this pass starts over.
 configure .build/no-features -Dwerror=true -Dtests=enabled \
     -Dexamples=false -Dbench=false -Dthreads=disabled -Dfile_io=disabled \
-    -Dmessages=true \
+    -Dmessages=full \
     -Dlayers=dense,relu,sigmoid,tanh,hard_sigmoid,leaky_relu,dropout,scaling \
     -Dlosses=mae,mse,cross_entropy,huber -Doptimizers=sgd,adam
 meson test -C .build/no-features --suite unit --print-errorlogs
-configure .build/no-features -Dmessages=false -Dlayers=dense,relu \
-    -Dlosses=mae -Doptimizers=adam
-meson test -C .build/no-features --suite features --print-errorlogs
+for messages in plain none; do
+    configure .build/no-features -Dmessages=$messages -Dlayers=dense,relu \
+        -Dlosses=mae -Doptimizers=adam
+    meson test -C .build/no-features --suite features --print-errorlogs
+done
 
 number=8
 for target in arm64:aarch64-linux-gnu armhf:arm-linux-gnueabihf \

@@ -1,4 +1,4 @@
-/* Message formatting without vsnprintf, for -Dmessages=false: strings,
+/* Message formatting without vsnprintf, for -Dmessages=plain: strings,
  * characters and integers are written, every floating-point value is
  * written as ?, which keeps the formatting half of the C library (and its
  * software double arithmetic on a Cortex-M4) out of the smallest images.

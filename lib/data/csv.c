@@ -47,6 +47,7 @@ typedef struct parser {
     size_t t_width;
 } parser;
 
+#if NNLITE_HAVE_MESSAGE_TEXT
 void nnlite__csv_message(const nnlite_csv_options *options, const char *fmt,
                          ...)
 {
@@ -72,6 +73,24 @@ static nnlite_status fail(const parser *ps, size_t line, size_t column,
                         what);
     return NNLITE_EFORMAT;
 }
+#else
+void nnlite__csv_no_message(const nnlite_csv_options *options)
+{
+    if (options != NULL && options->error != NULL) {
+        nnlite__no_message(options->error, options->error_size);
+    }
+}
+
+static nnlite_status fail_quietly(const parser *ps, size_t line,
+                                  size_t column)
+{
+    (void)line, (void)column;
+    nnlite__csv_no_message(ps->o);
+    return NNLITE_EFORMAT;
+}
+#define fail(ps, line, column, ...)                                           \
+    (NNLITE__DROP_MESSAGE(__VA_ARGS__), fail_quietly((ps), (line), (column)))
+#endif
 
 /* A field as the message shows it: printable ASCII, at most 32 bytes. */
 static void show(char *buf, size_t size, const field *f)

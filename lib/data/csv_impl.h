@@ -9,9 +9,15 @@
 #include "nnlite/data.h"
 
 /* options->error, when there is one (NULL options: none). */
+#if NNLITE_HAVE_MESSAGE_TEXT
 NNLITE__PRINTF(2, 3)
 void nnlite__csv_message(const nnlite_csv_options *options, const char *fmt,
                          ...);
+#else
+void nnlite__csv_no_message(const nnlite_csv_options *options);
+#define nnlite__csv_message(options, ...)                                     \
+    (NNLITE__DROP_MESSAGE(__VA_ARGS__), nnlite__csv_no_message(options))
+#endif
 
 /*
  * Check x, target and the options (already defaulted, not NULL) before any

@@ -24,6 +24,7 @@ typedef struct loader {
 } loader;
 
 /* Tell the caller what is wrong and where, and return s. */
+#if NNLITE_HAVE_MESSAGE_TEXT
 NNLITE__PRINTF(3, 4)
 static nnlite_status reject(loader *ld, nnlite_status s, const char *fmt,
                             ...)
@@ -37,6 +38,15 @@ static nnlite_status reject(loader *ld, nnlite_status s, const char *fmt,
                          nnlite__offset(&ld->r));
     return s;
 }
+#else
+static nnlite_status reject_quietly(const loader *ld, nnlite_status s)
+{
+    nnlite__load_no_message(ld->options);
+    return s;
+}
+#define reject(ld, s, ...)                                                    \
+    (NNLITE__DROP_MESSAGE(__VA_ARGS__), reject_quietly((ld), (s)))
+#endif
 
 /* Reading helpers that turn a short input into a message. */
 static nnlite_status need_u32(loader *ld, uint32_t *v, const char *what)
@@ -158,6 +168,7 @@ nnlite_status nnlite__check_file_header(const unsigned char *header,
     return check_preamble(&ld, size);
 }
 
+#if NNLITE_HAVE_MESSAGE_TEXT
 void nnlite__load_message(const nnlite_load_options *options,
                           const char *fmt, ...)
 {
@@ -168,6 +179,14 @@ void nnlite__load_message(const nnlite_load_options *options,
         va_end(ap);
     }
 }
+#else
+void nnlite__load_no_message(const nnlite_load_options *options)
+{
+    if (options->error != NULL) {
+        nnlite__no_message(options->error, options->error_size);
+    }
+}
+#endif
 
 static nnlite_status check_header(loader *ld, size_t size)
 {

@@ -52,8 +52,14 @@ nnlite_status nnlite__check_file_header(const unsigned char *header,
                                         const nnlite_load_options *options);
 
 /* A message into the load options' buffer, if there is one. */
+#if NNLITE_HAVE_MESSAGE_TEXT
 NNLITE__PRINTF(2, 3)
 void nnlite__load_message(const nnlite_load_options *options,
                           const char *fmt, ...);
+#else
+void nnlite__load_no_message(const nnlite_load_options *options);
+#define nnlite__load_message(options, ...)                                    \
+    (NNLITE__DROP_MESSAGE(__VA_ARGS__), nnlite__load_no_message(options))
+#endif
 
 #endif /* NNLITE_FORMAT_IMPL_H */

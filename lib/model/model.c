@@ -9,6 +9,7 @@
 #include "alloc_impl.h"
 #include "analyzer_impl.h"
 
+#if NNLITE_HAVE_MESSAGE_TEXT
 nnlite_status nnlite__fail(nnlite_model *m, nnlite_status s, const char *fmt,
                            ...)
 {
@@ -18,6 +19,17 @@ nnlite_status nnlite__fail(nnlite_model *m, nnlite_status s, const char *fmt,
     va_end(ap);
     return s;
 }
+#else
+nnlite_status nnlite__fail_status(nnlite_model *m, nnlite_status s)
+{
+    const char *text = nnlite_status_string(s);
+    size_t n = strlen(text);
+    n = n < sizeof(m->error) - 1 ? n : sizeof(m->error) - 1;
+    memcpy(m->error, text, n);
+    m->error[n] = '\0';
+    return s;
+}
+#endif
 
 /* The one check of nnlite_model_create*()'s arguments, behind
  * nnlite_model_create_check() too; msg says why it refuses ("" if not). */

@@ -104,9 +104,16 @@ nnlite_status nnlite__model_force_path(nnlite_model *m, int path);
 #define NNLITE__THREAD_MIN_PARAMS ((size_t)1 << 16)
 
 /* Record a message and return s (for `return nnlite__fail(m, s, ...)`). */
+#if NNLITE_HAVE_MESSAGE_TEXT
 NNLITE__PRINTF(3, 4)
 nnlite_status nnlite__fail(nnlite_model *m, nnlite_status s, const char *fmt,
                            ...);
+#else
+/* -Dmessages=none: the message is the status's own text. */
+nnlite_status nnlite__fail_status(nnlite_model *m, nnlite_status s);
+#define nnlite__fail(m, s, ...)                                               \
+    (NNLITE__DROP_MESSAGE(__VA_ARGS__), nnlite__fail_status((m), (s)))
+#endif
 
 /* Where the model holds `layer`, or layer_count when it does not. */
 size_t nnlite__model_layer_index(const nnlite_model *m,
