@@ -25,13 +25,14 @@ static nnlite_status export_fail(nnlite_model *m, const char *what,
     return nnlite__fail(m, NNLITE_EIO, "%s %s: %s", what, path, reason);
 }
 
-/* All of text into a new file at tmp; 0, or -1 with errno set and the
- * file closed. */
+/* All of text into a new file at tmp, flushed to disk; 0, or -1 with
+ * errno set and the file closed. */
 static int write_text(const nnlite__file_io *io, const char *tmp,
                       const char *text, size_t length)
 {
     const int fd =
         io->open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    int err;
     if (fd < 0) {
         return -1;
     }
@@ -41,15 +42,23 @@ static int write_text(const nnlite__file_io *io, const char *tmp,
             continue;
         }
         if (n <= 0) {
-            const int err = n == 0 ? ENOSPC : errno; /* no progress */
-            (void)io->close(fd);
-            errno = err;
-            return -1;
+            if (n == 0) {
+                errno = ENOSPC; /* no progress: treat as a full disk */
+            }
+            goto fail;
         }
         text += n;
         length -= (size_t)n;
     }
+    if (io->fsync(fd) != 0) {
+        goto fail;
+    }
     return io->close(fd);
+fail:
+    err = errno;
+    (void)io->close(fd);
+    errno = err;
+    return -1;
 }
 
 /* The text to tmp, then tmp renamed over path; tmp removed on failure. */
