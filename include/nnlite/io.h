@@ -282,9 +282,11 @@ NNLITE_API nnlite_status nnlite_model_export_c(nnlite_model *model,
 
 /**
  * nnlite_model_export_c() into a file: the text goes to `path` followed
- * by ".tmp", which is then renamed over `path`, so on failure a previous
- * file at `path` is untouched (and the temporary one removed). The text
- * is built in memory from the model's allocator first.
+ * by ".tmp" (replacing any file of that name), is flushed to disk, and
+ * that file is renamed over `path`; on failure a previous file at `path`
+ * is untouched and the temporary one removed. The text is built in
+ * memory from the model's allocator first. A build without file I/O
+ * has no files to write; nnlite_model_export_c() works there.
  *
  * @param path the file to create or replace (conventionally NAME.c).
  * @return as nnlite_model_export_c(), without the buffer's errors;
