@@ -582,13 +582,14 @@ static void test_export_file_argument_errors(void **state)
 
 /* A file-io table whose calls fail on demand. */
 static int fail_open, fail_fsync, fail_close, fail_rename, interrupt;
+static int open_errno = EACCES; /* what a failing open says */
 static long write_budget; /* bytes writes may still make; < 0: unlimited */
 static int stall;         /* writes return 0 once the budget is spent */
 
 static int fake_open(const char *path, int flags, unsigned mode)
 {
     if (fail_open) {
-        errno = EACCES;
+        errno = open_errno;
         return -1;
     }
     return nnlite__posix_file_io.open(path, flags, mode);
@@ -652,6 +653,7 @@ static void reset_faults(void)
     fail_open = fail_fsync = fail_close = fail_rename = interrupt = 0;
     stall = 0;
     write_budget = -1;
+    open_errno = EACCES;
 }
 
 /* The export fails with EIO and a message, the old file stays as it was,
@@ -682,7 +684,11 @@ static void test_export_file_failures_keep_the_old_file(void **state)
     reset_faults();
 
     fail_open = 1;
+    expect_failed_export(f, m, "Permission denied");
+    fail_open = 1, open_errno = 123456; /* no text: its number */
     expect_failed_export(f, m, "cannot write");
+    fail_open = 1, open_errno = 123456;
+    expect_failed_export(f, m, "123456");
     write_budget = 100; /* a short write, then a full disk */
     expect_failed_export(f, m, "No space left on device");
     write_budget = 100, stall = 1; /* then no progress at all */

@@ -98,9 +98,11 @@ nnlite_status nnlite__model_export_c_file_with(nnlite_model *m,
             NNLITE_OK) {
         return s;
     }
+    /* length < SIZE_MAX: nnlite_model_export_c() fails with ENOMEM
+     * before a length reaches it, so length + 1 cannot wrap. */
     path_length = strlen(path);
-    if (!nnlite__add_size(&text_size, length, 1) ||
-        !nnlite__add_size(&tmp_size, path_length, sizeof(".tmp")) ||
+    text_size = length + 1;
+    if (!nnlite__add_size(&tmp_size, path_length, sizeof(".tmp")) ||
         (text = nnlite__alloc(&m->allocator, text_size)) == NULL ||
         (tmp = nnlite__alloc(&m->allocator, tmp_size)) == NULL) {
         nnlite__free(&m->allocator, text);
@@ -109,10 +111,10 @@ nnlite_status nnlite__model_export_c_file_with(nnlite_model *m,
     }
     memcpy(tmp, path, path_length);
     memcpy(tmp + path_length, ".tmp", sizeof(".tmp"));
-    s = nnlite_model_export_c(m, prefix, text, text_size, &length);
-    if (s == NNLITE_OK) {
-        s = write_then_rename(m, io, path, tmp, text, length);
-    }
+    /* Cannot fail: the same model and prefix passed the query above, and
+     * text has room for the length it gave. */
+    (void)nnlite_model_export_c(m, prefix, text, text_size, &length);
+    s = write_then_rename(m, io, path, tmp, text, length);
     nnlite__free(&m->allocator, tmp);
     nnlite__free(&m->allocator, text);
     return s;
