@@ -245,9 +245,10 @@ NNLITE_API const char *nnlite_model_metadata_name(const nnlite_model *model,
  * without `-ffast-math`, PREFIX_predict() runs the operations of
  * nnlite_model_predict() on one row on the library's portable kernels
  * in the same order, and gives the same bits where the maths library is
- * the same (sigmoid and tanh call expf and tanhf). The SIMD kernels, and
- * batches of four rows or more, sum dense layers in another order: the
- * results then differ by float rounding.
+ * the same (sigmoid and tanh call expf and tanhf). The SIMD kernels
+ * (fused multiply-adds) and batches of four rows or more (a blocked
+ * GEMM) round dense layers' sums differently: the results then differ by
+ * float rounding.
  *
  * The model is not const: exporting draws the initial weights if that
  * has not happened yet (as saving does), and failures leave their message

@@ -10,11 +10,13 @@
 
 #include "cases.h"
 
-/* GEMM blocks and SIMD sums reorder the dense layers' sums. A float sum
- * of K terms reordered moves by about sqrt(K) 2^-24 times the sum of
- * the terms' sizes: for the 300-input model (terms up to 4, outputs
- * about 10) some 1e-5 relative. The largest seen on x86-64 (AVX2) is
- * 5.4e-6 (the 56-input model); each run prints its own. */
+/* A batch runs the blocked GEMM, which on the SIMD paths fuses each
+ * multiply-add (one rounding, not two) and sums in blocks: other
+ * roundings. A float sum of K terms computed so moves by about sqrt(K)
+ * 2^-24 times the sum of the terms' sizes: for the 300-input model
+ * (terms up to 4, outputs about 10) some 1e-5 relative. The largest seen
+ * is 5.4e-6 (the 56-input model), on x86-64 with AVX-512 and on aarch64
+ * with NEON; each run prints its own. */
 #define TOLERANCE 1e-4
 
 /* --perturb: flip the lowest bit of the first expected output, so the
