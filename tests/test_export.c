@@ -411,7 +411,7 @@ static void test_export_predict_body(void **state)
         "    k_dense(k_layer10_weight, k_layer10_bias, h0, h1, 3, 5);\n"
         "    k_destandardize(k_layer11_mean, k_layer11_std, h1, y, 3);\n"
         "}\n"));
-    assert_non_null(strstr(text, "44 floats on\n * the stack"));
+    assert_non_null(strstr(text, "values\n * take 44 floats of stack.\n"));
     test_free(text);
     nnlite_model_destroy(m);
 

@@ -360,9 +360,9 @@ static void emit_header(text *t, const nnlite_model *m, const char *p,
             " *\n"
             " * reads %s_INPUTS floats at x (one row) and writes "
             "%s_OUTPUTS\n"
-            " * floats at y; x and y must not overlap. It keeps %zu floats "
-            "on\n"
-            " * the stack.\n",
+            " * floats at y; x and y must not overlap. Its intermediate "
+            "values\n"
+            " * take %zu floats of stack.\n",
          m->param_count, p, p, p, stack);
     if (logits) {
         emit(t, " * The model was trained with cross-entropy: its outputs "
