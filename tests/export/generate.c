@@ -1,5 +1,6 @@
 /* Writes, into the folder given as its argument, each model of models.h
- * as C (NAME.c, by nnlite_model_export_c_file) and cases.c: for each
+ * as C (NAME.c, from nnlite_model_export_c: stdio writes the files, so
+ * this needs nothing of the library's file I/O) and cases.c: for each
  * model, random input rows with specials (zeros, a negative zero, values
  * past every saturation point), and what nnlite gives for them. The
  * build compiles it all with check.c at -std=c99 -pedantic -Wall -Wextra
@@ -76,6 +77,25 @@ static nnlite_status one_row_at_a_time(nnlite_model *m, const float *x,
     return s;
 }
 
+/* The model's C text into path. */
+static nnlite_status write_c(nnlite_model *m, const char *prefix,
+                             const char *path)
+{
+    static char text[1 << 20];
+    size_t length;
+    nnlite_status s =
+        nnlite_model_export_c(m, prefix, text, sizeof(text), &length);
+    FILE *f;
+    if (s != NNLITE_OK) {
+        return s;
+    }
+    if ((f = fopen(path, "wb")) == NULL) {
+        return NNLITE_EIO;
+    }
+    const size_t written = fwrite(text, 1, length, f);
+    return fclose(f) == 0 && written == length ? NNLITE_OK : NNLITE_EIO;
+}
+
 /* NAME.c, and the model's arrays in cases.c. */
 static nnlite_status write_model(FILE *cases, const char *dir,
                                  const export_model *spec, size_t index)
@@ -95,8 +115,7 @@ static nnlite_status write_model(FILE *cases, const char *dir,
     const int logits = spec->loss == EXPORT_CROSS_ENTROPY;
     snprintf(path, sizeof(path), "%s/%s.c", dir, spec->name);
     fill_inputs(x, inputs, &state);
-    if ((s = nnlite_model_export_c_file(m, spec->name, path)) !=
-            NNLITE_OK ||
+    if ((s = write_c(m, spec->name, path)) != NNLITE_OK ||
         (s = one_row_at_a_time(m, x, y, logits ? p : NULL, inputs,
                                outputs)) != NNLITE_OK ||
         (s = nnlite_model_predict(fresh, x, ROWS, yb)) != NNLITE_OK) {
