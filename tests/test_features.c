@@ -79,6 +79,13 @@ static void test_save_and_load_by_path_as_configured(void **state)
     assert_says(nnlite_model_last_error(m), "without file I/O");
     assert_says(why, "nnlite_model_load_buffer");
 #endif
+    assert_int_equal(nnlite_model_export_c_file(m, "tiny", NO_SUCH_PATH),
+                     NNLITE_EIO);
+#if NNLITE_HAVE_FILE_IO
+    assert_says(nnlite_model_last_error(m), NO_SUCH_PATH);
+#else
+    assert_says(nnlite_model_last_error(m), "nnlite_model_export_c");
+#endif
     /* Buffers work in every build. */
     assert_int_equal(nnlite_model_save_buffer(m, buf, sizeof(buf), &size),
                      NNLITE_OK);

@@ -277,10 +277,12 @@ static void test_memory_refuses(void **state)
     assert_true(bytes > nnlite_arena_overhead());
     assert_int_equal(nnlite_model_memory_needed(m, SIZE_MAX / 2, &bytes),
                      NNLITE_ENOMEM);
+#if NNLITE_HAVE_THREADS
     assert_int_equal(nnlite_model_set_threads(m, 2), NNLITE_OK);
     assert_int_equal(nnlite_model_memory_needed(m, 1, &bytes),
                      NNLITE_ESTATE);
     assert_true(bytes > nnlite_arena_overhead()); /* untouched */
+#endif
     nnlite_model_destroy(m);
 }
 

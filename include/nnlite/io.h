@@ -28,6 +28,10 @@
  * temporary file in the same directory, flushed to disk, then renamed over
  * the target (POSIX rename is atomic). On any failure the old file is
  * untouched and the temporary one removed.
+ *
+ * nnlite_model_export_c() writes a trained model as a C99 source file of
+ * its own: constant weights and a prediction function, for a
+ * microcontroller without the library.
  */
 #ifndef NNLITE_IO_H
 #define NNLITE_IO_H
@@ -215,6 +219,90 @@ NNLITE_API size_t nnlite_model_metadata_count(const nnlite_model *model);
  */
 NNLITE_API const char *nnlite_model_metadata_name(const nnlite_model *model,
                                                   size_t index);
+
+/** Longest prefix nnlite_model_export_c() takes, in bytes. */
+#define NNLITE_EXPORT_PREFIX_MAX 32
+
+/**
+ * Write the model as one self-contained C99 source file, into a buffer:
+ * its parameters (and a scaling layer's means and deviations) as
+ * `static const float` arrays, written as hexadecimal float constants
+ * (exact), and one prediction function for one row,
+ *
+ *     void PREFIX_predict(const float *x, float *y);
+ *
+ * which reads PREFIX_INPUTS floats at `x` and writes PREFIX_OUTPUTS
+ * floats at `y` (the two must not overlap; both are macros in the
+ * file). The file includes only <math.h>, allocates nothing, has no
+ * writable globals and needs no part of nnlite: it is for targets where
+ * even the library is too much. Its intermediate values live on the
+ * stack (at most two arrays of the widest hidden layer). A model trained
+ * with cross-entropy predicts logits, as nnlite_model_forward() does; its
+ * file also has `void PREFIX_probabilities(const float *x, float *p)`,
+ * which gives what nnlite_model_predict_probabilities() gives (softmax,
+ * or a sigmoid for one output). Dropout is the identity there, as in
+ * every inference call. The optimizer, loss and metadata are not
+ * exported. docs/export-c.md shows a whole file and how to build it.
+ *
+ * Compiled as ISO C (`gcc -std=c99`) or with `-ffp-contract=off`, and
+ * without `-ffast-math`, PREFIX_predict() runs the operations of
+ * nnlite_model_predict() on one row on the library's portable kernels
+ * in the same order, and gives the same bits where the maths library is
+ * the same (sigmoid and tanh call expf and tanhf). The SIMD kernels
+ * (fused multiply-adds) and batches of four rows or more (a blocked
+ * GEMM) round dense layers' sums differently: the results then differ by
+ * float rounding.
+ *
+ * The model is not const: exporting draws the initial weights if that
+ * has not happened yet (as saving does), and failures leave their message
+ * in nnlite_model_last_error(). The text is the same for the same model
+ * on every machine.
+ *
+ * @param model  the model; unchanged apart from the above.
+ * @param prefix names everything the file defines (PREFIX_predict,
+ *               PREFIX_INPUTS, ...): 1 to NNLITE_EXPORT_PREFIX_MAX bytes,
+ *               an ASCII letter then letters, digits or underscores.
+ * @param buffer receives the source text and a terminating NUL; may be
+ *               NULL when `size` is 0.
+ * @param size   bytes at `buffer`. 0 asks for the length only (as
+ *               snprintf(NULL, 0, ...) does).
+ * @param length receives the text's length in bytes, without the NUL
+ *               (also when the buffer is too small: allocate length + 1);
+ *               required.
+ * @return NNLITE_OK (also for a length query); NNLITE_EINVAL for a NULL
+ *         model or `length`, a NULL buffer with a `size`, a prefix that is
+ *         NULL, empty, too long or not an identifier as above, or a buffer
+ *         smaller than *length + 1 (it then holds "", never part of a
+ *         program); NNLITE_ESTATE for a model without layers;
+ *         NNLITE_ENUMERIC when a parameter is NaN or infinite (written
+ *         there through nnlite_model_params()); NNLITE_EFORMAT for a
+ *         layer kind this library cannot write as C; NNLITE_ENOMEM when
+ *         the length overflows a size_t.
+ */
+NNLITE_API nnlite_status nnlite_model_export_c(nnlite_model *model,
+                                               const char *prefix,
+                                               char *buffer, size_t size,
+                                               size_t *length);
+
+/**
+ * nnlite_model_export_c() into a file: the text goes to `path` followed
+ * by ".tmp" (replacing any file of that name), is flushed to disk, and
+ * that file is renamed over `path`; on failure a previous file at `path`
+ * is untouched and the temporary one removed. The text is built in
+ * memory from the model's allocator first. A build without file I/O
+ * has no files to write; nnlite_model_export_c() works there.
+ *
+ * @param path the file to create or replace (conventionally NAME.c).
+ * @return as nnlite_model_export_c(), without the buffer's errors;
+ *         NNLITE_EINVAL also for a NULL or empty path; NNLITE_EIO when
+ *         the file cannot be written (the message names the step and the
+ *         system's reason), and always in a build without file I/O
+ *         (NNLITE_HAVE_FILE_IO 0); NNLITE_ENOMEM when the text does not
+ *         fit in memory.
+ */
+NNLITE_API nnlite_status nnlite_model_export_c_file(nnlite_model *model,
+                                                    const char *prefix,
+                                                    const char *path);
 
 NNLITE_END_DECLS
 
