@@ -9,7 +9,9 @@
 #      semihosting, with a timeout) and on this machine: both must end
 #      with the same `mcu: test_mae X` line, bit for bit (the example
 #      uses the portable kernels);
-#   3. the flash figures of scripts/mcu-size.sh, checked against its
+#   3. the digits classifier exported as plain C (tests/export) on the
+#      board and here: the same accuracy;
+#   4. the flash figures of scripts/mcu-size.sh, checked against its
 #      limits, and examples/mcu again in its smallest build (-Os, no
 #      message text, only the kinds the example uses): the same MAE.
 # Installs gcc-arm-none-eabi, libnewlib-arm-none-eabi and qemu-system-arm
@@ -88,7 +90,7 @@ echo "undefined symbols: all allowed, without vsnprintf"
 
 echo "== examples/mcu on this machine"
 host=.build/mcu/host
-setup "$host" -Dwerror=true -Dtests=disabled -Dbench=false
+setup "$host" -Dwerror=true -Dtests=enabled -Dbench=false
 host_line=$("$host/examples/mcu/mcu" | tail -n 1)
 echo "Cortex-M4: $m4_line"
 echo "this host: $host_line"
@@ -99,6 +101,32 @@ if [ -z "$m4_mae" ] || [ "$m4_mae" != "$host_mae" ]; then
     exit 1
 fi
 echo "test MAE: the same on both, to 9 significant digits (the same float)"
+
+echo "== the digits classifier exported as C (nnlite_model_export_c)," \
+    "on the Cortex-M4"
+# The host build generated the model's C file and the test set
+# (tests/export); the board's startup files make them a program. qemu
+# writes the program's semihosting output to its stderr.
+generated=$host/tests/export
+board=cross/mps2-an386
+arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 \
+    -mfloat-abi=hard -std=c99 -O2 -Wall -Wextra -Werror -ffunction-sections \
+    -fdata-sections --specs=nano.specs --specs=nosys.specs -nostartfiles \
+    -Wl,--gc-sections -Wl,-u,_printf_float -T "$board/mps2-an386.ld" \
+    -I"$generated" tests/export/digits_driver.c "$generated/digits_model.c" \
+    "$generated/digits_test_set.c" "$board/startup.c" \
+    "$board/semihosting.c" -lm -o .build/mcu/digits.elf
+m4_digits=$(timeout 300 qemu-system-arm -M mps2-an386 -nographic \
+    -monitor none -serial none \
+    -semihosting-config enable=on,target=native \
+    -kernel .build/mcu/digits.elf 2>&1 | grep "^accuracy")
+host_digits=$("$generated/export_digits" | grep '^accuracy')
+echo "Cortex-M4: $m4_digits"
+echo "this host: $host_digits"
+if [ -z "$m4_digits" ] || [ "$m4_digits" != "$host_digits" ]; then
+    echo "check-mcu: FAILED: the exported digits model's accuracy differs" >&2
+    exit 1
+fi
 
 ./scripts/mcu-size.sh --check
 
