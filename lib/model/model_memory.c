@@ -106,7 +106,10 @@ static void plan_training(nnlite__arena_plan *p, const nnlite_model *m,
         return;
     }
     place_array(p, floats, sizeof(float));
-    place_array(p, nnlite__model_pack_floats(m), sizeof(float));
+    floats = nnlite__model_pack_floats(m, batch_size);
+    if (floats > 0) {
+        place_array(p, floats, sizeof(float));
+    }
 }
 
 nnlite_status nnlite_model_memory_needed(const nnlite_model *model,
