@@ -5,6 +5,9 @@
  * and one of a byte less runs out. */
 #include "harness.h"
 
+#include "gemm_impl.h"
+
+#include <math.h>
 #include <stdalign.h>
 #include <string.h>
 
@@ -25,6 +28,7 @@ typedef struct recipe {
     size_t layer_count;
     nnlite_loss_kind loss;
     nnlite_optimizer_options optimizer;
+    int in_place; /* rollback off */
     size_t batch;
 } recipe;
 
@@ -123,6 +127,7 @@ static nnlite_status run(const recipe *r, size_t size, size_t steps,
         (s = nnlite_model_set_loss(m, loss)) != NNLITE_OK ||
         (s = nnlite_optimizer_create_advanced(&o, &r->optimizer, &a)) !=
             NNLITE_OK ||
+        (s = nnlite_optimizer_set_rollback(o, !r->in_place)) != NNLITE_OK ||
         (s = nnlite_model_set_optimizer(m, o)) != NNLITE_OK ||
         (s = nnlite_model_set_chunk_rows(m, r->batch)) != NNLITE_OK) {
         goto done;
@@ -165,7 +170,7 @@ done:
     return s;
 }
 
-static void check_recipe(const recipe *r)
+static void check_layout(const recipe *r)
 {
     size_t high = 0, needed = 0, again_high = 0, again_needed = 0;
     /* From a roomy arena: the figure equals the high-water mark. */
@@ -178,6 +183,20 @@ static void check_recipe(const recipe *r)
     assert_int_equal(again_needed, needed);
     assert_int_equal(run(r, needed - 1, 3, &again_high, &again_needed),
                      NNLITE_ENOMEM);
+}
+
+/* Both optimizer layouts: the one without rollback needs less. */
+static void check_recipe(const recipe *r)
+{
+    recipe in_place = *r;
+    size_t rollback_bytes = 0, in_place_bytes = 0, high;
+    check_layout(r);
+    in_place.in_place = 1;
+    check_layout(&in_place);
+    assert_int_equal(run(r, RAM, 1, &high, &rollback_bytes), NNLITE_OK);
+    assert_int_equal(run(&in_place, RAM, 1, &high, &in_place_bytes),
+                     NNLITE_OK);
+    assert_true(in_place_bytes < rollback_bytes);
 }
 
 static recipe base(size_t inputs, nnlite_loss_kind loss, size_t batch)
@@ -347,6 +366,284 @@ static void test_memory_chunks_bound_inference(void **state)
     nnlite_model_destroy(m[1]);
 }
 
+/* ---- products read in place ------------------------------------------ */
+
+/* The generic kernels give the same bits reading B in place as packing
+ * it, for B with contiguous rows or columns (W^T), with a bias or
+ * accumulating, across KC blocks and partial tiles. */
+static void test_gemm_in_place_gives_the_packed_bits(void **state)
+{
+    (void)state;
+    const nnlite__gemm_kernels *k =
+        nnlite__gemm_kernels_for(NNLITE__PATH_GENERIC);
+    static const size_t shapes[][3] = {{1, 1, 1}, {3, 5, 7}, {8, 16, 56},
+                                       {5, 9, 300}, {13, 33, 4}};
+    float *a = test_malloc(40 * 300 * sizeof(float));
+    float *b = test_malloc(300 * 40 * sizeof(float));
+    float *bias = test_malloc(40 * sizeof(float));
+    float *c1 = test_malloc(40 * 40 * sizeof(float));
+    float *c2 = test_malloc(40 * 40 * sizeof(float));
+    float *pack = test_malloc(nnlite__gemm_pack_floats(40) * sizeof(float));
+    assert_non_null(k->tile_strided);
+    for (size_t i = 0; i < 300 * 40; i++) {
+        a[i] = (float)((i * 37) % 101) / 50.0f - 1.0f;
+        b[i] = (float)((i * 53) % 97) / 40.0f - 1.2f;
+    }
+    for (size_t j = 0; j < 40; j++) {
+        bias[j] = (float)j / 9.0f;
+    }
+    for (size_t s = 0; s < sizeof(shapes) / sizeof(shapes[0]); s++) {
+        for (int variant = 0; variant < 4; variant++) {
+            const size_t m = shapes[s][0], n = shapes[s][1], kk = shapes[s][2];
+            const int transposed = variant & 1, accumulate = variant >> 1;
+            nnlite__gemm_args g = {m, n, kk, a, kk, 1, b,
+                                   transposed ? 1 : n, transposed ? kk : 1,
+                                   c1, n, accumulate ? NULL : bias,
+                                   accumulate};
+            for (size_t i = 0; i < m * n; i++) {
+                c1[i] = c2[i] = (float)i / 3.0f;
+            }
+            nnlite__gemm_cols(k, &g, 0, n, pack);
+            g.c = c2;
+            nnlite__gemm_cols(k, &g, 0, n, NULL);
+            assert_memory_equal(c1, c2, m * n * sizeof(float));
+        }
+    }
+    test_free(a);
+    test_free(b);
+    test_free(bias);
+    test_free(c1);
+    test_free(c2);
+    test_free(pack);
+}
+
+/* Scratch sizes: none for small products on kernels that read in place,
+ * else KC (or the longest reduction) rows of panels. */
+static void test_gemm_pack_sizes(void **state)
+{
+    (void)state;
+    const nnlite__gemm_kernels *g =
+        nnlite__gemm_kernels_for(NNLITE__PATH_GENERIC);
+    nnlite__gemm_kernels packing = *g;
+    packing.tile_strided = NULL;
+    assert_int_equal(nnlite__gemm_pack_floats_for(g, 56, 56), 0);
+    assert_int_equal(nnlite__gemm_pack_floats_for(g, 4096, 1), 0);
+    assert_int_equal(nnlite__gemm_pack_floats_for(g, 5, 0), 0);
+    assert_int_equal(nnlite__gemm_pack_floats_for(g, 4097, 1),
+                     NNLITE__GEMM_KC * g->nr);
+    assert_int_equal(nnlite__gemm_pack_floats_for(g, 65, 64), 65 * 64);
+    assert_int_equal(nnlite__gemm_pack_floats_for(&packing, 56, 13),
+                     56 * ((13 + g->nr - 1) / g->nr * g->nr));
+    assert_int_equal(nnlite__gemm_pack_floats_for(&packing, 1000, 5000),
+                     nnlite__gemm_pack_floats(5000));
+}
+
+/* ---- the optimizer without rollback ---------------------------------- */
+
+static nnlite_model *small_model(const nnlite_optimizer_options *opt,
+                                 int rollback, const nnlite_allocator *a)
+{
+    nnlite_model *m;
+    nnlite_layer *l;
+    nnlite_loss *loss;
+    nnlite_optimizer *o;
+    nnlite_layer_spec spec = {NNLITE_LAYER_DENSE, 3, 4, 0.0f};
+    assert_int_equal(nnlite_model_create_advanced(&m, 3, 11, a), NNLITE_OK);
+    assert_int_equal(nnlite_layer_create_advanced(&l, &spec, a), NNLITE_OK);
+    assert_int_equal(nnlite_model_add(m, l), NNLITE_OK);
+    spec.kind = NNLITE_LAYER_TANH;
+    assert_int_equal(nnlite_layer_create_advanced(&l, &spec, a), NNLITE_OK);
+    assert_int_equal(nnlite_model_add(m, l), NNLITE_OK);
+    spec = (nnlite_layer_spec){NNLITE_LAYER_DENSE, 4, 2, 0.0f};
+    assert_int_equal(nnlite_layer_create_advanced(&l, &spec, a), NNLITE_OK);
+    assert_int_equal(nnlite_model_add(m, l), NNLITE_OK);
+    assert_int_equal(nnlite_loss_create_advanced(&loss, NNLITE_LOSS_MSE, a),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_model_set_loss(m, loss), NNLITE_OK);
+    assert_int_equal(nnlite_optimizer_create_advanced(&o, opt, a),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_optimizer_set_rollback(o, rollback), NNLITE_OK);
+    assert_int_equal(nnlite_optimizer_get_rollback(o), rollback != 0);
+    assert_int_equal(nnlite_model_set_optimizer(m, o), NNLITE_OK);
+    return m;
+}
+
+static const float small_x[12] = {0.1f, -0.2f, 0.3f, 0.5f, 0.4f, -0.6f,
+                                  -0.7f, 0.8f, 0.2f, 0.9f, -0.1f, 0.0f};
+static const float small_t[8] = {0.5f, -0.5f, 1.0f, 0.0f,
+                                 -1.0f, 0.3f, 0.2f, 0.7f};
+
+static void train_steps(nnlite_model *m, int steps)
+{
+    nnlite_tensor *x, *t;
+    assert_int_equal(nnlite_tensor_wrap2d_const(&x, small_x, 4, 3),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_tensor_wrap2d_const(&t, small_t, 4, 2),
+                     NNLITE_OK);
+    for (int i = 0; i < steps; i++) {
+        assert_int_equal(nnlite_model_train_batch(m, x, t, NULL), NNLITE_OK);
+    }
+    nnlite_tensor_destroy(x);
+    nnlite_tensor_destroy(t);
+}
+
+static nnlite_optimizer_options rule(int which)
+{
+    nnlite_optimizer_options o = NNLITE_SGD_OPTIONS_INIT;
+    switch (which) {
+    case 0: /* plain SGD with decay */
+        o.weight_decay = 0.01f;
+        break;
+    case 1:
+        o.momentum = 0.9f;
+        o.nesterov = 1;
+        break;
+    case 2:
+        o = (nnlite_optimizer_options)NNLITE_ADAM_OPTIONS_INIT;
+        o.learning_rate = 0.01f;
+        break;
+    default:
+        o = (nnlite_optimizer_options)NNLITE_ADAM_OPTIONS_INIT;
+        o.amsgrad = 1;
+        o.decoupled_weight_decay = 1;
+        o.weight_decay = 0.1f;
+        break;
+    }
+    return o;
+}
+
+/* Every rule gives the same bits in place, also when the layout changes
+ * between steps (the state moves along). */
+static void test_rollback_off_gives_the_same_bits(void **state)
+{
+    (void)state;
+    for (int which = 0; which < 4; which++) {
+        const nnlite_optimizer_options opt = rule(which);
+        nnlite_model *on = small_model(&opt, 1, NULL);
+        nnlite_model *off = small_model(&opt, 0, NULL);
+        nnlite_model *mixed = small_model(&opt, 1, NULL);
+        train_steps(on, 6);
+        train_steps(off, 6);
+        train_steps(mixed, 2);
+        nnlite_optimizer *o = nnlite_model_get_optimizer(mixed);
+        assert_int_equal(nnlite_optimizer_set_rollback(o, 0), NNLITE_OK);
+        assert_int_equal(nnlite_optimizer_set_rollback(o, 0), NNLITE_OK);
+        train_steps(mixed, 2);
+        assert_int_equal(nnlite_optimizer_set_rollback(o, 1), NNLITE_OK);
+        train_steps(mixed, 2);
+        const size_t n = nnlite_model_param_count(on);
+        assert_memory_equal(nnlite_model_params(on), nnlite_model_params(off),
+                            n * sizeof(float));
+        assert_memory_equal(nnlite_model_params(on),
+                            nnlite_model_params(mixed), n * sizeof(float));
+        assert_int_equal(nnlite_optimizer_step_count(
+                             nnlite_model_get_optimizer(off)),
+                         6);
+        assert_int_equal(nnlite_optimizer_step_count(o), 6);
+        nnlite_model_destroy(on);
+        nnlite_model_destroy(off);
+        nnlite_model_destroy(mixed);
+    }
+}
+
+/* A NaN gradient changes nothing, rollback or not. */
+static void test_rollback_off_refuses_a_nan_gradient(void **state)
+{
+    (void)state;
+    const nnlite_optimizer_options opt = rule(2);
+    nnlite_model *m = small_model(&opt, 0, NULL);
+    nnlite_tensor *x, *t;
+    float before[26];
+    train_steps(m, 1);
+    assert_int_equal(nnlite_tensor_wrap2d_const(&x, small_x, 4, 3),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_tensor_wrap2d_const(&t, small_t, 4, 2),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_model_param_count(m), 26);
+    memcpy(before, nnlite_model_params(m), sizeof(before));
+    assert_int_equal(nnlite_model_compute_gradients(m, x, t, NULL),
+                     NNLITE_OK);
+    nnlite_model_grads(m)[5] = NAN;
+    assert_int_equal(nnlite_model_apply_gradients(m), NNLITE_ENUMERIC);
+    assert_memory_equal(before, nnlite_model_params(m), sizeof(before));
+    assert_int_equal(nnlite_optimizer_step_count(nnlite_model_get_optimizer(m)),
+                     1);
+    nnlite_tensor_destroy(x);
+    nnlite_tensor_destroy(t);
+    nnlite_model_destroy(m);
+}
+
+/* An update that overflows: undone with rollback, left in place
+ * without (and not counted). */
+static void test_rollback_off_cannot_undo_an_overflow(void **state)
+{
+    (void)state;
+    nnlite_optimizer_options opt = rule(0);
+    opt.learning_rate = 1e38f;
+    for (int rollback = 0; rollback < 2; rollback++) {
+        nnlite_model *m = small_model(&opt, rollback, NULL);
+        float before[26];
+        memcpy(before, nnlite_model_params(m), sizeof(before));
+        nnlite_tensor *x, *t;
+        assert_int_equal(nnlite_tensor_wrap2d_const(&x, small_x, 4, 3),
+                         NNLITE_OK);
+        assert_int_equal(nnlite_tensor_wrap2d_const(&t, small_t, 4, 2),
+                         NNLITE_OK);
+        assert_int_equal(nnlite_model_compute_gradients(m, x, t, NULL),
+                         NNLITE_OK);
+        for (size_t i = 0; i < 26; i++) {
+            nnlite_model_grads(m)[i] = 1e30f;
+        }
+        assert_int_equal(nnlite_model_apply_gradients(m), NNLITE_ENUMERIC);
+        if (rollback) {
+            assert_memory_equal(before, nnlite_model_params(m),
+                                sizeof(before));
+        } else {
+            assert_true(isinf(nnlite_model_params(m)[0]));
+            assert_non_null(strstr(nnlite_model_last_error(m),
+                                   "rollback is off"));
+        }
+        assert_int_equal(
+            nnlite_optimizer_step_count(nnlite_model_get_optimizer(m)), 0);
+        nnlite_tensor_destroy(x);
+        nnlite_tensor_destroy(t);
+        nnlite_model_destroy(m);
+    }
+}
+
+/* Changing the layout allocates the new one first: when that fails,
+ * nothing changes. */
+static void test_rollback_switch_out_of_memory(void **state)
+{
+    (void)state;
+    for (int which = 0; which < 4; which++) {
+        test_alloc_state st = {0};
+        const nnlite_allocator a = test_allocator(&st);
+        const nnlite_optimizer_options opt = rule(which);
+        nnlite_model *m = small_model(&opt, 1, &a);
+        nnlite_model *twin = small_model(&opt, 1, NULL);
+        nnlite_optimizer *o = nnlite_model_get_optimizer(m);
+        train_steps(m, 2);
+        train_steps(twin, 2);
+        st.fail_at = st.calls + 1;
+        const int to = which == 0 ? 1 : 0; /* plain SGD in place has none */
+        if (which == 0) {
+            assert_int_equal(nnlite_optimizer_set_rollback(o, 0), NNLITE_OK);
+        }
+        assert_int_equal(nnlite_optimizer_set_rollback(o, to),
+                         NNLITE_ENOMEM);
+        assert_int_equal(nnlite_optimizer_get_rollback(o), !to);
+        train_steps(m, 2);
+        train_steps(twin, 2);
+        assert_memory_equal(nnlite_model_params(m), nnlite_model_params(twin),
+                            26 * sizeof(float));
+        nnlite_model_destroy(m);
+        nnlite_model_destroy(twin);
+    }
+    assert_int_equal(nnlite_optimizer_set_rollback(NULL, 0), NNLITE_EINVAL);
+    assert_int_equal(nnlite_optimizer_get_rollback(NULL), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -356,6 +653,12 @@ int main(void)
         cmocka_unit_test(test_memory_four_dense_layers_amsgrad_huber),
         cmocka_unit_test(test_memory_wide_then_narrow_batch_one),
         cmocka_unit_test(test_memory_refuses),
+        cmocka_unit_test(test_gemm_in_place_gives_the_packed_bits),
+        cmocka_unit_test(test_gemm_pack_sizes),
+        cmocka_unit_test(test_rollback_off_gives_the_same_bits),
+        cmocka_unit_test(test_rollback_off_refuses_a_nan_gradient),
+        cmocka_unit_test(test_rollback_off_cannot_undo_an_overflow),
+        cmocka_unit_test(test_rollback_switch_out_of_memory),
         cmocka_unit_test(test_memory_chunk_rows_setting),
         cmocka_unit_test(test_memory_chunks_bound_inference),
     };

@@ -229,7 +229,9 @@ NNLITE_API nnlite_status nnlite_model_compute_gradients(
  * NaN or infinite, or when the new parameters or optimizer state would
  * overflow float (a learning rate far too large for the data), it is
  * undone (parameters restored bit for bit) and nothing changes, not even
- * the optimizer's step count.
+ * the optimizer's step count. (An optimizer whose rollback is turned off
+ * to save memory undoes only what a non-finite gradient would do: see
+ * nnlite_optimizer_set_rollback().)
  * @return NNLITE_OK; NNLITE_EINVAL for NULL; NNLITE_ESTATE without layers,
  *         optimizer or computed gradients (none yet, or the last
  *         compute_gradients failed), or from a fit callback;
