@@ -6,6 +6,7 @@
 #include "harness.h"
 
 #include "gemm_impl.h"
+#include "model_permute_impl.h"
 
 #include <math.h>
 #include <stdalign.h>
@@ -366,6 +367,309 @@ static void test_memory_chunks_bound_inference(void **state)
     nnlite_model_destroy(m[1]);
 }
 
+/* ---- fit ----------------------------------------------------------- */
+
+typedef struct fit_case {
+    size_t rows;
+    nnlite_fit_options o;
+    int use_validation; /* the training data as validation set too */
+    size_t chunk_rows;  /* 0: the default */
+} fit_case;
+
+/* Build the recipe's model in an arena of `size` bytes and fit as its
+ * first pass; *high and *needed as in run(). */
+static nnlite_status run_fit(const recipe *r, const fit_case *c, size_t size,
+                             size_t *high, size_t *needed)
+{
+    nnlite_arena *arena;
+    nnlite_model *m = NULL;
+    nnlite_loss *loss = NULL;
+    nnlite_optimizer *o = NULL;
+    nnlite_status s;
+    assert_int_equal(nnlite_arena_create(&arena, ram, size), NNLITE_OK);
+    const nnlite_allocator a = nnlite_arena_allocator(arena);
+    float *xs = test_malloc(c->rows * r->inputs * sizeof(float));
+    float *ts = test_malloc(c->rows * 2 * sizeof(float));
+    nnlite_tensor *x, *t;
+    for (size_t i = 0; i < c->rows * r->inputs; i++) {
+        xs[i] = (float)((i * 7) % 13) / 13.0f - 0.5f;
+    }
+    for (size_t i = 0; i < c->rows * 2; i++) {
+        ts[i] = (float)((i * 5) % 3) / 3.0f;
+    }
+    if ((s = nnlite_model_create_advanced(&m, r->inputs, 3, &a)) !=
+        NNLITE_OK) {
+        goto done;
+    }
+    for (size_t i = 0; i < r->layer_count; i++) {
+        nnlite_layer *l;
+        if ((s = make_layer(&r->layers[i], &l, &a)) != NNLITE_OK ||
+            (s = nnlite_model_add(m, l)) != NNLITE_OK) {
+            goto done;
+        }
+    }
+    if ((s = nnlite_loss_create_advanced(&loss, r->loss, &a)) !=
+            NNLITE_OK ||
+        (s = nnlite_model_set_loss(m, loss)) != NNLITE_OK ||
+        (s = nnlite_optimizer_create_advanced(&o, &r->optimizer, &a)) !=
+            NNLITE_OK ||
+        (s = nnlite_optimizer_set_rollback(o, !r->in_place)) != NNLITE_OK ||
+        (s = nnlite_model_set_optimizer(m, o)) != NNLITE_OK) {
+        goto done;
+    }
+    if (c->chunk_rows > 0) {
+        assert_int_equal(nnlite_model_set_chunk_rows(m, c->chunk_rows),
+                         NNLITE_OK);
+    }
+    const size_t outputs = nnlite_model_output_features(m);
+    assert_int_equal(nnlite_tensor_wrap2d(&x, xs, c->rows, r->inputs),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_tensor_wrap2d(&t, ts, c->rows, outputs),
+                     NNLITE_OK);
+    nnlite_fit_options o2 = c->o;
+    if (c->use_validation) {
+        o2.validation_x = x;
+        o2.validation_target = t;
+    }
+    assert_int_equal(nnlite_model_fit_memory_needed(m, x, t, &o2, needed),
+                     NNLITE_OK);
+    s = nnlite_model_fit(m, x, t, &o2, NULL, NULL);
+    *high = nnlite_arena_high_water(arena);
+    nnlite_tensor_destroy(x);
+    nnlite_tensor_destroy(t);
+done:
+    if (s != NNLITE_OK) {
+        nnlite_loss_destroy(loss);
+        nnlite_optimizer_destroy(o);
+    }
+    nnlite_model_destroy(m);
+    test_free(xs);
+    test_free(ts);
+    assert_int_equal(nnlite_arena_in_use(arena), nnlite_arena_overhead());
+    return s;
+}
+
+static void check_fit(const recipe *r, const fit_case *c)
+{
+    size_t high = 0, needed = 0, h2 = 0, n2 = 0;
+    assert_int_equal(run_fit(r, c, RAM, &high, &needed), NNLITE_OK);
+    assert_int_equal(needed, high);
+    assert_int_equal(run_fit(r, c, needed, &h2, &n2), NNLITE_OK);
+    assert_int_equal(h2, needed);
+    assert_int_equal(run_fit(r, c, needed - 1, &h2, &n2), NNLITE_ENOMEM);
+}
+
+static fit_case fit_base(size_t rows, size_t batch)
+{
+    fit_case c;
+    memset(&c, 0, sizeof(c));
+    c.rows = rows;
+    c.o = (nnlite_fit_options)NNLITE_FIT_OPTIONS_INIT;
+    c.o.epochs = 2;
+    c.o.batch_size = batch;
+    return c;
+}
+
+static void test_fit_memory_matches_the_arena(void **state)
+{
+    (void)state;
+    recipe net = base(56, NNLITE_LOSS_MAE, 8);
+    add(&net, DENSE, 56, 16);
+    add(&net, RELU, 0, 0);
+    add(&net, DENSE, 16, 1);
+    net.optimizer = (nnlite_optimizer_options)NNLITE_ADAM_OPTIONS_INIT;
+    recipe deep = base(5, NNLITE_LOSS_MSE, 4);
+    add(&deep, DENSE, 5, 7);
+    add(&deep, DROPOUT, 0, 0);
+    add(&deep, DENSE, 7, 9);
+    add(&deep, SIGMOID, 0, 0);
+    add(&deep, DENSE, 9, 2);
+    deep.optimizer.momentum = 0.9f;
+    const recipe *recipes[] = {&net, &deep};
+    for (int k = 0; k < 2; k++) {
+        recipe r = *recipes[k];
+        for (int in_place = 0; in_place < 2; in_place++) {
+            r.in_place = in_place;
+            fit_case c = fit_base(40, 8);
+            check_fit(&r, &c); /* shuffled through the stored order */
+            c.o.shuffle_stream = 1;
+            check_fit(&r, &c);
+            c.o.shuffle = 0;
+            check_fit(&r, &c);
+            c = fit_base(37, 5); /* a validation set in chunks of 16 */
+            c.use_validation = 1;
+            c.chunk_rows = 16;
+            c.o.restore_best = 1;
+            c.o.patience = 1;
+            check_fit(&r, &c);
+            c.chunk_rows = 2; /* chunks no larger than the batch */
+            check_fit(&r, &c);
+            c = fit_base(30, 50); /* a batch larger than the rows */
+            c.o.validation_split = 0.2f;
+            c.o.shuffle_stream = 1;
+            check_fit(&r, &c);
+        }
+    }
+}
+
+/* With shuffle_stream the figure does not grow with the rows. */
+static void test_fit_memory_stream_any_rows(void **state)
+{
+    (void)state;
+    recipe r = base(4, NNLITE_LOSS_MSE, 8);
+    add(&r, DENSE, 4, 1);
+    fit_case c = fit_base(20, 8);
+    size_t high, small, large, listed;
+    c.o.epochs = 1;
+    c.o.shuffle_stream = 1;
+    assert_int_equal(run_fit(&r, &c, RAM, &high, &small), NNLITE_OK);
+    c.rows = 5000;
+    assert_int_equal(run_fit(&r, &c, RAM, &high, &large), NNLITE_OK);
+    assert_int_equal(small, large);
+    c.o.shuffle_stream = 0;
+    assert_int_equal(run_fit(&r, &c, RAM, &high, &listed), NNLITE_OK);
+    assert_true(listed >= large + 5000 * sizeof(size_t));
+}
+
+static void test_fit_memory_refuses(void **state)
+{
+    (void)state;
+    nnlite_model *m;
+    nnlite_tensor *x, *t;
+    float xs[4] = {1, 2, 3, 4}, ts[2] = {1, 0};
+    size_t bytes = 3;
+    nnlite_fit_options o = NNLITE_FIT_OPTIONS_INIT;
+    assert_int_equal(nnlite_tensor_wrap2d(&x, xs, 2, 2), NNLITE_OK);
+    assert_int_equal(nnlite_tensor_wrap2d(&t, ts, 2, 1), NNLITE_OK);
+    assert_int_equal(nnlite_model_fit_memory_needed(NULL, x, t, &o, &bytes),
+                     NNLITE_EINVAL);
+    assert_int_equal(nnlite_model_create(&m, 2, 1), NNLITE_OK);
+    assert_int_equal(nnlite_model_fit_memory_needed(m, x, t, &o, NULL),
+                     NNLITE_EINVAL);
+    assert_non_null(strstr(nnlite_model_last_error(m), "bytes"));
+    assert_int_equal(nnlite_model_fit_memory_needed(m, x, t, &o, &bytes),
+                     NNLITE_ESTATE);
+    nnlite_layer *l;
+    assert_int_equal(nnlite_dense_create(&l, 2, 1), NNLITE_OK);
+    assert_int_equal(nnlite_model_add(m, l), NNLITE_OK);
+    /* No loss: fit's own check says so. */
+    assert_int_equal(nnlite_model_fit_memory_needed(m, x, t, &o, &bytes),
+                     NNLITE_ESTATE);
+    assert_non_null(strstr(nnlite_model_last_error(m), "loss"));
+    nnlite_loss *loss;
+    nnlite_optimizer *opt;
+    assert_int_equal(nnlite_loss_mse_create(&loss), NNLITE_OK);
+    assert_int_equal(nnlite_model_set_loss(m, loss), NNLITE_OK);
+    assert_int_equal(nnlite_sgd_create(&opt, 0.1f, 0.0f), NNLITE_OK);
+    assert_int_equal(nnlite_model_set_optimizer(m, opt), NNLITE_OK);
+    o.version = 99;
+    assert_int_equal(nnlite_model_fit_memory_needed(m, x, t, &o, &bytes),
+                     NNLITE_EINVAL);
+    o = (nnlite_fit_options)NNLITE_FIT_OPTIONS_INIT;
+    o.batch_size = 0;
+    assert_int_equal(nnlite_model_fit_memory_needed(m, x, t, &o, &bytes),
+                     NNLITE_EINVAL);
+    assert_int_equal(bytes, 3); /* untouched */
+    assert_int_equal(nnlite_model_fit_memory_needed(m, x, t, NULL, &bytes),
+                     NNLITE_OK);
+    assert_true(bytes > 3);
+    /* Older option structs are read as fit reads them. */
+    o = (nnlite_fit_options)NNLITE_FIT_OPTIONS_INIT;
+    o.version = 2;
+    o.shuffle_stream = 1; /* not a version-2 field: ignored */
+    size_t v2 = 0, v3 = 0;
+    assert_int_equal(nnlite_model_fit_memory_needed(m, x, t, &o, &v2),
+                     NNLITE_OK);
+    o.version = 3;
+    assert_int_equal(nnlite_model_fit_memory_needed(m, x, t, &o, &v3),
+                     NNLITE_OK);
+    assert_true(v3 < v2);
+    assert_int_equal(nnlite_model_set_threads(m, 2), NNLITE_OK);
+    assert_int_equal(nnlite_model_fit_memory_needed(m, x, t, NULL, &bytes),
+                     NNLITE_ESTATE);
+    nnlite_model_destroy(m);
+    nnlite_tensor_destroy(x);
+    nnlite_tensor_destroy(t);
+}
+
+/* The streamed order is a permutation of the rows, new each time. */
+static void test_fit_stream_order_is_a_permutation(void **state)
+{
+    (void)state;
+    static const size_t sizes[] = {1, 2, 3, 4, 5, 16, 17, 100, 1000, 4099};
+    unsigned char *seen = test_malloc(4099);
+    nnlite__rng rng;
+    nnlite__rng_seed(&rng, 5);
+    for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+        const size_t n = sizes[s];
+        nnlite__permutation p, q;
+        size_t moved = 0, differ = 0;
+        nnlite__permutation_init(&p, &rng, n);
+        nnlite__permutation_init(&q, &rng, n);
+        memset(seen, 0, n);
+        for (size_t i = 0; i < n; i++) {
+            const size_t r = nnlite__permutation_at(&p, i);
+            assert_true(r < n);
+            assert_int_equal(seen[r], 0);
+            seen[r] = 1;
+            moved += r != i;
+            differ += r != nnlite__permutation_at(&q, i);
+        }
+        if (n >= 100) { /* shuffled, and differently each time */
+            assert_true(moved > n * 9 / 10);
+            assert_true(differ > n * 9 / 10);
+        }
+    }
+    test_free(seen);
+}
+
+/* Training with the streamed order works as well as with the list. */
+static void test_fit_stream_trains(void **state)
+{
+    (void)state;
+    nnlite_model *m[2];
+    float xs[64 * 2], ts[64];
+    nnlite_tensor *x, *t;
+    for (size_t i = 0; i < 64; i++) {
+        xs[2 * i] = (float)(i % 8) / 8.0f;
+        xs[2 * i + 1] = (float)(i / 8) / 8.0f;
+        ts[i] = 0.7f * xs[2 * i] - 0.3f * xs[2 * i + 1] + 0.1f;
+    }
+    assert_int_equal(nnlite_tensor_wrap2d(&x, xs, 64, 2), NNLITE_OK);
+    assert_int_equal(nnlite_tensor_wrap2d(&t, ts, 64, 1), NNLITE_OK);
+    float before = 0.0f, after[2];
+    for (int k = 0; k < 2; k++) {
+        nnlite_layer *l;
+        nnlite_loss *loss;
+        nnlite_optimizer *o;
+        assert_int_equal(nnlite_model_create(&m[k], 2, 4), NNLITE_OK);
+        assert_int_equal(nnlite_dense_create(&l, 2, 1), NNLITE_OK);
+        assert_int_equal(nnlite_model_add(m[k], l), NNLITE_OK);
+        assert_int_equal(nnlite_loss_mse_create(&loss), NNLITE_OK);
+        assert_int_equal(nnlite_model_set_loss(m[k], loss), NNLITE_OK);
+        assert_int_equal(nnlite_sgd_create(&o, 0.2f, 0.0f), NNLITE_OK);
+        assert_int_equal(nnlite_model_set_optimizer(m[k], o), NNLITE_OK);
+        assert_int_equal(nnlite_model_evaluate(m[k], x, t, &before),
+                         NNLITE_OK);
+        nnlite_fit_options f = NNLITE_FIT_OPTIONS_INIT;
+        f.epochs = 60;
+        f.batch_size = 8;
+        f.shuffle_stream = k;
+        assert_int_equal(nnlite_model_fit(m[k], x, t, &f, NULL, NULL),
+                         NNLITE_OK);
+        assert_int_equal(nnlite_model_evaluate(m[k], x, t, &after[k]),
+                         NNLITE_OK);
+        assert_true(after[k] < before / 20.0f);
+    }
+    /* A different order: different parameters. */
+    assert_memory_not_equal(nnlite_model_params(m[0]),
+                            nnlite_model_params(m[1]), 3 * sizeof(float));
+    nnlite_model_destroy(m[0]);
+    nnlite_model_destroy(m[1]);
+    nnlite_tensor_destroy(x);
+    nnlite_tensor_destroy(t);
+}
+
 /* ---- products read in place ------------------------------------------ */
 
 /* The generic kernels give the same bits reading B in place as packing
@@ -653,6 +957,11 @@ int main(void)
         cmocka_unit_test(test_memory_four_dense_layers_amsgrad_huber),
         cmocka_unit_test(test_memory_wide_then_narrow_batch_one),
         cmocka_unit_test(test_memory_refuses),
+        cmocka_unit_test(test_fit_memory_matches_the_arena),
+        cmocka_unit_test(test_fit_memory_stream_any_rows),
+        cmocka_unit_test(test_fit_memory_refuses),
+        cmocka_unit_test(test_fit_stream_order_is_a_permutation),
+        cmocka_unit_test(test_fit_stream_trains),
         cmocka_unit_test(test_gemm_in_place_gives_the_packed_bits),
         cmocka_unit_test(test_gemm_pack_sizes),
         cmocka_unit_test(test_rollback_off_gives_the_same_bits),

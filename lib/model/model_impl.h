@@ -220,6 +220,12 @@ nnlite_status nnlite__model_check_apply(nnlite_model *m);
 nnlite_status nnlite__model_check_fit_version(nnlite_model *m,
                                               const nnlite_fit_options *o);
 
+/* The caller's fit options (NULL: the defaults) read into *out as this
+ * version, once their versions are ones this library reads. */
+nnlite_status nnlite__model_read_fit_options(nnlite_model *m,
+                                             const nnlite_fit_options *in,
+                                             nnlite_fit_options *out);
+
 /* Everything fit needs: the data set, and the options (read as version
  * 2) with their validation set; a row_count of 0 becomes the rows up to
  * the end. */
