@@ -6,6 +6,7 @@
 #include "harness.h"
 
 #include "gemm_impl.h"
+#include "model_impl.h"
 #include "model_permute_impl.h"
 
 #include <math.h>
@@ -670,6 +671,90 @@ static void test_fit_stream_trains(void **state)
     nnlite_tensor_destroy(t);
 }
 
+/* The goal of issue 14: the 56 -> 16 ReLU -> 1 network with MAE and
+ * Adam, trained at batch 8 (fit with a shuffle) and evaluated, on any
+ * number of rows, in at most 24 KB of heap on a 32-bit target: rollback
+ * off, shuffle_stream, chunks of 8 rows, the portable kernels. */
+#define GOAL_BYTES (24 * 1024)
+
+static size_t issue_network_bytes(size_t rows, size_t size)
+{
+    nnlite_arena *arena;
+    nnlite_model *m;
+    nnlite_layer *l;
+    nnlite_loss *loss;
+    nnlite_optimizer *o;
+    nnlite_layer_spec spec = {NNLITE_LAYER_DENSE, 56, 16, 0.0f};
+    nnlite_optimizer_options adam = NNLITE_ADAM_OPTIONS_INIT;
+    nnlite_fit_options f = NNLITE_FIT_OPTIONS_INIT;
+    float *xs = test_malloc(rows * 56 * sizeof(float));
+    float *ts = test_malloc(rows * sizeof(float));
+    nnlite_tensor *x, *t;
+    size_t needed = 0;
+    float mae;
+    for (size_t i = 0; i < rows * 56; i++) {
+        xs[i] = (float)((i * 7919) % 1000) / 1000.0f;
+    }
+    for (size_t i = 0; i < rows; i++) {
+        ts[i] = xs[i * 56] + xs[i * 56 + 3];
+    }
+    assert_int_equal(nnlite_tensor_wrap2d(&x, xs, rows, 56), NNLITE_OK);
+    assert_int_equal(nnlite_tensor_wrap2d(&t, ts, rows, 1), NNLITE_OK);
+    assert_int_equal(nnlite_arena_create(&arena, ram, size), NNLITE_OK);
+    const nnlite_allocator a = nnlite_arena_allocator(arena);
+    assert_int_equal(nnlite_model_create_advanced(&m, 56, 42, &a),
+                     NNLITE_OK);
+    assert_int_equal(nnlite__model_force_path(m, NNLITE__PATH_GENERIC),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_layer_create_advanced(&l, &spec, &a), NNLITE_OK);
+    assert_int_equal(nnlite_model_add(m, l), NNLITE_OK);
+    spec.kind = NNLITE_LAYER_RELU;
+    assert_int_equal(nnlite_layer_create_advanced(&l, &spec, &a), NNLITE_OK);
+    assert_int_equal(nnlite_model_add(m, l), NNLITE_OK);
+    spec = (nnlite_layer_spec){NNLITE_LAYER_DENSE, 16, 1, 0.0f};
+    assert_int_equal(nnlite_layer_create_advanced(&l, &spec, &a), NNLITE_OK);
+    assert_int_equal(nnlite_model_add(m, l), NNLITE_OK);
+    assert_int_equal(nnlite_loss_create_advanced(&loss, NNLITE_LOSS_MAE, &a),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_model_set_loss(m, loss), NNLITE_OK);
+    assert_int_equal(nnlite_optimizer_create_advanced(&o, &adam, &a),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_optimizer_set_rollback(o, 0), NNLITE_OK);
+    assert_int_equal(nnlite_model_set_optimizer(m, o), NNLITE_OK);
+    assert_int_equal(nnlite_model_set_chunk_rows(m, 8), NNLITE_OK);
+    f.epochs = 2;
+    f.batch_size = 8;
+    f.shuffle_stream = 1;
+    assert_int_equal(nnlite_model_fit_memory_needed(m, x, t, &f, &needed),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_model_fit(m, x, t, &f, NULL, NULL), NNLITE_OK);
+    assert_int_equal(nnlite_model_evaluate(m, x, t, &mae), NNLITE_OK);
+    assert_int_equal(nnlite_model_evaluate_metric(m, NNLITE_METRIC_MAE, x, t,
+                                                  &mae),
+                     NNLITE_OK);
+    assert_int_equal(nnlite_arena_high_water(arena), needed);
+    nnlite_model_destroy(m);
+    nnlite_tensor_destroy(x);
+    nnlite_tensor_destroy(t);
+    test_free(xs);
+    test_free(ts);
+    return needed;
+}
+
+static void test_memory_issue_goal(void **state)
+{
+    (void)state;
+    const size_t few = issue_network_bytes(128, RAM);
+    const size_t many = issue_network_bytes(3000, RAM);
+    assert_int_equal(few, many);
+    print_message("issue network, %zu-bit: %zu bytes\n",
+                  8 * sizeof(void *), few);
+    if (sizeof(void *) == 4) {
+        assert_true(few <= GOAL_BYTES);
+        assert_int_equal(issue_network_bytes(3000, GOAL_BYTES), few);
+    }
+}
+
 /* ---- products read in place ------------------------------------------ */
 
 /* The generic kernels give the same bits reading B in place as packing
@@ -957,6 +1042,7 @@ int main(void)
         cmocka_unit_test(test_memory_four_dense_layers_amsgrad_huber),
         cmocka_unit_test(test_memory_wide_then_narrow_batch_one),
         cmocka_unit_test(test_memory_refuses),
+        cmocka_unit_test(test_memory_issue_goal),
         cmocka_unit_test(test_fit_memory_matches_the_arena),
         cmocka_unit_test(test_fit_memory_stream_any_rows),
         cmocka_unit_test(test_fit_memory_refuses),
