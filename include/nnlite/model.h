@@ -39,7 +39,11 @@
  *
  * Memory. Buffers for activations and gradients are sized for the largest
  * batch seen so far; once a batch size has been used, forward, train_batch
- * and whole fit epochs at that size allocate nothing.
+ * and whole fit epochs at that size allocate nothing. To train in a
+ * fixed buffer (arena.h), nnlite_model_memory_needed() and
+ * nnlite_model_fit_memory_needed() say how large it must be;
+ * nnlite_model_set_chunk_rows(), nnlite_optimizer_set_rollback() and
+ * nnlite_fit_options.shuffle_stream make it smaller (docs/memory.md).
  *
  * Thread safety: a model is used by one thread at a time; different models
  * need no locking (nnlite has no global state).
