@@ -706,8 +706,8 @@ static void test_option_errors(void **state)
     o.validation_row_count = SIZE_MAX;
     expect_option_error(m, f, &o, "validation_row_count");
     o = init;
-    o.version = 3;
-    expect_option_error(m, f, &o, "fit options version 3");
+    o.version = NNLITE_FIT_OPTIONS_VERSION + 1;
+    expect_option_error(m, f, &o, "fit options version 4");
     o = init;
     r.version = 0;
     o.result = &r;

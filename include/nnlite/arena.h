@@ -4,7 +4,7 @@
  * (a microcontroller's static RAM, a fixed pool).
  *
  * @code
- *   static unsigned char ram[24 * 1024];
+ *   static max_align_t ram[24 * 1024 / sizeof(max_align_t)]; // aligned
  *   nnlite_arena *arena;
  *   nnlite_arena_create(&arena, ram, sizeof(ram));
  *   nnlite_allocator hooks = nnlite_arena_allocator(arena);
@@ -19,8 +19,8 @@
  * allocated elsewhere) and each block's size in a header just before the
  * block. Blocks are placed first fit, lowest address first; a freed block
  * is merged with free neighbours and reused, so a model that frees and
- * regrows its buffers does not exhaust the arena. Allocation and freeing
- * walk the blocks: O(blocks), a few dozen for a model.
+ * regrows its buffers does not exhaust the arena. Allocation walks the
+ * blocks, O(blocks) (a few dozen for a model); freeing is O(1).
  *
  * Alignment: every block is aligned to nnlite_arena_alignment() (that of
  * max_align_t: 16 bytes on x86-64, 8 on 32-bit Arm), as malloc's are.
@@ -30,9 +30,10 @@
  *
  * Thread safety: an arena has no lock. Every object allocating from one
  * arena must be used by one thread at a time (as one model is). A model
- * allocates only in the thread that calls it; its worker threads
- * (nnlite_model_set_threads()) never allocate, and their stacks do not
- * come from the arena.
+ * allocates only in the thread that calls it: the pool of
+ * nnlite_model_set_threads() is made and freed there (at the first pass
+ * after the call, and on destroy); its worker threads never allocate,
+ * and their stacks do not come from the arena.
  */
 #ifndef NNLITE_ARENA_H
 #define NNLITE_ARENA_H

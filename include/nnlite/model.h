@@ -39,7 +39,11 @@
  *
  * Memory. Buffers for activations and gradients are sized for the largest
  * batch seen so far; once a batch size has been used, forward, train_batch
- * and whole fit epochs at that size allocate nothing.
+ * and whole fit epochs at that size allocate nothing. To train in a
+ * fixed buffer (arena.h), nnlite_model_memory_needed() and
+ * nnlite_model_fit_memory_needed() say how large it must be;
+ * nnlite_model_set_chunk_rows(), nnlite_optimizer_set_rollback() and
+ * nnlite_fit_options.shuffle_stream make it smaller (docs/memory.md).
  *
  * Thread safety: a model is used by one thread at a time; different models
  * need no locking (nnlite has no global state).
@@ -252,7 +256,9 @@ NNLITE_API nnlite_status nnlite_model_compute_gradients(
  * NaN or infinite, or when the new parameters or optimizer state would
  * overflow float (a learning rate far too large for the data), it is
  * undone (parameters restored bit for bit) and nothing changes, not even
- * the optimizer's step count.
+ * the optimizer's step count. (An optimizer whose rollback is turned off
+ * to save memory undoes only what a non-finite gradient would do: see
+ * nnlite_optimizer_set_rollback().)
  * @return NNLITE_OK; NNLITE_EINVAL for NULL; NNLITE_ESTATE without layers,
  *         optimizer or computed gradients (none yet, or the last
  *         compute_gradients failed), or from a fit callback;
@@ -426,9 +432,10 @@ typedef struct nnlite_fit_result {
 
 /**
  * Version of nnlite_fit_options this header describes. Version-1 structs
- * (nnlite 0.2: the fields before first_row) are still accepted.
+ * (nnlite 0.2: the fields before first_row) and version-2 structs
+ * (nnlite 0.3: the fields before shuffle_stream) are still accepted.
  */
-#define NNLITE_FIT_OPTIONS_VERSION 2
+#define NNLITE_FIT_OPTIONS_VERSION 3
 
 /** How nnlite_model_fit() trains. Start from NNLITE_FIT_OPTIONS_INIT. */
 typedef struct nnlite_fit_options {
@@ -473,6 +480,14 @@ typedef struct nnlite_fit_options {
     nnlite_fit_result *result;   /**< NULL, or filled in when fit returns
                                       (also on failure, once the options
                                       were accepted) */
+    /* Version 3: */
+    int shuffle_stream; /**< with shuffle: compute each epoch's order
+                             row by row (a seeded permutation of the
+                             rows) instead of shuffling a stored list of
+                             them, which takes a size_t per row trained
+                             on: for many rows in little memory. The
+                             order differs from the list's (so do the
+                             results); 0: the list */
 } nnlite_fit_options;
 
 /**
@@ -498,7 +513,8 @@ typedef struct nnlite_fit_options {
      0.0f,                                                                   \
      0,                                                                      \
      {NNLITE_LR_CONSTANT, 0, 0.0f, 0, 0.0f, 0, 0.0f, 0, 0.0f},              \
-     NULL}
+     NULL,                                                                   \
+     0}
 
 /**
  * Train for options->epochs epochs of mini-batches: one update per batch,
@@ -508,7 +524,8 @@ typedef struct nnlite_fit_options {
  * then the schedule's next rate.
  * Memory: the batch, the row order and (with restore_best) one copy of
  * the parameters are allocated before the first epoch; epochs allocate
- * nothing.
+ * nothing. nnlite_model_fit_memory_needed() says how much an arena
+ * needs.
  * @param x         training inputs [N, input_features]; read only.
  * @param target    training targets, N rows shaped for the loss; read only.
  * @param options   NULL for NNLITE_FIT_OPTIONS_INIT.
@@ -565,9 +582,7 @@ NNLITE_API size_t nnlite_model_get_chunk_rows(const nnlite_model *model);
  * more as long as no call sees more than `batch_size` rows at once:
  * set nnlite_model_set_chunk_rows() to at most `batch_size` so that
  * evaluation of a larger data set works in chunks of that size.
- * nnlite_model_fit() needs more: the shuffled batch (batch_size rows of
- * x and of the target), the row order (one size_t per row trained on)
- * and, with restore_best, a copy of the parameters.
+ * nnlite_model_fit() needs more: see nnlite_model_fit_memory_needed().
  *
  * So that you can size the buffer before making anything in it, build
  * the same model once with malloc (on the host, say) and ask: the answer
@@ -586,6 +601,26 @@ NNLITE_API size_t nnlite_model_get_chunk_rows(const nnlite_model *model);
  */
 NNLITE_API nnlite_status nnlite_model_memory_needed(
     const nnlite_model *model, size_t batch_size, size_t *bytes);
+
+/**
+ * nnlite_model_memory_needed() for nnlite_model_fit() with these
+ * arguments as the model's first pass: the bytes an aligned arena needs
+ * for the model made in the order described there and then this fit,
+ * the evaluations of its validation set included. On top of a training
+ * step at the batch size it counts what fit allocates: the shuffled
+ * batch (batch_size rows of x and of the target), the row order (a size_t
+ * per row trained on, unless shuffle_stream), a copy of the parameters
+ * for restore_best, and a workspace for the validation set's chunks
+ * (nnlite_model_set_chunk_rows()) when they are larger than the batch.
+ * Checks its arguments as nnlite_model_fit() does; trains nothing.
+ * @return NNLITE_OK; nnlite_model_fit()'s errors for its arguments
+ *         (nnlite_model_last_error() says which); NNLITE_EINVAL for a
+ *         NULL `bytes`; NNLITE_ESTATE as nnlite_model_memory_needed();
+ *         NNLITE_ENOMEM when the figure cannot be planned.
+ */
+NNLITE_API nnlite_status nnlite_model_fit_memory_needed(
+    nnlite_model *model, const nnlite_tensor *x, const nnlite_tensor *target,
+    const nnlite_fit_options *options, size_t *bytes);
 
 /** @return the number of parameters (see the layout above), 0 for NULL. */
 NNLITE_API size_t nnlite_model_param_count(const nnlite_model *model);

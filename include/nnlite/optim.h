@@ -24,7 +24,9 @@
  * nothing (one that would leave a value NaN or infinite changes nothing),
  * so the optimizer keeps a copy of the parameters to restore and writes
  * new state beside the old. Per parameter: 1 float for plain SGD, 3 with
- * momentum, 5 for Adam, 7 for Adam with AMSGrad.
+ * momentum, 5 for Adam, 7 for Adam with AMSGrad. Where memory is short,
+ * nnlite_optimizer_set_rollback() turns the copy off: 0, 1, 2 and 3
+ * floats.
  *
  * Every constructor has a check twin (nnlite_optimizer_options_check(),
  * nnlite_sgd_check(), nnlite_adam_check()) that says in words why the
@@ -197,6 +199,37 @@ NNLITE_API nnlite_status nnlite_optimizer_get_options(
 
 /** @return the optimizer's kind, or 0 for NULL. */
 NNLITE_API nnlite_optimizer_kind nnlite_optimizer_kind_of(
+    const nnlite_optimizer *optimizer);
+
+/**
+ * Choose how an update protects the model. With rollback (the default)
+ * an update is all or nothing: it keeps a copy of the parameters and
+ * writes the new state beside the old, and an update that would leave a
+ * parameter or state value NaN or infinite is undone bit for bit. Without
+ * it, the state is updated in place and no copy is kept, which saves
+ * (state + 1) floats per parameter (Adam: 5 floats become 2; see the
+ * figures above). The model then checks the gradients before updating,
+ * so a NaN or infinite gradient still changes nothing; only an update
+ * whose result overflows float (a learning rate far too large for the
+ * data) can no longer be undone: nnlite_model_apply_gradients() and its
+ * callers return NNLITE_ENUMERIC and the parameters and state hold what
+ * the update wrote (non-finite values included; the step is not
+ * counted). Results are the same bits either way as long as no update
+ * fails.
+ *
+ * May be called at any time; an optimizer already sized for a model
+ * moves its state into the new layout (allocating it first: on failure
+ * nothing changes). The setting belongs to this optimizer handle and is
+ * not saved in model files.
+ * @param rollback non-zero: all or nothing (default); 0: in place.
+ * @return NNLITE_OK; NNLITE_EINVAL for NULL; NNLITE_ENOMEM.
+ */
+NNLITE_API nnlite_status nnlite_optimizer_set_rollback(
+    nnlite_optimizer *optimizer, int rollback);
+
+/** @return 1 when updates are all or nothing (the default), 0 when
+ *          nnlite_optimizer_set_rollback() turned that off or for NULL. */
+NNLITE_API int nnlite_optimizer_get_rollback(
     const nnlite_optimizer *optimizer);
 
 /** @return the number of updates applied so far, or 0 for NULL. */

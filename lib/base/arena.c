@@ -164,14 +164,15 @@ static void *arena_alloc(void *user, size_t size)
 static void arena_free(void *user, void *ptr)
 {
     nnlite_arena *a = user;
-    const unsigned char *p = ptr;
+    /* As integers: ptr may point anywhere, not into the buffer. */
+    const uintptr_t p = (uintptr_t)ptr, base = (uintptr_t)a->base;
     size_t offset, bytes;
     block_header *h;
-    if (p < a->base + HEADER || p >= a->base + a->top ||
-        (size_t)(p - a->base) % ALIGN != 0) {
+    if (p < base + HEADER || p >= base + a->top ||
+        (p - base) % ALIGN != 0) {
         return; /* not one of this arena's blocks */
     }
-    offset = (size_t)(p - a->base) - HEADER;
+    offset = (size_t)(p - base) - HEADER;
     h = header_at(a, offset);
     if (!(h->bytes & USED)) {
         return; /* freed already */

@@ -23,7 +23,10 @@ static void gemm_part(void *ctx, size_t part, size_t slot)
 {
     const gemm_job *job = ctx;
     const nnlite__gemm_args *g = job->g;
-    float *pack = job->cx->pack + slot * job->cx->pack_floats;
+    /* No scratch (NULL) when the kernels read B in place. */
+    float *pack = job->cx->pack == NULL
+                      ? NULL
+                      : job->cx->pack + slot * job->cx->pack_floats;
     const size_t total = job->by_rows ? g->m : g->n;
     const size_t s0 = part * job->chunk;
     const size_t s1 = total - s0 < job->chunk ? total : s0 + job->chunk;

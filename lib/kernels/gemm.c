@@ -19,6 +19,19 @@ size_t nnlite__gemm_pack_floats(size_t n)
     return (size_t)NNLITE__GEMM_KC * cols;
 }
 
+size_t nnlite__gemm_pack_floats_for(const nnlite__gemm_kernels *k,
+                                    size_t kmax, size_t nmax)
+{
+    size_t rows, cols;
+    if (k->tile_strided != NULL &&
+        (nmax == 0 || kmax <= NNLITE__GEMM_IN_PLACE_FLOATS / nmax)) {
+        return 0;
+    }
+    rows = kmax < NNLITE__GEMM_KC ? kmax : NNLITE__GEMM_KC;
+    cols = nmax < NNLITE__GEMM_NC ? nmax : NNLITE__GEMM_NC;
+    return rows * ((cols + k->nr - 1) / k->nr * k->nr);
+}
+
 /* Pack B(p0 + p, j0 + j), p < kc, j < nc into panels of nr columns:
  * panel q holds rows p at dst[q * kc * nr + p * nr + (j - q * nr)], and
  * zeros past nc so micro-kernels never test for the edge. */
@@ -76,10 +89,12 @@ static void block(const nnlite__gemm_kernels *k, const nnlite__gemm_args *g,
     /* Rows of B contiguous and a kernel that masks its edge loads: read B
      * in place (same operations, same order; packing would only copy). */
     const int direct = k->direct_b && g->bcs == 1;
+    /* No scratch: the product is one the kernels read in place. */
+    const int in_place = !direct && pack == NULL;
     const float *b = direct ? g->b + p0 * g->brs + j0 : pack;
     const size_t ldb = direct ? g->brs : nr;
 
-    if (!direct) {
+    if (!direct && !in_place) {
         pack_b(k, g, p0, kc, j0, nc, nr, pack);
     }
     for (size_t i = 0; i < g->m; i += mr) {
@@ -87,9 +102,17 @@ static void block(const nnlite__gemm_kernels *k, const nnlite__gemm_args *g,
         const float *a = g->a + i * g->ars + p0 * g->acs;
         for (size_t j = 0; j < nc; j += nr) {
             const size_t cols = nc - j < nr ? nc - j : nr;
-            k->tile(kc, a, g->ars, g->acs, direct ? b + j : b + j * kc, ldb,
-                    g->c + i * g->ldc + j0 + j, g->ldc, rows, cols,
-                    accumulate, bias != NULL ? bias + j0 + j : NULL);
+            float *c = g->c + i * g->ldc + j0 + j;
+            const float *bj = bias != NULL ? bias + j0 + j : NULL;
+            if (in_place) {
+                k->tile_strided(kc, a, g->ars, g->acs,
+                                g->b + p0 * g->brs + (j0 + j) * g->bcs,
+                                g->brs, g->bcs, c, g->ldc, rows, cols,
+                                accumulate, bj);
+            } else {
+                k->tile(kc, a, g->ars, g->acs, direct ? b + j : b + j * kc,
+                        ldb, c, g->ldc, rows, cols, accumulate, bj);
+            }
         }
     }
 }

@@ -35,6 +35,41 @@ static void tile_generic(size_t k, const float *a, size_t ars, size_t acs,
     }
 }
 
+/* tile_generic with B read in place, B(p, j) = b[p * brs + j * bcs]:
+ * the same multiply-adds in the same order for every column it stores
+ * (tile_generic's columns past nr see packed zeros and are never
+ * stored), so the same bits as packing B first. For products too small
+ * for packing to pay (gemm.c), it saves the scratch. */
+static void tile_strided_generic(size_t k, const float *a, size_t ars,
+                                 size_t acs, const float *b, size_t brs,
+                                 size_t bcs, float *c, size_t ldc,
+                                 size_t mr, size_t nr, int accumulate,
+                                 const float *bias)
+{
+    float acc[MR][NR] = {{0}};
+    const float *row[MR];
+    for (size_t r = 0; r < MR; r++) {
+        row[r] = a + (r < mr ? r : mr - 1) * ars;
+    }
+    for (size_t p = 0; p < k; p++) {
+        const float *bp = b + p * brs;
+        for (size_t r = 0; r < MR; r++) {
+            const float ar = row[r][p * acs];
+            for (size_t j = 0; j < nr; j++) {
+                acc[r][j] += ar * bp[j * bcs];
+            }
+        }
+    }
+    for (size_t r = 0; r < mr; r++) {
+        float *cr = c + r * ldc;
+        for (size_t j = 0; j < nr; j++) {
+            const float base =
+                accumulate ? cr[j] : bias != NULL ? bias[j] : 0.0f;
+            cr[j] = base + acc[r][j];
+        }
+    }
+}
+
 /* y = bias + W x, and r = relu(y) unless r is NULL: one loop for both
  * table entries, so the fused one gives gemv's bits. */
 static inline void gemv_body(const float *w, const float *x,
@@ -83,5 +118,5 @@ static void gemv_relu_generic(const float *w, const float *x,
 
 const nnlite__gemm_kernels nnlite__gemm_generic = {
     NNLITE__PATH_GENERIC, "generic", MR, NR, 0, tile_generic, gemv_generic,
-    NULL, gemv_relu_generic, column_sums_generic,
+    NULL, gemv_relu_generic, column_sums_generic, tile_strided_generic,
 };

@@ -36,6 +36,16 @@ typedef void (*nnlite__tile_fn)(size_t k, const float *a, size_t ars,
                                 float *c, size_t ldc, size_t mr, size_t nr,
                                 int accumulate, const float *bias);
 
+/* A micro-tile as nnlite__tile_fn, with B read in place through its
+ * strides, B(p, j) = b[p * brs + j * bcs], and the same bits as packing
+ * it first. */
+typedef void (*nnlite__tile_strided_fn)(size_t k, const float *a,
+                                        size_t ars, size_t acs,
+                                        const float *b, size_t brs,
+                                        size_t bcs, float *c, size_t ldc,
+                                        size_t mr, size_t nr,
+                                        int accumulate, const float *bias);
+
 /* Pack a panel of B = S^T: dst[p * NR + j] = src[j * lds + p] for p < kc,
  * j < w <= NR, and zero for w <= j < NR (a dense layer's W^T). */
 typedef void (*nnlite__pack_t_fn)(const float *src, size_t lds, size_t kc,
@@ -70,6 +80,10 @@ typedef struct nnlite__gemm_kernels {
     nnlite__pack_t_fn pack_t; /* NULL: the portable loop in gemm.c */
     nnlite__gemv_relu_fn gemv_relu;
     nnlite__column_sums_fn column_sums;
+    /* NULL, or a tile that reads B in place whatever its strides: then
+     * products small enough (nnlite__gemm_pack_floats_for) need no
+     * packing scratch. */
+    nnlite__tile_strided_fn tile_strided;
 } nnlite__gemm_kernels;
 
 extern const nnlite__gemm_kernels nnlite__gemm_generic;
@@ -93,11 +107,26 @@ typedef struct nnlite__gemm_args {
     int accumulate;      /* C += A B instead */
 } nnlite__gemm_args;
 
-/* Floats of packing scratch one thread needs for products up to n wide. */
+/* Floats of packing scratch one thread needs for products up to n wide,
+ * whatever their reduction length and kernels. */
 size_t nnlite__gemm_pack_floats(size_t n);
 
+/* A B of at most this many floats is read in place by kernels with
+ * tile_strided: it fits in a first-level cache, so packing gains
+ * nothing, and a small target saves the scratch. */
+#define NNLITE__GEMM_IN_PLACE_FLOATS ((size_t)4096)
+
+/* Floats of packing scratch one thread needs with kernels k for every
+ * product with a reduction of at most kmax and at most nmax columns:
+ * KC (or kmax if less) rows of panels of k->nr columns. 0 when k reads
+ * such products in place (kmax * nmax <= NNLITE__GEMM_IN_PLACE_FLOATS). */
+size_t nnlite__gemm_pack_floats_for(const nnlite__gemm_kernels *k,
+                                    size_t kmax, size_t nmax);
+
 /* The columns [j0, j1) of the product; pack has
- * nnlite__gemm_pack_floats(j1 - j0) floats. Every C element is computed
+ * nnlite__gemm_pack_floats(j1 - j0) floats, or the figure
+ * nnlite__gemm_pack_floats_for() gives for the product, which may be 0:
+ * pack is then NULL and the kernels read B in place. Every C element is computed
  * from the same operations in the same order whatever j0 and j1 are (the
  * thread split relies on it). */
 void nnlite__gemm_cols(const nnlite__gemm_kernels *k,

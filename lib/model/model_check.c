@@ -355,9 +355,9 @@ nnlite_status nnlite__model_check_apply(nnlite_model *m)
 nnlite_status nnlite__model_check_fit_version(nnlite_model *m,
                                               const nnlite_fit_options *o)
 {
-    if (o->version != 1 && o->version != NNLITE_FIT_OPTIONS_VERSION) {
+    if (o->version < 1 || o->version > NNLITE_FIT_OPTIONS_VERSION) {
         return nnlite__fail(m, NNLITE_EINVAL,
-                            "fit options version %u is not 1 or %u (start "
+                            "fit options version %u is not 1 to %u (start "
                             "from NNLITE_FIT_OPTIONS_INIT)",
                             o->version, NNLITE_FIT_OPTIONS_VERSION);
     }

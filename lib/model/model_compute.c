@@ -17,21 +17,32 @@ static void release_pack(nnlite_model *m)
     m->compute.pack_floats = 0;
 }
 
-size_t nnlite__model_pack_floats(const nnlite_model *m)
+/* The kernels the model runs on, or will once a pass chose them. */
+static const nnlite__gemm_kernels *kernels(const nnlite_model *m)
 {
-    return nnlite__gemm_pack_floats(m->max_width);
+    return m->compute.kernels != NULL
+               ? m->compute.kernels
+               : nnlite__gemm_kernels_for(nnlite__cpu_best_path());
+}
+
+/* A dense layer's products have at most max_width columns and reduce
+ * over a width or the rows (its weight gradient). */
+size_t nnlite__model_pack_floats(const nnlite_model *m, size_t rows)
+{
+    return nnlite__gemm_pack_floats_for(
+        kernels(m), rows > m->max_width ? rows : m->max_width, m->max_width);
 }
 
 nnlite_status nnlite__model_reserve_compute(nnlite_model *m)
 {
     nnlite__compute *cx = &m->compute;
-    const size_t need = nnlite__model_pack_floats(m);
-    size_t total;
+    size_t need, total;
     if (cx->kernels == NULL) {
         cx->kernels = nnlite__gemm_kernels_for(nnlite__cpu_best_path());
     }
+    need = nnlite__model_pack_floats(m, m->batch_capacity);
     cx->rng = &m->rng; /* dropout draws from the model's generator */
-    if (cx->pack == NULL || cx->pack_floats < need) {
+    if (need > 0 && (cx->pack == NULL || cx->pack_floats < need)) {
         float *pack;
         if (!nnlite__mul_size(&total, need, parts(m)) ||
             (pack = nnlite__alloc(&m->allocator, total * sizeof(float))) ==

@@ -9,6 +9,7 @@
 
 #include "alloc_impl.h"
 #include "model_impl.h"
+#include "model_permute_impl.h"
 #include "model_schedule_impl.h"
 #include "tensor_impl.h"
 
@@ -63,7 +64,7 @@ static nnlite_status prepare(nnlite_model *m, const fit_run *run)
     const nnlite_fit_options *o = &run->o;
     const size_t rows = o->row_count;
     const size_t batch = o->batch_size < rows ? o->batch_size : rows;
-    nnlite_status s;
+    nnlite_status s = NNLITE_OK;
     void *order;
 
     nnlite__model_initialize(m);
@@ -87,10 +88,12 @@ static nnlite_status prepare(nnlite_model *m, const fit_run *run)
     if (!o->shuffle) {
         return NNLITE_OK; /* batches are contiguous slices of x, target */
     }
-    order = m->order;
-    s = reserve(m, &order, &m->order_capacity, rows, sizeof(size_t),
-                "the row order");
-    m->order = order;
+    if (!o->shuffle_stream) {
+        order = m->order;
+        s = reserve(m, &order, &m->order_capacity, rows, sizeof(size_t),
+                    "the row order");
+        m->order = order;
+    }
     if (s != NNLITE_OK ||
         (s = reserve_floats(m, &m->fit_x, &m->fit_x_capacity,
                             batch * run->x->shape[1], "batches")) !=
@@ -101,12 +104,23 @@ static nnlite_status prepare(nnlite_model *m, const fit_run *run)
                           batch * run->target->shape[1], "batches");
 }
 
-/* Copy the rows order[0..n) of src ([*, cols]) into dst. */
-static void gather(float *dst, const float *src, const size_t *order,
-                   size_t n, size_t cols)
+/* The row at position i of this epoch's order: from the stored list,
+ * or computed (shuffle_stream). */
+static size_t row_at(const nnlite_model *m, const nnlite__permutation *p,
+                     size_t i)
+{
+    return p == NULL ? m->order[i] : nnlite__permutation_at(p, i);
+}
+
+/* Copy the rows at positions start .. start + n - 1 of the order from
+ * src ([*, cols]) into dst. */
+static void gather(const nnlite_model *m, const nnlite__permutation *p,
+                   float *dst, const float *src, size_t start, size_t n,
+                   size_t cols)
 {
     for (size_t r = 0; r < n; r++) {
-        memcpy(dst + r * cols, src + order[r] * cols, cols * sizeof(float));
+        memcpy(dst + r * cols, src + row_at(m, p, start + r) * cols,
+               cols * sizeof(float));
     }
 }
 
@@ -166,9 +180,13 @@ static nnlite_status run_epoch(nnlite_model *m, fit_run *run, double *loss,
     const float *x = run->x->data + o->first_row * in;
     const float *t = run->target->data + o->first_row * tcols;
     double sum = 0.0, batch_loss;
+    nnlite__permutation stream, *p = NULL;
     nnlite_status s;
 
-    if (o->shuffle) {
+    if (o->shuffle && o->shuffle_stream) {
+        nnlite__permutation_init(&stream, &m->rng, rows);
+        p = &stream;
+    } else if (o->shuffle) {
         for (size_t r = 0; r < rows; r++) {
             m->order[r] = r;
         }
@@ -179,8 +197,8 @@ static nnlite_status run_epoch(nnlite_model *m, fit_run *run, double *loss,
             rows - start < o->batch_size ? rows - start : o->batch_size;
         const float *bx = x + start * in, *bt = t + start * tcols;
         if (o->shuffle) {
-            gather(m->fit_x, x, m->order + start, n, in);
-            gather(m->fit_target, t, m->order + start, n, tcols);
+            gather(m, p, m->fit_x, x, start, n, in);
+            gather(m, p, m->fit_target, t, start, n, tcols);
             bx = m->fit_x;
             bt = m->fit_target;
         }
@@ -309,7 +327,7 @@ static void report(const nnlite_model *m, const fit_run *run,
     r->restored_best = run->restored_best;
 }
 
-/* The caller's options as version 2: a version-1 struct is shorter, so
+/* The caller's options as this version: an older struct is shorter, so
  * only its fields are read and the rest keep their defaults. */
 static void read_options(nnlite_fit_options *o,
                          const nnlite_fit_options *options)
@@ -319,11 +337,29 @@ static void read_options(nnlite_fit_options *o,
     if (options == NULL) {
         return;
     }
-    if (options->version == 1) {
+    switch (options->version) {
+    case 1:
         memcpy(o, options, offsetof(nnlite_fit_options, first_row));
-    } else {
+        break;
+    case 2:
+        memcpy(o, options, offsetof(nnlite_fit_options, shuffle_stream));
+        break;
+    default:
         *o = *options;
     }
+}
+
+nnlite_status nnlite__model_read_fit_options(nnlite_model *m,
+                                             const nnlite_fit_options *in,
+                                             nnlite_fit_options *out)
+{
+    nnlite_status s;
+    if (in != NULL &&
+        (s = nnlite__model_check_fit_version(m, in)) != NNLITE_OK) {
+        return s;
+    }
+    read_options(out, in);
+    return NNLITE_OK;
 }
 
 nnlite_status nnlite_model_fit(nnlite_model *m, const nnlite_tensor *x,
@@ -339,12 +375,9 @@ nnlite_status nnlite_model_fit(nnlite_model *m, const nnlite_tensor *x,
         return NNLITE_EINVAL;
     }
     m->error[0] = '\0';
-    if (options != NULL &&
-        (s = nnlite__model_check_fit_version(m, options)) != NNLITE_OK) {
-        return s;
-    }
-    read_options(&run.o, options);
-    if ((s = nnlite__model_check_fit(m, x, target, &run.o)) != NNLITE_OK) {
+    if ((s = nnlite__model_read_fit_options(m, options, &run.o)) !=
+            NNLITE_OK ||
+        (s = nnlite__model_check_fit(m, x, target, &run.o)) != NNLITE_OK) {
         return s;
     }
     if ((s = prepare(m, &run)) != NNLITE_OK) {

@@ -33,7 +33,8 @@ struct nnlite_model {
     bool grads_ready;      /* grads hold a computed gradient to apply */
 
     /* Workspace for up to batch_capacity rows: each layer's output, two
-     * ping-pong gradient buffers of max_width columns. One allocation. */
+     * ping-pong gradient buffers as wide as the widest layer output
+     * (model_workspace.c), the masks. One allocation. */
     float *workspace;
     float **outputs;       /* layer_count pointers into workspace */
     float *delta[2];
@@ -129,8 +130,9 @@ void nnlite__model_initialize(nnlite_model *m);
 bool nnlite__model_workspace_floats(const nnlite_model *m, size_t rows,
                                     size_t *floats);
 
-/* Floats of packing scratch per thread the current layers need. */
-size_t nnlite__model_pack_floats(const nnlite_model *m);
+/* Floats of packing scratch per thread the current layers need for
+ * passes of up to `rows` rows (0: none, the kernels read in place). */
+size_t nnlite__model_pack_floats(const nnlite_model *m, size_t rows);
 
 /* Make the workspace hold at least `rows` rows (may allocate). */
 nnlite_status nnlite__model_reserve_rows(nnlite_model *m, size_t rows);
@@ -224,6 +226,12 @@ nnlite_status nnlite__model_check_apply(nnlite_model *m);
  * library reads. */
 nnlite_status nnlite__model_check_fit_version(nnlite_model *m,
                                               const nnlite_fit_options *o);
+
+/* The caller's fit options (NULL: the defaults) read into *out as this
+ * version, once their versions are ones this library reads. */
+nnlite_status nnlite__model_read_fit_options(nnlite_model *m,
+                                             const nnlite_fit_options *in,
+                                             nnlite_fit_options *out);
 
 /* Everything fit needs: the data set, and the options (read as version
  * 2) with their validation set; a row_count of 0 becomes the rows up to

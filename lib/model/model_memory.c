@@ -8,6 +8,7 @@
 #include "alloc_impl.h"
 #include "arena_impl.h"
 #include "model_impl.h"
+#include "tensor_impl.h"
 
 /* A block of the plan: where the arena put it and how big it is. */
 typedef struct planned {
@@ -83,10 +84,8 @@ static void plan_layers(nnlite__arena_plan *p, const nnlite_model *m)
     }
 }
 
-/* The loss, the optimizer and its buffer (sized when it is set), then
- * the first step's workspace and packing scratch. */
-static void plan_training(nnlite__arena_plan *p, const nnlite_model *m,
-                          size_t batch_size)
+/* The loss, the optimizer and its buffer (sized when it is set). */
+static void plan_parts(nnlite__arena_plan *p, const nnlite_model *m)
 {
     size_t floats;
     if (m->loss != NULL) {
@@ -101,27 +100,122 @@ static void plan_training(nnlite__arena_plan *p, const nnlite_model *m,
             place_array(p, floats, sizeof(float));
         }
     }
-    if (!nnlite__model_workspace_floats(m, batch_size, &floats)) {
+}
+
+/* The workspace for `rows` rows, as nnlite__model_reserve_rows makes it. */
+static planned plan_workspace(nnlite__arena_plan *p, const nnlite_model *m,
+                              size_t rows)
+{
+    size_t floats;
+    if (!nnlite__model_workspace_floats(m, rows, &floats)) {
         p->failed = true;
-        return;
+        floats = 0;
     }
-    place_array(p, floats, sizeof(float));
-    place_array(p, nnlite__model_pack_floats(m), sizeof(float));
+    return place_array(p, floats, sizeof(float));
+}
+
+/* The packing scratch of passes of up to `rows` rows, if any. */
+static void plan_pack(nnlite__arena_plan *p, const nnlite_model *m,
+                      size_t rows)
+{
+    const size_t floats = nnlite__model_pack_floats(m, rows);
+    if (floats > 0) {
+        place_array(p, floats, sizeof(float));
+    }
+}
+
+static nnlite_status check_plannable(const nnlite_model *m)
+{
+    return m->layer_count == 0 || m->threads > 1 ? NNLITE_ESTATE
+                                                 : NNLITE_OK;
 }
 
 nnlite_status nnlite_model_memory_needed(const nnlite_model *model,
                                          size_t batch_size, size_t *bytes)
 {
     nnlite__arena_plan plan;
+    nnlite_status s;
     if (model == NULL || bytes == NULL || batch_size == 0) {
         return NNLITE_EINVAL;
     }
-    if (model->layer_count == 0 || model->threads > 1) {
-        return NNLITE_ESTATE;
+    if ((s = check_plannable(model)) != NNLITE_OK) {
+        return s;
     }
     nnlite__arena_plan_init(&plan);
     plan_layers(&plan, model);
-    plan_training(&plan, model, batch_size);
+    plan_parts(&plan, model);
+    plan_workspace(&plan, model, batch_size);
+    plan_pack(&plan, model, batch_size);
     return nnlite__arena_plan_result(&plan, bytes) ? NNLITE_OK
                                                    : NNLITE_ENOMEM;
+}
+
+/* What fit's prepare() allocates, in its order, then the first batch's
+ * packing scratch. */
+static void plan_fit(nnlite__arena_plan *p, const nnlite_model *m,
+                     const nnlite_fit_options *o, size_t target_cols)
+{
+    const size_t rows = o->row_count;
+    const size_t batch = o->batch_size < rows ? o->batch_size : rows;
+    size_t capacity = batch;
+    planned workspace = plan_workspace(p, m, batch);
+    if (o->validation_x != NULL) {
+        const size_t limit = nnlite_model_get_chunk_rows(m) > batch
+                                 ? nnlite_model_get_chunk_rows(m)
+                                 : batch;
+        const size_t chunk = o->validation_row_count < limit
+                                 ? o->validation_row_count
+                                 : limit;
+        if (chunk > batch) { /* the workspace grows: new, then old freed */
+            plan_workspace(p, m, chunk);
+            release(p, &workspace);
+            capacity = chunk;
+        }
+    }
+    if (o->restore_best) {
+        place_array(p, m->param_count, sizeof(float));
+    }
+    if (o->shuffle) {
+        if (!o->shuffle_stream) {
+            place_array(p, rows, sizeof(size_t));
+        }
+        place_array(p, batch, m->input_features * sizeof(float));
+        place_array(p, batch, target_cols * sizeof(float));
+    }
+    plan_pack(p, m, capacity);
+}
+
+nnlite_status nnlite_model_fit_memory_needed(
+    nnlite_model *model, const nnlite_tensor *x, const nnlite_tensor *target,
+    const nnlite_fit_options *options, size_t *bytes)
+{
+    nnlite_fit_options o;
+    nnlite__arena_plan plan;
+    nnlite_status s;
+    if (model == NULL) {
+        return NNLITE_EINVAL;
+    }
+    model->error[0] = '\0';
+    if (bytes == NULL) {
+        return nnlite__fail(model, NNLITE_EINVAL, "bytes is NULL");
+    }
+    if ((s = check_plannable(model)) != NNLITE_OK) {
+        return nnlite__fail(model, s,
+                            "the plan needs layers and one thread");
+    }
+    if ((s = nnlite__model_read_fit_options(model, options, &o)) !=
+            NNLITE_OK ||
+        (s = nnlite__model_check_fit(model, x, target, &o)) != NNLITE_OK) {
+        return s;
+    }
+    nnlite__arena_plan_init(&plan);
+    plan_layers(&plan, model);
+    plan_parts(&plan, model);
+    plan_fit(&plan, model, &o, target->shape[1]);
+    if (!nnlite__arena_plan_result(&plan, bytes)) {
+        return nnlite__fail(model, NNLITE_ENOMEM,
+                            "the model's allocations are too many or too "
+                            "large to plan");
+    }
+    return NNLITE_OK;
 }

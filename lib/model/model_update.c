@@ -83,7 +83,9 @@ nnlite_status nnlite__model_apply(nnlite_model *m)
     nnlite__update u;
     nnlite_status s;
     bool ok;
-    if (o->param_count != m->param_count) {
+    /* In place (no rollback) nothing could undo a step that a
+     * non-finite gradient spoils, so the gradients are scanned first. */
+    if (o->param_count != m->param_count || o->in_place) {
         if ((s = nnlite__model_check_grads(m)) != NNLITE_OK) {
             return s;
         }
@@ -96,6 +98,13 @@ nnlite_status nnlite__model_apply(nnlite_model *m)
     ok = m->param_count == 0 ||
          run_update(m, &u, nnlite__optimizer_kernel(o, update_kernels(m)));
     nnlite__optimizer_finish(o, &u, ok);
+    if (!ok && o->in_place) {
+        return nnlite__fail(m, NNLITE_ENUMERIC,
+                            "the update overflowed a parameter or the "
+                            "optimizer's state (learning rate too "
+                            "large?); rollback is off, so they hold "
+                            "non-finite values now");
+    }
     if (!ok) {
         return (s = nnlite__model_check_grads(m)) != NNLITE_OK
                    ? s

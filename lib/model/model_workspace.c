@@ -47,11 +47,24 @@ size_t nnlite_model_get_chunk_rows(const nnlite_model *m)
     return m->chunk_rows == 0 ? CHUNK_ROWS : m->chunk_rows;
 }
 
+/* Width of the gradient buffers: the widest layer output. Layer i reads
+ * a gradient as wide as its output and writes one as wide as its input,
+ * the output of layer i - 1; the first layer writes none, so the model's
+ * input width does not count. */
+static size_t delta_width(const nnlite_model *m)
+{
+    size_t width = 0;
+    for (size_t i = 0; i < m->layer_count; i++) {
+        width = m->layers[i]->out > width ? m->layers[i]->out : width;
+    }
+    return width;
+}
+
 bool nnlite__model_workspace_floats(const nnlite_model *m, size_t rows,
                                     size_t *floats)
 {
     size_t width_sum = 0, per_row;
-    bool ok = nnlite__mul_size(&per_row, m->max_width, 2);
+    bool ok = nnlite__mul_size(&per_row, delta_width(m), 2);
     for (size_t i = 0; ok && i < m->layer_count; i++) {
         ok = nnlite__add_size(&width_sum, width_sum, m->layers[i]->out) &&
              nnlite__add_size(&width_sum, width_sum,
@@ -82,8 +95,8 @@ nnlite_status nnlite__model_reserve_rows(nnlite_model *m, size_t rows)
         buffer += rows * m->layers[i]->out;
     }
     m->delta[0] = buffer;
-    m->delta[1] = buffer + rows * m->max_width;
-    m->masks = m->delta[1] + rows * m->max_width;
+    m->delta[1] = buffer + rows * delta_width(m);
+    m->masks = m->delta[1] + rows * delta_width(m);
     m->batch_capacity = rows;
     return NNLITE_OK;
 }

@@ -276,27 +276,51 @@ unsigned long long nnlite_optimizer_get_step_count(
     return nnlite_optimizer_step_count(optimizer);
 }
 
+/* Floats of the buffer for n parameters in either layout. */
+static bool buffer_floats(const nnlite_optimizer *o, bool in_place,
+                          size_t n, size_t *floats)
+{
+    const size_t half = o->ops->state_per_param(&o->options);
+    size_t per_param = half;
+    /* Rollback: two halves of state, then the backup, (2 half + 1) n
+     * floats; in place: the state alone. */
+    return (in_place || (nnlite__mul_size(&per_param, half, 2) &&
+                         nnlite__add_size(&per_param, per_param, 1))) &&
+           nnlite__mul_size(floats, n, per_param);
+}
+
 bool nnlite__optimizer_buffer_floats(const nnlite_optimizer *o, size_t n,
                                      size_t *floats)
 {
+    return buffer_floats(o, o->in_place, n, floats);
+}
+
+/* Point state, spare and backup into buffer for n parameters. */
+static void lay_out(nnlite_optimizer *o, float *buffer, size_t n)
+{
     const size_t half = o->ops->state_per_param(&o->options);
-    size_t per_param;
-    /* Two halves of state, then the backup: (2 half + 1) n floats. */
-    return nnlite__mul_size(&per_param, half, 2) &&
-           nnlite__add_size(&per_param, per_param, 1) &&
-           nnlite__mul_size(floats, n, per_param);
+    o->buffer = buffer;
+    o->state = half > 0 ? buffer : NULL;
+    if (o->in_place) { /* new state over the old; no backup */
+        o->spare = o->state;
+        o->backup = NULL;
+    } else {
+        o->spare = half > 0 ? buffer + half * n : NULL;
+        o->backup = n > 0 ? buffer + 2 * half * n : NULL;
+    }
+    o->param_count = n;
 }
 
 nnlite_status nnlite__optimizer_reserve(nnlite_optimizer *o, size_t n)
 {
-    const size_t half = o->ops->state_per_param(&o->options);
     size_t count;
     float *buffer;
-    if (o->param_count == n && (n == 0 || o->buffer != NULL)) {
-        return NNLITE_OK;
-    }
     if (!nnlite__optimizer_buffer_floats(o, n, &count)) {
         return NNLITE_ENOMEM;
+    }
+    /* Sized already (plain SGD in place keeps no buffer at all). */
+    if (o->param_count == n && (count == 0 || o->buffer != NULL)) {
+        return NNLITE_OK;
     }
     buffer = NULL;
     if (count > 0 &&
@@ -306,11 +330,7 @@ nnlite_status nnlite__optimizer_reserve(nnlite_optimizer *o, size_t n)
     }
     /* A new parameter set starts the optimizer afresh. */
     nnlite__free(&o->allocator, o->buffer);
-    o->buffer = buffer;
-    o->state = half > 0 ? buffer : NULL;
-    o->spare = half > 0 ? buffer + half * n : NULL;
-    o->backup = n > 0 ? buffer + 2 * half * n : NULL;
-    o->param_count = n;
+    lay_out(o, buffer, n);
     o->steps = 0;
     o->beta1_power = 1.0;
     o->beta2_power = 1.0;
@@ -348,7 +368,9 @@ void nnlite__optimizer_begin(const nnlite_optimizer *o, float *params,
     *u = (nnlite__update){0};
     u->params = params;
     u->grads = grads;
-    u->backup = o->backup;
+    /* In place the kernels' copy of each parameter lands on itself,
+     * before the new value does. */
+    u->backup = o->in_place ? params : o->backup;
     u->state = o->state;
     u->next_state = o->spare;
     u->n = o->param_count;
@@ -368,7 +390,9 @@ void nnlite__optimizer_finish(nnlite_optimizer *o, const nnlite__update *u,
                               bool ok)
 {
     if (!ok) { /* the spare state half is scratch: nothing to undo there */
-        memcpy(u->params, u->backup, u->n * sizeof(float));
+        if (!o->in_place) {
+            memcpy(u->params, u->backup, u->n * sizeof(float));
+        }
         return;
     }
     float *t = o->state;
@@ -396,4 +420,41 @@ void nnlite__optimizer_describe(const nnlite_optimizer *o, char *buf,
     nnlite__format(buf, size, "lr=%g, weight_decay=%g%s%s",
                    (double)o->options.learning_rate,
                    (double)o->options.weight_decay, own[0] ? ", " : "", own);
+}
+
+nnlite_status nnlite_optimizer_set_rollback(nnlite_optimizer *optimizer,
+                                           int rollback)
+{
+    const bool in_place = rollback == 0;
+    float *buffer = NULL;
+    size_t count, n;
+    if (optimizer == NULL) {
+        return NNLITE_EINVAL;
+    }
+    if (in_place == optimizer->in_place) {
+        return NNLITE_OK;
+    }
+    n = optimizer->param_count;
+    /* Sized already (a buffer, or plain SGD in place with none): the
+     * state moves into the new layout. */
+    if (n > 0 && (!buffer_floats(optimizer, in_place, n, &count) ||
+                  (count > 0 &&
+                   (buffer = nnlite__calloc_array(&optimizer->allocator,
+                                                  count, sizeof(float))) ==
+                       NULL))) {
+        return NNLITE_ENOMEM;
+    }
+    if (buffer != NULL && optimizer->state != NULL) {
+        memcpy(buffer, optimizer->state,
+               nnlite__optimizer_state_floats(optimizer, n) * sizeof(float));
+    }
+    nnlite__free(&optimizer->allocator, optimizer->buffer);
+    optimizer->in_place = in_place;
+    lay_out(optimizer, buffer, n);
+    return NNLITE_OK;
+}
+
+int nnlite_optimizer_get_rollback(const nnlite_optimizer *optimizer)
+{
+    return optimizer != NULL && !optimizer->in_place;
 }

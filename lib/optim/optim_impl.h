@@ -48,12 +48,15 @@ struct nnlite_optimizer {
     nnlite_allocator allocator;
     /* One allocation: two halves of state (SGD: velocity; Adam: m then
      * v), then a backup of the parameters. A step writes the new state to
-     * the spare half and swaps the halves only if it succeeds. */
+     * the spare half and swaps the halves only if it succeeds. With
+     * rollback off (in_place), the state alone, updated in place. */
     float *buffer;
     float *state;       /* current half; NULL when the rule keeps none */
     float *spare;       /* the other half */
     float *backup;      /* [param_count] */
     size_t param_count; /* parameters the buffer is sized for */
+    bool in_place;      /* rollback off: state updated in place, no
+                         * backup; spare == state */
     unsigned long long steps;
     double beta1_power; /* beta1^steps, kept as a product: no pow() */
     double beta2_power;
