@@ -210,6 +210,24 @@ static void test_kinds_as_configured(void **state)
     assert_string_equal(nnlite_loss_kind_name(NNLITE_LOSS_HUBER), "Huber");
     assert_string_equal(nnlite_optimizer_kind_name(NNLITE_OPTIMIZER_SGD),
                         "SGD");
+    /* Every kind has its name in every build. */
+    static const char *const layers[] = {
+        "dense",      "sigmoid", "relu",        "tanh",         "hard_sigmoid",
+        "leaky_relu", "dropout", "standardize", "destandardize"};
+    for (int k = 0; k < 9; k++) {
+        assert_string_equal(nnlite_layer_kind_name((nnlite_layer_kind)(k + 1)),
+                            layers[k]);
+    }
+    assert_string_equal(nnlite_loss_kind_name(NNLITE_LOSS_MAE), "MAE");
+    assert_string_equal(nnlite_loss_kind_name(NNLITE_LOSS_MSE), "MSE");
+    assert_string_equal(nnlite_loss_kind_name(NNLITE_LOSS_CROSS_ENTROPY),
+                        "cross-entropy");
+    assert_string_equal(nnlite_optimizer_kind_name(NNLITE_OPTIMIZER_ADAM),
+                        "Adam");
+    assert_string_equal(nnlite_loss_kind_name((nnlite_loss_kind)0),
+                        "unknown");
+    assert_string_equal(
+        nnlite_optimizer_kind_name((nnlite_optimizer_kind)3), "unknown");
     /* Unknown stays unknown. */
     assert_string_equal(nnlite_layer_kind_name((nnlite_layer_kind)99),
                         "unknown");
