@@ -55,10 +55,32 @@ nnlite_status nnlite__mpi_fail(nnlite_mpi *mpi, nnlite_status s,
     return s;
 }
 
+/* The context and its record buffer on this rank, or NULL. */
+static nnlite_mpi *allocate(const nnlite_allocator *a, MPI_Comm comm)
+{
+    nnlite_mpi *mpi = a->alloc(a->user, sizeof *mpi);
+    if (mpi == NULL) {
+        return NULL;
+    }
+    memset(mpi, 0, sizeof *mpi);
+    mpi->allocator = *a;
+    mpi->comm = comm;
+    if (MPI_Comm_rank(comm, &mpi->rank) != MPI_SUCCESS ||
+        MPI_Comm_size(comm, &mpi->size) != MPI_SUCCESS ||
+        (mpi->records = nnlite__mpi_alloc(
+             mpi, (size_t)mpi->size, NNLITE__MPI_FIELDS * sizeof(double))) ==
+            NULL) {
+        a->free(a->user, mpi);
+        return NULL;
+    }
+    return mpi;
+}
+
 nnlite_status nnlite_mpi_create_advanced(nnlite_mpi **out, MPI_Comm comm,
                                          const nnlite_allocator *allocator)
 {
     nnlite_allocator a = {default_alloc, default_free, NULL};
+    MPI_Comm dup = MPI_COMM_NULL;
     nnlite_mpi *mpi;
     int initialized = 0, local, agreed = (int)NNLITE_EIO;
 
@@ -72,33 +94,23 @@ nnlite_status nnlite_mpi_create_advanced(nnlite_mpi **out, MPI_Comm comm,
         }
         a = *allocator;
     }
-    if (MPI_Initialized(&initialized) != MPI_SUCCESS || !initialized) {
+    if (MPI_Initialized(&initialized) != MPI_SUCCESS || !initialized ||
+        MPI_Comm_dup(comm, &dup) != MPI_SUCCESS) {
         return NNLITE_EIO;
     }
-    mpi = a.alloc(a.user, sizeof *mpi);
-    if (mpi == NULL) {
-        return NNLITE_ENOMEM;
-    }
-    memset(mpi, 0, sizeof *mpi);
-    mpi->allocator = a;
-    mpi->comm = MPI_COMM_NULL;
-    if (MPI_Comm_dup(comm, &mpi->comm) != MPI_SUCCESS ||
-        MPI_Comm_set_errhandler(mpi->comm, MPI_ERRORS_RETURN) !=
-            MPI_SUCCESS ||
-        MPI_Comm_rank(mpi->comm, &mpi->rank) != MPI_SUCCESS ||
-        MPI_Comm_size(mpi->comm, &mpi->size) != MPI_SUCCESS) {
-        nnlite_mpi_destroy(mpi);
-        return NNLITE_EIO;
-    }
-    mpi->records = nnlite__mpi_alloc(mpi, (size_t)mpi->size,
-                                     NNLITE__MPI_FIELDS * sizeof(double));
+    MPI_Comm_set_errhandler(dup, MPI_ERRORS_RETURN);
+    mpi = allocate(&a, dup);
     /* Every rank learns of an allocation that failed on one, so all of
      * them return ENOMEM and none waits for the others later. */
-    local = mpi->records == NULL ? (int)NNLITE_ENOMEM : (int)NNLITE_OK;
-    if (MPI_Allreduce(&local, &agreed, 1, MPI_INT, MPI_MIN, mpi->comm) !=
+    local = mpi == NULL ? (int)NNLITE_ENOMEM : (int)NNLITE_OK;
+    if (MPI_Allreduce(&local, &agreed, 1, MPI_INT, MPI_MIN, dup) !=
             MPI_SUCCESS ||
         agreed != (int)NNLITE_OK) {
-        nnlite_mpi_destroy(mpi);
+        if (mpi != NULL) {
+            nnlite__mpi_free(mpi, mpi->records);
+            a.free(a.user, mpi);
+        }
+        MPI_Comm_free(&dup);
         return agreed == (int)NNLITE_ENOMEM ? NNLITE_ENOMEM : NNLITE_EIO;
     }
     *out = mpi;

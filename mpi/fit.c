@@ -82,34 +82,47 @@ static void resolve_rows(nnlite__mpi_fit *f, const nnlite_tensor *x,
     }
 }
 
-/* Views, shuffle buffers, the best parameters, the ring's buffer. */
+/* A read-only [rows, cols] view through the context's allocator. */
+static int view(const nnlite__mpi_fit *f, nnlite_tensor **out,
+                const float *data, size_t rows, size_t cols)
+{
+    const size_t shape[2] = {rows, cols};
+    return nnlite_tensor_wrap_const_advanced(out, data, 2, shape,
+                                             &f->mpi->allocator) ==
+           NNLITE_OK;
+}
+
+/* With shuffle: the row order and the gathered batch. */
+static int shuffle_buffers(nnlite__mpi_fit *f, size_t batch)
+{
+    const size_t shape[2] = {f->rows, 2};
+    return nnlite_tensor_create_advanced(&f->order, 2, shape,
+                                         &f->mpi->allocator) == NNLITE_OK &&
+           (f->gather_x = nnlite__mpi_alloc(f->mpi, batch * f->in,
+                                            sizeof(float))) != NULL &&
+           (f->gather_t = nnlite__mpi_alloc(f->mpi, batch * f->tcols,
+                                            sizeof(float))) != NULL;
+}
+
+/* Views, shuffle buffers, the best parameters, the ring's buffer; every
+ * one through the context's allocator. */
 static nnlite_status allocate(nnlite__mpi_fit *f, char *why, size_t size)
 {
     const size_t b = f->o.batch_size < f->rows ? f->o.batch_size : f->rows;
-    nnlite_mpi *mpi = f->mpi;
     f->grads = nnlite_model_grads(f->model);
     f->count = nnlite_model_param_count(f->model);
-    if (nnlite_tensor_wrap2d_const(&f->batch_x, f->x, 1, f->in) != NNLITE_OK ||
-        nnlite_tensor_wrap2d_const(&f->batch_t, f->t, 1, f->tcols) !=
-            NNLITE_OK ||
-        (f->vrows > 0 &&
-         (nnlite_tensor_wrap2d_const(&f->val_x, f->vx, f->vrows, f->in) !=
-              NNLITE_OK ||
-          nnlite_tensor_wrap2d_const(&f->val_t, f->vt, f->vrows,
-                                     f->tcols) != NNLITE_OK)) ||
-        (f->o.shuffle &&
-         (nnlite_tensor_create2d(&f->order, f->rows, 2) != NNLITE_OK ||
-          (f->gather_x = nnlite__mpi_alloc(mpi, b * f->in,
-                                           sizeof(float))) == NULL ||
-          (f->gather_t = nnlite__mpi_alloc(mpi, b * f->tcols,
-                                           sizeof(float))) == NULL)) ||
+    if (!view(f, &f->batch_x, f->x, 1, f->in) ||
+        !view(f, &f->batch_t, f->t, 1, f->tcols) ||
+        (f->vrows > 0 && (!view(f, &f->val_x, f->vx, f->vrows, f->in) ||
+                          !view(f, &f->val_t, f->vt, f->vrows, f->tcols))) ||
+        (f->o.shuffle && !shuffle_buffers(f, b)) ||
         (f->o.restore_best &&
-         (f->best = nnlite__mpi_alloc(mpi, f->count, sizeof(float))) ==
+         (f->best = nnlite__mpi_alloc(f->mpi, f->count, sizeof(float))) ==
              NULL)) {
         nnlite__mpi_format(why, size, "out of memory for the fit's buffers");
         return NNLITE_ENOMEM;
     }
-    return nnlite__mpi_reserve_ring(mpi, f->count, why, size);
+    return nnlite__mpi_reserve_ring(f->mpi, f->count, why, size);
 }
 
 static void release(nnlite__mpi_fit *f)
