@@ -42,7 +42,9 @@ static nnlite_status check_and_size(nnlite__mpi_fit *f,
                                     const nnlite_tensor *target)
 {
     nnlite_fit_options pre = f->o;
-    pre.version = NNLITE_FIT_OPTIONS_VERSION;
+    /* A version-1 struct was read into version-2 defaults; any other
+     * version goes to nnlite_model_fit as it came, to be refused. */
+    pre.version = f->o.version == 1 ? 2 : f->o.version;
     pre.gradient_hook = stop_at_once;
     pre.gradient_hook_user = NULL;
     pre.result = NULL;
