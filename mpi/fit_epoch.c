@@ -47,7 +47,8 @@ static void gather(float *dst, const float *src, const float *pairs,
                    size_t n, size_t cols)
 {
     for (size_t i = 0; i < n; i++) {
-        const size_t row = (size_t)pairs[2 * i] << 24 | (size_t)pairs[2 * i + 1];
+        const size_t row =
+            (size_t)pairs[2 * i] << 24 | (size_t)pairs[2 * i + 1];
         memcpy(dst + i * cols, src + row * cols, cols * sizeof(float));
     }
 }

@@ -74,10 +74,11 @@ for dir in "$src"/examples/*/; do
         fi
         system_pc=$(pkg-config --variable=pc_path pkg-config 2>/dev/null ||
             true)
-        # shellcheck disable=SC2046,SC2086
+        flags=$(PKG_CONFIG_LIBDIR="$PKG_CONFIG_LIBDIR:$system_pc" \
+            pkg-config --cflags --libs nnlite-mpi)
+        # shellcheck disable=SC2086
         OMPI_CC=$cc mpicc -std=c11 -Wall -Wextra -Werror $extra \
-            -o "$stage/$name" "$dir"/*.c $(PKG_CONFIG_LIBDIR="$PKG_CONFIG_LIBDIR:$system_pc" \
-            pkg-config --cflags --libs nnlite-mpi) ||
+            -o "$stage/$name" "$dir"/*.c $flags ||
             { echo "example $name does not build out of tree" >&2; exit 1; }
         echo "example $name builds out of tree"
         continue

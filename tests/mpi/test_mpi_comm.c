@@ -243,7 +243,8 @@ static void test_average_gradients_weighs_by_rows(void **state)
     const int rank = world_rank(), ranks = world_size();
     size_t all = 0, first = 0, total = 0;
     float x[64 * IN], t[64];
-    nnlite_model *mine = make_model(11, 1, NULL), *one = make_model(11, 1, NULL);
+    nnlite_model *mine = make_model(11, 1, NULL);
+    nnlite_model *one = make_model(11, 1, NULL);
     nnlite_tensor *tx, *tt;
     const size_t n = nnlite_model_param_count(mine);
     double abs_diff;

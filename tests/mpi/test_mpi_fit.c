@@ -151,7 +151,8 @@ static void equivalence(nnlite_mpi *mpi, int adam, double bound)
     const size_t rows = b * ranks * 25; /* 25 updates an epoch */
     nnlite_fit_options o = NNLITE_FIT_OPTIONS_INIT;
     nnlite_fit_result r = NNLITE_FIT_RESULT_INIT;
-    nnlite_model *dp = make_model(31, adam, NULL), *one = make_model(31, adam, NULL);
+    nnlite_model *dp = make_model(31, adam, NULL);
+    nnlite_model *one = make_model(31, adam, NULL);
     double rel, abs_diff;
     int agree = 0;
     shard d;
