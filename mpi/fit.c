@@ -157,8 +157,9 @@ static nnlite_status prepare(nnlite__mpi_fit *f, const nnlite_tensor *x,
     return allocate(f, why, size);
 }
 
-/* Do the ranks' records agree on the shape of the run? Sets the steps per
- * epoch and whether any rank has a hook. */
+/* Do the ranks' records agree on what decides when the run stops (so
+ * that all stop together)? Sets the steps per epoch and whether any rank
+ * has a hook. */
 static nnlite_status agree_on_run(nnlite__mpi_fit *f)
 {
     const double *zero = NNLITE__MPI_RECORD(f->mpi, 0);
@@ -166,15 +167,16 @@ static nnlite_status agree_on_run(nnlite__mpi_fit *f)
     f->any_hook = 0;
     for (int r = 0; r < f->mpi->size; r++) {
         const double *rec = NNLITE__MPI_RECORD(f->mpi, r);
-        if (rec[1] != zero[1] || rec[2] != zero[2] || rec[5] != zero[5]) {
+        if (rec[1] != zero[1] || rec[2] != zero[2] || rec[5] != zero[5] ||
+            rec[6] != zero[6]) {
             return nnlite__mpi_fail(
                 f->mpi, NNLITE_EINVAL,
-                "rank %d %s rank 0 (epochs %.0f and %.0f, validation set "
-                "%s and %s, patience %.0f and %.0f): give every rank the "
-                "same",
-                r, "disagrees with", rec[1], zero[1],
-                rec[2] != 0.0 ? "yes" : "no", zero[2] != 0.0 ? "yes" : "no",
-                rec[5], zero[5]);
+                "rank %d disagrees with rank 0 (epochs %.0f and %.0f, "
+                "validation set %s and %s, patience %.0f and %.0f, "
+                "min_delta %g and %g): give every rank the same",
+                r, rec[1], zero[1], rec[2] != 0.0 ? "yes" : "no",
+                zero[2] != 0.0 ? "yes" : "no", rec[5], zero[5], rec[6],
+                zero[6]);
         }
         f->steps = (size_t)rec[3] > f->steps ? (size_t)rec[3] : f->steps;
         f->any_hook = f->any_hook || rec[4] != 0.0;
@@ -263,7 +265,8 @@ nnlite_status nnlite_mpi_fit(nnlite_mpi *mpi, nnlite_model *model,
                                     f.o.batch_size);
     rec[4] = (double)(f.o.gradient_hook != NULL);
     rec[5] = (double)f.o.patience;
-    if ((s = nnlite__mpi_exchange(mpi, rec, 6, why)) == NNLITE_OK &&
+    rec[6] = (double)f.o.min_delta;
+    if ((s = nnlite__mpi_exchange(mpi, rec, 7, why)) == NNLITE_OK &&
         (s = agree_on_run(&f)) == NNLITE_OK) {
         s = run(&f);
     } else {

@@ -217,7 +217,8 @@ NNLITE_API nnlite_status nnlite_mpi_average_gradients(nnlite_mpi *mpi,
  * @return the same status on every rank: NNLITE_OK (also when a callback,
  *         the hook or early stopping ended training); errors as
  *         nnlite_model_fit() from any rank; NNLITE_EINVAL also when ranks
- *         disagree on `epochs` or on having a validation set;
+ *         disagree on what decides the end of training (`epochs`,
+ *         `patience`, `min_delta`, having a validation set);
  *         NNLITE_EIO. On failure every rank holds the parameters after
  *         the last update all ranks applied.
  */

@@ -645,6 +645,10 @@ static void test_errors_are_agreed(void **state)
     assert_int_equal(nnlite_mpi_fit(mpi, m, d.my_x, d.my_t, &o, NULL, NULL),
                      world_size() > 1 ? NNLITE_EINVAL : NNLITE_OK);
     o.epochs = 2;
+    o.min_delta = rank == last ? 0.5f : 0.0f;
+    assert_int_equal(nnlite_mpi_fit(mpi, m, d.my_x, d.my_t, &o, NULL, NULL),
+                     world_size() > 1 ? NNLITE_EINVAL : NNLITE_OK);
+    o.min_delta = 0.0f;
     o.validation_split = rank == last ? 0.25f : 0.0f;
     assert_int_equal(nnlite_mpi_fit(mpi, m, d.my_x, d.my_t, &o, NULL, NULL),
                      world_size() > 1 ? NNLITE_EINVAL : NNLITE_OK);
