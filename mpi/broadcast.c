@@ -202,20 +202,22 @@ static nnlite_status compare_with_root(nnlite_mpi *mpi, const float *params,
                                        size_t count, int *same)
 {
     char why[NNLITE__MPI_MESSAGE] = "";
+    const int root = mpi->rank == 0;
     float *copy = NULL;
     nnlite_status s = NNLITE_OK;
-    if (mpi->rank != 0 &&
+    if (!root &&
         (copy = nnlite__mpi_alloc(mpi, count, sizeof(float))) == NULL) {
         nnlite__mpi_format(why, sizeof why, "out of memory for %zu floats",
                            count);
         s = NNLITE_ENOMEM;
     }
     if ((s = nnlite_mpi_agree(mpi, s, why)) == NNLITE_OK) {
-        if (mpi->rank == 0) {
+        if (root) {
             s = bcast_bytes(mpi, (void *)(size_t)params,
                             count * sizeof(float), 0);
-        } else if ((s = bcast_bytes(mpi, copy, count * sizeof(float), 0)) ==
-                   NNLITE_OK) {
+        } else if (copy != NULL &&
+                   (s = bcast_bytes(mpi, copy, count * sizeof(float), 0)) ==
+                       NNLITE_OK) {
             *same = memcmp(copy, params, count * sizeof(float)) == 0;
         }
     }
@@ -231,23 +233,25 @@ nnlite_status nnlite_mpi_params_agree(nnlite_mpi *mpi, nnlite_model *model,
     float *params = NULL;
     size_t count = 0;
     int same = 1;
-    nnlite_status s = NNLITE_OK;
+    nnlite_status local = NNLITE_OK, s;
     if (mpi == NULL) {
         return NNLITE_EINVAL;
     }
     if (agree == NULL) {
         nnlite__mpi_format(why, sizeof why, "agree is NULL");
-        s = NNLITE_EINVAL;
+        local = NNLITE_EINVAL;
     } else if (model == NULL) {
         nnlite__mpi_format(why, sizeof why, "model is NULL");
-        s = NNLITE_EINVAL;
+        local = NNLITE_EINVAL;
     } else {
         params = nnlite_model_params(model);
         count = nnlite_model_param_count(model);
     }
-    rec[0] = (double)s;
+    rec[0] = (double)local;
     rec[1] = (double)count;
-    if ((s = nnlite__mpi_exchange(mpi, rec, 2, why)) != NNLITE_OK) {
+    /* A local failure is every rank's failure: the exchange returns it. */
+    if ((s = nnlite__mpi_exchange(mpi, rec, 2, why)) != NNLITE_OK ||
+        local != NNLITE_OK) {
         return s;
     }
     *agree = 0;
