@@ -168,8 +168,9 @@ NNLITE_API nnlite_status nnlite_mpi_broadcast_model(nnlite_mpi *mpi,
  *                   every rank returns it and no gradient is touched.
  * @param total_rows receives the rows of all ranks together; may be NULL.
  * @return NNLITE_OK; the first failing rank's `local`; NNLITE_EINVAL for
- *         a NULL model or no rows on any rank; NNLITE_ESHAPE when
- *         parameter counts differ; NNLITE_ENOMEM; NNLITE_EIO.
+ *         a NULL model on any rank, or when every rank passes 0 rows;
+ *         NNLITE_ESHAPE when parameter counts differ; NNLITE_ENOMEM;
+ *         NNLITE_EIO.
  */
 NNLITE_API nnlite_status nnlite_mpi_average_gradients(nnlite_mpi *mpi,
                                                       nnlite_model *model,
