@@ -235,6 +235,33 @@ static void test_broadcast_model_errors(void **state)
     nnlite_model_destroy(model);
 }
 
+/* The receive buffer cannot be allocated on the last rank (rank 0's
+ * when alone): every rank fails alike and keeps its model. */
+static void test_broadcast_model_out_of_memory_on_one_rank(void **state)
+{
+    test_alloc_state st = {0, 0, 0, 0};
+    nnlite_allocator a = test_allocator(&st);
+    const int last = world_rank() == world_size() - 1;
+    nnlite_model *model = make_model(7, 1, NULL), *before = model;
+    nnlite_mpi *mpi;
+    char expect[64];
+    (void)state;
+    assert_int_equal(nnlite_mpi_create_advanced(&mpi, MPI_COMM_WORLD, &a),
+                     NNLITE_OK);
+    st.fail_at = last ? st.calls + 1 : 0;
+    assert_int_equal(nnlite_mpi_broadcast_model(mpi, &model, 0),
+                     NNLITE_ENOMEM);
+    assert_ptr_equal(model, before);
+    snprintf(expect, sizeof expect, "rank %d: out of memory for ",
+             world_size() - 1);
+    assert_memory_equal(nnlite_mpi_last_error(mpi), expect, strlen(expect));
+    st.fail_at = 0;
+    assert_int_equal(nnlite_mpi_broadcast_model(mpi, &model, 0), NNLITE_OK);
+    nnlite_mpi_destroy(mpi);
+    nnlite_model_destroy(model);
+    assert_int_equal(st.live, 0);
+}
+
 /* Rank r computes the gradient of its r + 2 rows; the weighted average is
  * the gradient one process computes over all of them, in rank order. */
 static void test_average_gradients_weighs_by_rows(void **state)
@@ -373,6 +400,7 @@ int main(int argc, char **argv)
             test_broadcast_model_carries_optimizer_state, setup, teardown),
         cmocka_unit_test_setup_teardown(test_broadcast_model_errors, setup,
                                         teardown),
+        cmocka_unit_test(test_broadcast_model_out_of_memory_on_one_rank),
         cmocka_unit_test_setup_teardown(
             test_average_gradients_weighs_by_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(
