@@ -30,7 +30,9 @@
 #      package, static and shared), check-abi.sh (abidiff against release
 #      0.1.0, with planted breaks that must fail), check-static.sh
 #      (cppcheck and scan-build over lib/), check-coverage.sh (gcovr per
-#      file, with thresholds), and release-check.sh (version, CHANGES.md,
+#      file, with thresholds), check-mpi.sh (nnlite-mpi's tests and
+#      example under mpirun at 1, 2 and 3 ranks; installs Open MPI),
+#      and release-check.sh (version, CHANGES.md,
 #      ABI dump and soname agree).
 # Build trees go to .build/ (ignored by git).
 set -eu
@@ -138,7 +140,7 @@ done
 
 # The release checks, each a script that installs its tool through apt
 # when missing (as fuzz.sh does) and fails on Debian when it cannot.
-for check in docs cmake abi static coverage mcu; do
+for check in docs cmake abi static coverage mcu mpi; do
     [ -x "scripts/check-$check.sh" ] || continue
     pass "$number: scripts/check-$check.sh"
     number=$((number + 1))

@@ -76,6 +76,26 @@ for dir in "$src"/examples/*/; do
         done
         continue
     fi
+    if grep -q '<nnlite/mpi.h>' "$dir"/*.c; then
+        # nnlite-mpi is installed only by a build that found MPI, and the
+        # README builds its example with MPI's compiler wrapper; its .pc
+        # names the MPI package, found where the system keeps it.
+        if [ -z "$(find "$stage" -name nnlite-mpi.pc)" ] ||
+            ! command -v mpicc >/dev/null 2>&1; then
+            echo "example $name skipped: no nnlite-mpi or mpicc here"
+            continue
+        fi
+        system_pc=$(pkg-config --variable=pc_path pkg-config 2>/dev/null ||
+            true)
+        flags=$(PKG_CONFIG_LIBDIR="$PKG_CONFIG_LIBDIR:$system_pc" \
+            pkg-config --cflags --libs nnlite-mpi)
+        # shellcheck disable=SC2086
+        OMPI_CC=$cc mpicc -std=c11 -Wall -Wextra -Werror $extra \
+            -o "$stage/$name" "$dir"/*.c $flags ||
+            { echo "example $name does not build out of tree" >&2; exit 1; }
+        echo "example $name builds out of tree"
+        continue
+    fi
     common=
     if grep -q '"svg_plot.h"' "$dir"/*.c; then
         common="$src/examples/common/svg_plot.c"

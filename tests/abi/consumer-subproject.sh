@@ -12,7 +12,7 @@ trap 'rm -rf "$work"' EXIT
 
 mkdir -p "$work/subprojects/nnlite"
 # Copy only the source (a build directory inside the tree must not come).
-for item in meson.build meson_options.txt include lib tests examples; do
+for item in meson.build meson_options.txt include lib mpi tests examples; do
     cp -R "$src/$item" "$work/subprojects/nnlite/"
 done
 cp "$here/consumer.c" "$work/"
