@@ -255,14 +255,15 @@ static nnlite_status train_and_measure(model_result *out,
         s = measure(m, d->transform, set, d->training_views, d->fit_count,
                     validation_rows, NULL, &out->validation_mae);
     }
-    if (s == NNLITE_OK) { /* the same seed, from the start */
+    if (s == NNLITE_OK && plan->refit) { /* same seed, from the start */
         nnlite_model_destroy(m);
         m = NULL;
         s = create(&m, spec, plan, set, set->count);
-    }
-    if (s == NNLITE_OK) {
-        s = refit(m, plan, d, out->best_epoch ? out->best_epoch : 1,
-                  &second);
+        if (s == NNLITE_OK) {
+            s = refit(m, plan, d, out->best_epoch ? out->best_epoch : 1,
+                      &second);
+        }
+        out->refit_epochs = second.count;
     }
     if (s == NNLITE_OK) {
         s = measure(m, d->transform, set, d->training_views, 0, set->count,

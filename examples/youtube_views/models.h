@@ -40,6 +40,7 @@ typedef struct training_plan {
     size_t patience;   /* epochs without a better validation MAE */
     size_t batch_size;
     uint64_t seed;
+    int refit; /* 0: keep the first fit's model (a shortcut for tests) */
 } training_plan;
 
 /* The samples of one window length, as the models see them. */
@@ -62,8 +63,9 @@ typedef struct model_result {
     size_t epochs;         /* epochs the first fit ran */
     double *train_curve;   /* [epochs]: mean batch loss during the epoch */
     double *validation_curve; /* [epochs]: after the epoch */
-    double *test_curve;    /* [best_epoch]: the refit's test loss after
+    double *test_curve;    /* [refit_epochs]: the refit's test loss after
                               each epoch, recorded, never used */
+    size_t refit_epochs;   /* best_epoch, or 0 without a refit */
     double *test_predictions; /* [test count]: predicted views */
     double seconds;        /* wall time of both fits */
 } model_result;

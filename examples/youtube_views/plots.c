@@ -198,10 +198,11 @@ int plots_losses(const char *dir, const model_spec *spec,
                                   "the epoch; others: after it)", y_label);
     size_t n = result->epochs;
     double *x = epoch_numbers(n);
+    size_t refit = result->refit_epochs;
     double *curves[3] = {in_units(result->train_curve, n, t),
                          in_units(result->validation_curve, n, t),
-                         in_units(result->test_curve, best, t)};
-    const size_t lengths[3] = {n, n, best};
+                         in_units(result->test_curve, refit, t)};
+    const size_t lengths[3] = {n, n, refit};
     int failed = !x || !curves[0] || !curves[1] || !curves[2] || n == 0;
     if (p && !failed) {
         double best_x = (double)best;
@@ -210,8 +211,9 @@ int plots_losses(const char *dir, const model_spec *spec,
                                    NULL) != 0 ||
                  svg_plot_add_line(p, x, curves[1], n, "validation (after)",
                                    NULL) != 0 ||
-                 svg_plot_add_line(p, x, curves[2], best,
-                                   "test, refit (after)", NULL) != 0 ||
+                 (refit > 0 &&
+                  svg_plot_add_line(p, x, curves[2], refit,
+                                    "test, refit (after)", NULL) != 0) ||
                  svg_plot_add_points(p, &best_x, &best_y, 1,
                                      "epoch chosen", "#000000") != 0;
         range_after_first(p, curves, lengths);

@@ -32,6 +32,11 @@ void report_print_table(FILE *out, const model_spec *specs,
     for (size_t i = 0; i < count; i++) {
         const model_summary *r = &results[i];
         int trained = r->best_epoch.mean > 0; /* baselines are not */
+        if (r->skipped) {
+            fprintf(out, "%-14s %-24s (left out by --quick)\n",
+                    specs[i].name, specs[i].label);
+            continue;
+        }
         fprintf(out, "%-13s%c %-24s %-5s", specs[i].name,
                 chosen[i] ? '*' : ' ', specs[i].label,
                 trained ? transform_name(r->transform) : "raw");
@@ -97,6 +102,9 @@ int report_write_csv(const char *path, const model_spec *specs,
     int failed =
         fprintf(f, "model,train_mae,validation_mae,test_mae,test_days\n") < 0;
     for (size_t i = 0; i < count && !failed; i++) {
+        if (results[i].skipped) {
+            continue;
+        }
         failed = fprintf(f, "%s,%.6g,%.6g,%.6g,%zu\n", specs[i].name,
                          results[i].train.mean, results[i].validation.mean,
                          results[i].test.mean, test_days) < 0;

@@ -31,6 +31,7 @@ typedef struct model_summary {
     spread train, validation, test;
     spread best_epoch;
     model_result first; /* the first seed's run, for the pictures */
+    int skipped;        /* not trained at all (--quick) */
 } model_summary;
 
 /*
