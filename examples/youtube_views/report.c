@@ -6,18 +6,25 @@
 
 #include <math.h>
 
-/* One MAE cell: "0.48k", "482.3", or "-" when there is no number. */
-static void print_mae(FILE *out, double value, double unit, int width)
+/* One MAE cell: "0.48k" (`decimals` 2), "482.3", or "-" when there is
+ * no number. */
+static void print_cell(FILE *out, double value, double unit, int width,
+                       int decimals)
 {
     char cell[32];
     if (isnan(value)) {
         snprintf(cell, sizeof cell, "-");
     } else if (unit == 1000.0) {
-        snprintf(cell, sizeof cell, "%.2fk", value / unit);
+        snprintf(cell, sizeof cell, "%.*fk", decimals, value / unit);
     } else {
         snprintf(cell, sizeof cell, "%.4g", value / unit);
     }
     fprintf(out, " %*s", width, cell);
+}
+
+static void print_mae(FILE *out, double value, double unit, int width)
+{
+    print_cell(out, value, unit, width, 2);
 }
 
 void report_print_table(FILE *out, const model_spec *specs,
@@ -48,7 +55,8 @@ void report_print_table(FILE *out, const model_spec *specs,
         print_mae(out, r->train.mean, unit, 7);
         print_mae(out, r->validation.mean, unit, 7);
         print_mae(out, r->test.mean, unit, 7);
-        print_mae(out, trained ? r->test.sd : (double)NAN, unit, 6);
+        /* a spread is small: one more decimal */
+        print_cell(out, trained ? r->test.sd : (double)NAN, unit, 6, 3);
         fprintf(out, " |");
         /* The lecture's numbers are in thousands of views. */
         print_mae(out, specs[i].lecture_train * 1000.0, 1000.0, 6);

@@ -117,9 +117,10 @@ static void describe_data(const char *path, const views_series *series,
     date_format(series->days[series->count - 1], last);
     date_format(p->sp.validation_from, validation);
     date_format(p->sp.test_from, test);
-    printf("data: %s\n%zu days from %s to %s, %ld missing: %zu single "
-           "days filled in\n(the mean of their neighbours), the longer "
-           "gaps skip every window over them\n(%zu days not predicted)\n",
+    printf("data: %s\n%zu days from %s to %s, %ld missing.\n"
+           "Single missing days filled in (each the mean of its "
+           "neighbours): %zu.\nDays not predicted because their 56 days "
+           "reach over a longer gap: %zu.\n",
            path, series->count, first, last,
            views_series_missing_days(series), p->filled.filled_count,
            s->skipped);
