@@ -57,7 +57,8 @@ int prepare(prepared *out, const views_series *series, long test_from,
         return -1;
     }
     const sample_split *longest = &out->samples[WINDOW_COUNT - 1];
-    if (longest->fit_count < 2 || longest->training.count <= longest->fit_count ||
+    if (longest->fit_count < 2 ||
+        longest->training.count <= longest->fit_count ||
         longest->test.count < 1) {
         snprintf(error, error_size, "too few days: every prediction needs "
                  "the %d days before it without a longer gap, in each of "

@@ -142,7 +142,8 @@ static void test_transforms_round_trip(void)
     CHECK(fabs(t.std - sqrt(20000.0 / 3.0)) < 1e-9);
     CHECK(transform_encode(&e, &t, &s, &set) == 0);
     CHECK(fabs((double)e.x[0] - (100.0 - 200.0) / t.std) < 1e-6);
-    CHECK(fabs(transform_decode(&t, e.y[0], e.offset[0]) - 400.0) < 1e-3);
+    CHECK(fabs(transform_decode(&t, (double)e.y[0], e.offset[0]) - 400.0) <
+          1e-3);
     CHECK(transform_decode(&t, -1e6, 0.0) == 0.0);
     encoded_set_free(&e);
 
@@ -152,7 +153,8 @@ static void test_transforms_round_trip(void)
     CHECK(fabs(e.offset[0] - m) < 1e-12);
     CHECK(fabs((double)e.x[1] - (log1p(300.0) - m)) < 1e-6);
     CHECK(fabs((double)e.y[0] - (log1p(400.0) - m)) < 1e-6);
-    CHECK(fabs(transform_decode(&t, e.y[0], e.offset[0]) - 400.0) < 1e-3);
+    CHECK(fabs(transform_decode(&t, (double)e.y[0], e.offset[0]) - 400.0) <
+          1e-3);
     CHECK(transform_decode(&t, -1e3, 0.0) == 0.0);
     encoded_set_free(&e);
 }
