@@ -47,7 +47,7 @@ void options_print_help(const char *program, const char *default_csv)
         "                    train_mae,validation_mae,test_mae,test_days)\n"
         "  --plots DIR       write SVG charts into DIR (which must exist)\n"
         "  --quick           for tests: a few epochs, one for networks;\n"
-        "                    the largest networks are left out\n"
+        "                    networks over 10,000 parameters are left out\n"
         "  --check           exit with status 1 unless the 7-day linear\n"
         "                    model beats the 1-day one on the test days,\n"
         "                    every model beats predicting the mean and no\n"

@@ -138,14 +138,14 @@ static void describe_plan(const study_plan *plan, int quick)
 {
     const nnlite_optimizer_options *o = &plan->training.optimizer;
     printf("every model: MAE loss, Adam (lr %g), batch %zu, shuffled;\n"
-           "at most %zu epochs, stopping once 20 bring no better "
+           "at most %zu epochs, stopping once %zu bring no better "
            "validation MAE%s;\nthen refitted on all training days for "
            "the best epoch's count.\nLinear models start from the "
            "least-squares fit. Seeds %llu to %llu.\n",
            (double)o->learning_rate, plan->training.batch_size,
-           plan->training.max_epochs,
+           plan->training.max_epochs, plan->training.patience,
            quick ? " (--quick: 10 for linear\nmodels, 1 for networks, "
-                   "not refitted; none over 20,000 parameters)" : "",
+                   "not refitted; none over 10,000 parameters)" : "",
            (unsigned long long)plan->training.seed,
            (unsigned long long)(plan->training.seed + plan->seeds - 1));
 }
@@ -153,7 +153,7 @@ static void describe_plan(const study_plan *plan, int quick)
 /* --quick leaves out the networks with more parameters than this: an
  * epoch of them costs minutes under valgrind or an emulator, and the
  * checks do not need them. */
-#define QUICK_MAX_PARAMETERS 20000
+#define QUICK_MAX_PARAMETERS 10000
 
 static size_t parameters(const model_spec *spec)
 {
