@@ -236,7 +236,8 @@ static int write_plots(const char *dir, const model_summary *results,
                                     name) != 0;
     }
     for (size_t i = FIRST_NETWORK; i < STUDY_SIZE; i++) {
-        if (i == chosen[1] || specs[i].width == 100) {
+        if (!results[i].skipped &&
+            (i == chosen[1] || specs[i].width == 100)) {
             const model_summary *r = &results[i];
             failed |= plots_losses(dir, &specs[i], &r->first,
                                    &p->transforms[r->transform]) != 0;
