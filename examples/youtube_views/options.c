@@ -50,8 +50,9 @@ void options_print_help(const char *program, const char *default_csv)
         "                    networks over 10,000 parameters are left out\n"
         "  --check           exit with status 1 unless the 7-day linear\n"
         "                    model beats the 1-day one on the test days,\n"
-        "                    every model beats predicting the mean and no\n"
-        "                    prediction is negative\n"
+        "                    every model beats predicting the mean, no\n"
+        "                    prediction is negative and the 1-day fit's\n"
+        "                    weight is near 1\n"
         "  --help            show this text\n",
         program, default_csv);
 }

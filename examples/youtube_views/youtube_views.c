@@ -295,6 +295,14 @@ static int sanity_check(const model_summary *results,
                 "model on the test days\n");
         ok = 0;
     }
+    lecture_figures f; /* tomorrow is nearly today, as in the lecture */
+    if (lecture_figures_measure(&f, p, &results[LINEAR_1D],
+                                &results[LINEAR_56D]) != 0 ||
+        !(f.one_day[0] > 0.5 && f.one_day[0] < 1.5)) {
+        fprintf(stderr, "check: the 1-day fit's weight %.3f is not near "
+                "1\n", f.one_day[0]);
+        ok = 0;
+    }
     return ok ? 0 : -1;
 }
 
