@@ -322,7 +322,8 @@ static void write_text(FILE *out, double x, double y, const char *anchor,
     fputs("</text>\n", out);
 }
 
-static void write_header(FILE *out, const char *title)
+/* The document's root element, `width` wide, on a white page. */
+static void write_root(FILE *out, double width)
 {
     fprintf(out,
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -330,18 +331,29 @@ static void write_header(FILE *out, const char *title)
             "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
             "font-family=\"sans-serif\" font-size=\"12\">\n"
             "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
-            CANVAS_WIDTH, CANVAS_HEIGHT, CANVAS_WIDTH, CANVAS_HEIGHT);
+            width, CANVAS_HEIGHT, width, CANVAS_HEIGHT);
+}
+
+static void write_title(FILE *out, const char *title)
+{
     write_text(out, CANVAS_WIDTH / 2.0, 28.0, "middle",
                " font-size=\"16\" font-weight=\"bold\"", title);
 }
 
-/* The clip path, so markers and strokes never spill out of the plot. */
-static void write_clip(FILE *out, const frame *f)
+static void write_header(FILE *out, const char *title)
+{
+    write_root(out, CANVAS_WIDTH);
+    write_title(out, title);
+}
+
+/* The clip path, so markers and strokes never spill out of the plot;
+ * `id` names it (one per chart in a file). */
+static void write_clip(FILE *out, const frame *f, const char *id)
 {
     fprintf(out,
-            "<defs><clipPath id=\"plot-area\"><rect x=\"%.1f\" y=\"%.1f\" "
+            "<defs><clipPath id=\"%s\"><rect x=\"%.1f\" y=\"%.1f\" "
             "width=\"%.1f\" height=\"%.1f\"/></clipPath></defs>\n",
-            f->left, f->top, f->width, f->height);
+            id, f->left, f->top, f->width, f->height);
 }
 
 /* Grid lines and tick labels; `grid` 0 for ticks only (on heat maps). */
@@ -526,6 +538,8 @@ struct svg_plot {
     series_list series;
     int log_x;
     int log_y;
+    int fixed_y;       /* y spans [y_lo, y_hi], not the data */
+    double y_lo, y_hi;
 };
 
 svg_plot *svg_plot_create(const char *title, const char *x_label,
@@ -566,6 +580,16 @@ void svg_plot_set_log_y(svg_plot *p, int on)
 {
     if (p != NULL)
         p->log_y = on != 0;
+}
+
+void svg_plot_set_y_range(svg_plot *p, double lo, double hi)
+{
+    if (p != NULL && isfinite(lo) && isfinite(hi) && lo < hi &&
+        (!p->log_y || lo > 0.0)) {
+        p->fixed_y = 1;
+        p->y_lo = lo;
+        p->y_hi = hi;
+    }
 }
 
 void svg_plot_destroy(svg_plot *p)
@@ -623,27 +647,48 @@ static void plot_frame(const svg_plot *p, frame *f)
     if (any_dots || p->log_x)
         axis_pad(&f->x, 0.03); /* dots at the ends stay whole */
     data_range(&p->series, 1, p->log_y, &lo, &hi);
+    if (p->fixed_y) {
+        lo = p->y_lo;
+        hi = p->y_hi;
+    }
     axis_fit(&f->y, lo, hi, p->log_y, 1);
     if (any_dots)
         axis_pad(&f->y, 0.02); /* a dot on a round value is not halved */
 }
 
-int svg_plot_save(const svg_plot *p, const char *path)
+/* A small triangle on the top edge over each point of `s` above the
+ * axis: a value the fixed scale leaves out is marked, not hidden.
+ * Returns how many were drawn. */
+static size_t write_overflow_marks(FILE *out, const frame *f,
+                                   const series *s)
 {
-    if (p == NULL || path == NULL) {
-        errno = EINVAL;
-        return -1;
+    size_t marks = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        double px, py;
+        if (!frame_point(f, s->x[i], s->y[i], &px, &py) || py >= f->top ||
+            px < f->left - 0.5 || px > f->left + f->width + 0.5)
+            continue;
+        fprintf(out, "<path d=\"M%.1f %.1fl-4 7h8z\" fill=\"", px,
+                f->top + 1.0);
+        write_escaped(out, s->color);
+        fputs("\"/>\n", out);
+        marks++;
     }
+    return marks;
+}
+
+/* One line chart, drawn at the document's origin; `clip_id` must be
+ * unique in the document. */
+static void write_line_chart(FILE *out, const svg_plot *p,
+                             const char *clip_id)
+{
     frame f;
+    size_t marks = 0;
     plot_frame(p, &f);
-    errno = 0;
-    FILE *out = fopen(path, "w");
-    if (out == NULL)
-        return -1;
-    write_header(out, p->title);
-    write_clip(out, &f);
+    write_title(out, p->title);
+    write_clip(out, &f, clip_id);
     write_axes(out, &f, p->x_label, p->y_label, 1);
-    fputs("<g clip-path=\"url(#plot-area)\">\n", out);
+    fprintf(out, "<g clip-path=\"url(#%s)\">\n", clip_id);
     for (size_t i = 0; i < p->series.count; i++) {
         const series *s = &p->series.items[i];
         if (s->as_dots)
@@ -652,9 +697,48 @@ int svg_plot_save(const svg_plot *p, const char *path)
             write_polyline(out, &f, s, 2.0, 1.0);
     }
     fputs("</g>\n", out);
+    for (size_t i = 0; p->fixed_y && i < p->series.count; i++)
+        marks += write_overflow_marks(out, &f, &p->series.items[i]);
     write_border(out, &f);
     write_legend(out, &p->series, f.left + f.width + 20.0, f.top + 10.0);
+    if (marks > 0)
+        write_text(out, f.left + f.width + 20.0,
+                   f.top + 14.0 + 20.0 * (double)p->series.count, "start",
+                   " fill=\"#555\"", "triangles: above the scale");
+}
+
+int svg_plot_save(const svg_plot *p, const char *path)
+{
+    if (p == NULL || path == NULL) {
+        errno = EINVAL;
+        return -1;
+    }
+    errno = 0;
+    FILE *out = fopen(path, "w");
+    if (out == NULL)
+        return -1;
+    write_root(out, CANVAS_WIDTH);
+    write_line_chart(out, p, "plot-area");
     fputs("</svg>\n", out);
+    return finish_file(out);
+}
+
+int svg_plot_save_pair(const svg_plot *left, const svg_plot *right,
+                       const char *path)
+{
+    if (left == NULL || right == NULL || path == NULL) {
+        errno = EINVAL;
+        return -1;
+    }
+    errno = 0;
+    FILE *out = fopen(path, "w");
+    if (out == NULL)
+        return -1;
+    write_root(out, 2.0 * CANVAS_WIDTH);
+    write_line_chart(out, left, "plot-area-left");
+    fprintf(out, "<g transform=\"translate(%.0f 0)\">\n", CANVAS_WIDTH);
+    write_line_chart(out, right, "plot-area-right");
+    fputs("</g>\n</svg>\n", out);
     return finish_file(out);
 }
 
@@ -1064,7 +1148,7 @@ int svg_heatmap_save(const svg_heatmap *h, const char *path)
     if (out == NULL)
         return -1;
     write_header(out, h->title);
-    write_clip(out, &f);
+    write_clip(out, &f, "plot-area");
     fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
                  "height=\"%.1f\" fill=\"#bbbbbb\"/>\n",
             f.left, f.top, f.width, f.height);

@@ -42,10 +42,21 @@ void svg_plot_set_log_y(svg_plot *p, int on);
  * points with x <= 0 are then skipped. */
 void svg_plot_set_log_x(svg_plot *p, int on);
 
+/* Fix the y axis to [lo, hi] (rounded out to whole ticks) instead of the
+ * data's range, so one spike cannot squeeze the rest: lines are clipped
+ * at the edge and each point above it is marked by a triangle on the top
+ * edge. Ignored unless lo < hi, both finite (and lo > 0 on a log axis). */
+void svg_plot_set_y_range(svg_plot *p, double lo, double hi);
+
 /* Write the chart as a standalone SVG file. 0 ok, -1 on error (errno set).
  * x spans the data; y is rounded out to whole tick steps (decades on a log
  * axis). Constant data or a single point still get a non-empty range. */
 int svg_plot_save(const svg_plot *p, const char *path);
+
+/* Write two charts side by side in one SVG file (e.g. a year and a zoom
+ * into part of it). Same contract as svg_plot_save. */
+int svg_plot_save_pair(const svg_plot *left, const svg_plot *right,
+                       const char *path);
 
 /* Free the chart; NULL is fine. */
 void svg_plot_destroy(svg_plot *p);

@@ -217,6 +217,17 @@ static int read_data_line(reader *r, const csv_field *fields, long count)
     return append(r, day, views);
 }
 
+/* The header's name for the values, for labels; "views" when empty. */
+static void keep_name(views_series *s, csv_field f)
+{
+    size_t n = f.length < VIEWS_NAME_SIZE - 1 ? f.length
+                                              : VIEWS_NAME_SIZE - 1;
+    if (n > 0) {
+        memcpy(s->name, f.text, n);
+        s->name[n] = '\0';
+    }
+}
+
 static int read_line(reader *r, const char *line, size_t length)
 {
     csv_field fields[2];
@@ -236,10 +247,12 @@ static int read_line(reader *r, const char *line, size_t length)
     int first = !r->seen_content;
     r->seen_content = 1;
     if (first && !has_digit(fields[0])) {
-        return count >= 2 ? 0 /* the header */
-                          : fail_at(r, r->line,
-                                    "missing column in the header: "
-                                    "expected a date and views");
+        if (count < 2) {
+            return fail_at(r, r->line, "missing column in the header: "
+                                       "expected a date and views");
+        }
+        keep_name(r->series, fields[1]);
+        return 0;
     }
     return read_data_line(r, fields, count);
 }
@@ -249,6 +262,7 @@ int views_csv_parse(views_series *out, const char *text, size_t length,
 {
     reader r = {name, error, error_size, out, 0, 0, 0, 0, 0};
     memset(out, 0, sizeof *out);
+    strcpy(out->name, "views");
     if (length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
         text += 3; /* UTF-8 byte order mark, as Excel writes */
         length -= 3;

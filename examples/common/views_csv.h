@@ -20,11 +20,16 @@
 
 #include <stddef.h>
 
+/* Room for the name of the values' column, with its NUL. */
+#define VIEWS_NAME_SIZE 48
+
 /* A series of daily views, in the order of the file. */
 typedef struct views_series {
     size_t count;  /* days read, >= 1 after a successful read */
     long *days;    /* day numbers (dates.h), strictly increasing */
     double *views; /* views on each day, finite and >= 0 */
+    char name[VIEWS_NAME_SIZE]; /* the header's second column ("Views"),
+                                   cut to fit; "views" without a header */
 } views_series;
 
 /*

@@ -4,34 +4,52 @@
  * the format of a YouTube Studio export (Totals.csv: `Date,Views`).
  *
  * Why simulated: the lecture's channel data is not public. The simulation
- * has the features the lecture points at, with parameters chosen for
- * plausibility before any model was trained on it (never tuned to make a
- * model look good):
+ * is built from what is known about how a course channel gets its views,
+ * and its parameters were fixed and written down here, with their
+ * reasons, before any model ran on it (never tuned afterwards):
  *
- *   views = level(date) * term(date) * weekday(date) * new_year(date)
- *           * noise + video spikes
+ *   views = catalogue(t) * growth(t) * weekday * term * holiday * noise
  *
- * - level: the channel grows, 2000 views a day in January 2017 to 5300 at
- *   the end of 2021, fastest in 2020 (lectures moved online); linear
- *   between yearly anchors.
- * - term: semesters run mid-February to June and mid-September to
- *   mid-January; views drop to 70% in the winter break and to 62% in the
- *   summer, with a bump before finals; linear ramps between anchor dates.
+ * - catalogue: the channel is a catalogue of videos, each watched most on
+ *   its first days and then for years (lecture videos stay useful). A
+ *   video of appeal A gets A * k(a) views at age a days, with the
+ *   long-tailed decay k(a) = 3 * 0.5^a + 1 * 0.95^a + 0.15 * 0.998^a:
+ *   a burst of about 2 days (the subscribers' notifications), a month of
+ *   students catching up, and an evergreen tail of about 500 days (search
+ *   and recommendations). Of a video's lifetime views about 4% come on its
+ *   first day and 20% in its first month: typical of tutorial content,
+ *   whose views are mostly long-tail. Because every video shares k, the
+ *   catalogue is three sums, each decaying by its own rate every day.
+ * - appeal: log-normal, median 150 (views on the first day, before the
+ *   other factors, are A * 4.15), log standard deviation 0.8: a few videos
+ *   in each term are watched several times as much as the median one.
+ * - uploads: on the course's lecture day, Friday (ML 2021 was taught on
+ *   Fridays), in the weeks of the spring (Feb 24 - Jun 10) and autumn
+ *   (Sep 14 - Jan 12) semesters; 1 to 3 videos a lecture (ML 2021 put up
+ *   about 2 a week), and no lecture in 15% of the weeks (holidays,
+ *   exams).
+ * - the catalogue on 2017-01-01: the channel already had years of
+ *   lectures, so its evergreen sum starts at 15 median appeals (about the
+ *   level 60 uploads a year settle at) and its one-month sum at 3.
+ * - growth: the audience grows as a smooth random walk in log space: its
+ *   daily rate drifts around ln(1.10) / 365 (10% a year: the channel
+ *   grows more slowly than its catalogue) as an AR(1) with coefficient
+ *   0.99 (trends last months) and innovations of standard deviation
+ *   0.0001 (so a year ends about 20% above or below the drift).
  * - weekday: students watch less on Fridays (88%) and Saturdays (85%), as
  *   the lecture observes, a little more early in the week.
- * - new_year: Lunar New Year's Eve drops to 45%, New Year's Day to 65%, the
- *   day after to 85% (dates hard-coded for 2017-2021).
- * - noise: multiplicative, roughly normal with a standard deviation of 6%
- *   (a sum of four uniform draws).
- * - video spikes: in term time most weeks bring a new lecture video on a
- *   random Monday to Thursday, adding 30-120% of the day's level that
- *   decays by 45% a day; on any day, with probability 1/150, a video goes
- *   viral: 100-300% of the level, decaying by 25% a day.
+ * - term: semesters vs. breaks: 70% in the winter break, 62% in summer, a
+ *   bump before finals; linear ramps between anchor dates.
+ * - holidays: Lunar New Year's Eve 45%, the two days after it 65% and
+ *   85% (dates hard-coded for 2017-2021).
+ * - noise: log-normal and autocorrelated, as a day's events spill into the
+ *   next: log noise is AR(1) with coefficient 0.5 and innovations of
+ *   standard deviation 0.043, so about 5% on any one day.
  *
  * Determinism: the only randomness is splitmix64 with a fixed seed, and all
- * arithmetic is on 64-bit integers (factors in per mille), so every machine
- * and compiler writes the same bytes. The examples test suite regenerates
- * the file and compares it byte for byte with the shipped copy.
+ * arithmetic is on 64-bit integers (exp() in fixed point, below), so every
+ * machine and compiler writes the same bytes. The examples test suite
+ * regenerates the file and compares it byte for byte with the shipped copy.
  *
  * Usage: generate_views [FILE]   (stdout when FILE is omitted)
  */
@@ -41,6 +59,29 @@
 #define SEED 20210226u /* the day ML 2021's first lecture went online */
 #define FIRST_YEAR 2017
 #define LAST_YEAR 2021
+
+/* Fixed point: NANO is 1.0 for logarithms, PPM for factors. */
+#define NANO INT64_C(1000000000)
+#define PPM INT64_C(1000000)
+
+/* ---- the parameters (see the top comment for their reasons) ---- */
+#define LECTURE_WEEKDAY 5         /* Friday (0 = Sunday) */
+#define SKIPPED_LECTURES_PCT 15   /* weeks without a lecture */
+#define MIN_VIDEOS 1              /* videos per lecture */
+#define MAX_VIDEOS 3
+#define MEDIAN_APPEAL 150         /* views per unit of k(a) */
+#define APPEAL_LOG_SD 800000000   /* nano: 0.8 */
+#define GROWTH_DRIFT 261129       /* nano per day: ln(1.10) / 365 */
+#define GROWTH_AR 990000          /* ppm: 0.99 */
+#define GROWTH_SD 100000          /* nano: 0.0001 */
+#define NOISE_AR 500000           /* ppm: 0.5 */
+#define NOISE_SD 43000000         /* nano: 0.043 */
+
+/* k(a) as three exponentials: weight and daily factor, in ppm. */
+static const int64_t decay_weight[3] = {3000000, 1000000, 150000};
+static const int64_t decay_factor[3] = {500000, 950000, 998000};
+/* The catalogue's sums on the first day, in median appeals. */
+static const int64_t first_catalogue[3] = {0, 3, 15};
 
 /* splitmix64 (Steele, Lea, Flood 2014): tiny, and fully specified. */
 static uint64_t next_random(uint64_t *state)
@@ -63,10 +104,37 @@ static int64_t random_between(uint64_t *state, int64_t lo, int64_t hi)
     return lo + random_below(state, (uint32_t)(hi - lo + 1));
 }
 
-/* x * permille / 1000, rounded half away from zero for x >= 0. */
-static int64_t scale(int64_t x, int64_t permille)
+/* About N(0, 1) in nano: twelve uniform draws have variance 1. */
+static int64_t random_normal(uint64_t *state)
 {
-    return (x * permille + 500) / 1000;
+    int64_t sum = 0;
+    for (int i = 0; i < 12; i++) {
+        sum += random_below(state, 1000000);
+    }
+    return (sum - 6000000) * 1000;
+}
+
+/* x * ppm / 1e6, rounded to nearest (ties away from zero). */
+static int64_t scale(int64_t x, int64_t ppm)
+{
+    int64_t p = x * ppm;
+    return (p >= 0 ? p + PPM / 2 : p - PPM / 2) / PPM;
+}
+
+/* exp(x) in ppm for x in nano, |x| < 20: x = k ln 2 + r with |r| <= 0.35,
+ * exp(r) by its Taylor series (14 terms: error far below 1 ppm), times
+ * 2^k. Integers only, so the same on every machine. */
+static int64_t exp_ppm(int64_t x)
+{
+    const int64_t ln2 = 693147181;
+    int64_t k = (x >= 0 ? x + ln2 / 2 : x - ln2 / 2) / ln2;
+    int64_t r = x - k * ln2, sum = NANO, term = NANO;
+    for (int64_t n = 1; n <= 14; n++) {
+        term = term * r / NANO / n;
+        sum += term;
+    }
+    sum = k >= 0 ? sum << k : sum >> -k;
+    return (sum + 500) / 1000;
 }
 
 typedef struct date {
@@ -122,21 +190,6 @@ static int64_t interpolate(const int64_t (*anchors)[2], size_t n, int64_t x)
     return anchors[n - 1][1];
 }
 
-/* Views a day without seasons, on each January 1st (day index, views). */
-static int64_t level(int64_t day_index)
-{
-    static const int64_t anchors[][2] = {
-        {0, 2000},    /* 2017-01-01 */
-        {365, 2500},  /* 2018 */
-        {730, 3000},  /* 2019 */
-        {1095, 3700}, /* 2020 */
-        {1461, 4800}, /* 2021 */
-        {1826, 5300}, /* 2022 */
-    };
-    return interpolate(anchors, sizeof anchors / sizeof anchors[0],
-                       day_index);
-}
-
 /* Term time vs. breaks, per mille, by day of the year. */
 static int64_t term(date d)
 {
@@ -155,6 +208,13 @@ static int64_t term(date d)
     };
     return interpolate(anchors, sizeof anchors / sizeof anchors[0],
                        day_of_year(d));
+}
+
+/* Lectures run in the semesters: Feb 24 - Jun 10, Sep 14 - Jan 12. */
+static int in_semester(date d)
+{
+    int n = day_of_year(d);
+    return n <= 11 || (n >= 54 && n <= 160) || n >= 256;
 }
 
 /* Per mille by day of the week, 0 = Sunday. */
@@ -191,65 +251,76 @@ static int64_t new_year_factor(date d)
     return 1000;
 }
 
-/* About N(1000, 60): four uniform draws have a standard deviation of
- * 1000 * sqrt(4 / 12) = 577, scaled by 60 / 577 = 0.104. */
-static int64_t noise_factor(uint64_t *rng)
+/* Everything that carries over from one day to the next. */
+typedef struct channel {
+    int64_t catalogue[3]; /* views today from each part of k, milli */
+    int64_t growth;       /* log of the audience's size, nano */
+    int64_t growth_rate;  /* its change per day, nano */
+    int64_t noise;        /* today's log noise, nano */
+} channel;
+
+/* Age the catalogue by a day, then add today's uploads. Every random
+ * number is drawn every day, so one choice never shifts the rest. */
+static void update_catalogue(channel *c, uint64_t *rng, date d,
+                             int weekday)
 {
-    int64_t sum = 0;
-    for (int i = 0; i < 4; i++) {
-        sum += random_below(rng, 1001);
+    int lecture = random_below(rng, 100) >= SKIPPED_LECTURES_PCT;
+    int64_t videos = random_between(rng, MIN_VIDEOS, MAX_VIDEOS);
+    int64_t appeal = 0; /* milli-views per unit of k */
+    for (int64_t i = 0; i < MAX_VIDEOS; i++) {
+        int64_t log_size = scale(random_normal(rng), APPEAL_LOG_SD / 1000);
+        if (i < videos) {
+            appeal += MEDIAN_APPEAL * exp_ppm(log_size) / 1000;
+        }
     }
-    return 1000 + (sum - 2000) * 104 / 1000;
+    int uploads = weekday == LECTURE_WEEKDAY && in_semester(d) && lecture;
+    for (int j = 0; j < 3; j++) {
+        c->catalogue[j] = scale(c->catalogue[j], decay_factor[j]);
+        if (uploads) {
+            c->catalogue[j] += scale(appeal, decay_weight[j]);
+        }
+    }
 }
 
-/* Video spikes: what is still watched of earlier uploads. */
-typedef struct spikes {
-    int64_t lecture;     /* extra views from new lecture videos */
-    int64_t viral;       /* extra views from a video that went viral */
-    int release_weekday; /* this week's upload day, or -1 for none */
-} spikes;
-
-/* Decay yesterday's spikes, then add today's new ones. */
-static int64_t spike_views(spikes *s, uint64_t *rng, int weekday,
-                           int64_t base, int in_term)
+/* One step of the audience's smooth random walk and of the noise. */
+static void update_random_walks(channel *c, uint64_t *rng)
 {
-    s->lecture = scale(s->lecture, 550);
-    s->viral = scale(s->viral, 750);
-    /* Draw every number every day, so one choice never shifts the rest. */
-    int64_t week_has_video = random_below(rng, 100) < 85;
-    int64_t upload_day = random_between(rng, 1, 4); /* Monday-Thursday */
-    int64_t lecture_size = random_between(rng, 300, 1200);
-    int64_t goes_viral = random_below(rng, 150) == 0;
-    int64_t viral_size = random_between(rng, 1000, 3000);
-    if (weekday == 1) {
-        s->release_weekday =
-            in_term && week_has_video ? (int)upload_day : -1;
-    }
-    if (weekday == s->release_weekday) {
-        s->lecture += scale(base, lecture_size);
-    }
-    if (goes_viral) {
-        s->viral += scale(base, viral_size);
-    }
-    return s->lecture + s->viral;
+    int64_t rate_shock = scale(random_normal(rng), GROWTH_SD / 1000);
+    int64_t noise_shock = scale(random_normal(rng), NOISE_SD / 1000);
+    c->growth_rate = GROWTH_DRIFT +
+                     scale(c->growth_rate - GROWTH_DRIFT, GROWTH_AR) +
+                     rate_shock;
+    c->growth += c->growth_rate;
+    c->noise = scale(c->noise, NOISE_AR) + noise_shock;
+}
+
+static int64_t views_today(const channel *c, date d, int weekday)
+{
+    int64_t v = c->catalogue[0] + c->catalogue[1] + c->catalogue[2];
+    v = scale(v, exp_ppm(c->growth));
+    v = scale(v, term(d) * 1000);
+    v = scale(v, weekday_factor(weekday) * 1000);
+    v = scale(v, new_year_factor(d) * 1000);
+    v = scale(v, exp_ppm(c->noise));
+    return (v + 500) / 1000; /* milli-views to views */
 }
 
 static int write_series(FILE *out)
 {
     uint64_t rng = SEED;
-    spikes s = {0, 0, -1};
+    channel c = {{0, 0, 0}, 0, GROWTH_DRIFT, 0};
+    for (int j = 0; j < 3; j++) {
+        c.catalogue[j] = first_catalogue[j] * MEDIAN_APPEAL * 1000;
+    }
     date d = {FIRST_YEAR, 1, 1};
     int weekday = 0; /* 2017-01-01 was a Sunday */
     if (fprintf(out, "Date,Views\n") < 0) {
         return -1;
     }
-    for (int64_t i = 0; d.year <= LAST_YEAR; i++) {
-        int64_t t = term(d);
-        int64_t base = scale(level(i), t);
-        int64_t v = scale(base, weekday_factor(weekday));
-        v = scale(v, new_year_factor(d));
-        v = scale(v, noise_factor(&rng));
-        v += spike_views(&s, &rng, weekday, base, t >= 950);
+    while (d.year <= LAST_YEAR) {
+        update_catalogue(&c, &rng, d, weekday);
+        update_random_walks(&c, &rng);
+        int64_t v = views_today(&c, d, weekday);
         if (fprintf(out, "%04d-%02d-%02d,%lld\n", d.year, d.month, d.day,
                     (long long)(v > 0 ? v : 0)) < 0) {
             return -1;

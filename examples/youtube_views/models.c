@@ -1,8 +1,7 @@
 /*
- * models: one nnlite model per study entry. Inputs and targets are
- * normalised (windows.h), so the model learns z(tomorrow) from z(past
- * days); every number leaving this file is back in views:
- * views = mean + std * z, and an MAE in z times std is the MAE in views.
+ * models: one nnlite model per study entry; the only file of the example
+ * that calls the library. Every number leaving it is in views (decoded by
+ * transform.h), except the loss curves.
  */
 #include "models.h"
 
@@ -12,21 +11,24 @@
 #include <string.h>
 #include <time.h>
 
+#include "least_squares.h"
+
 /* Per-epoch losses, filled by the epoch callback. */
 typedef struct recorder {
-    double *train;
-    double *test;
+    double *train;      /* NULL: not recorded */
+    double *validation;
     size_t count;
     size_t capacity;
-    double scale; /* the normaliser's std: z units to views */
 } recorder;
 
 static int record_epoch(const nnlite_epoch_stats *stats, void *user)
 {
     recorder *r = user;
     if (r->count < r->capacity) {
-        r->train[r->count] = (double)stats->train_loss * r->scale;
-        r->test[r->count] = (double)stats->validation_loss * r->scale;
+        if (r->train) {
+            r->train[r->count] = (double)stats->train_loss;
+        }
+        r->validation[r->count] = (double)stats->validation_loss;
         r->count++;
     }
     return 0;
@@ -79,61 +81,132 @@ static nnlite_status build(nnlite_model *m, const model_spec *spec,
     return s;
 }
 
-/* Predict every sample of `set` in views; *mae gets the MAE in views. */
-static nnlite_status predict(nnlite_model *m, const window_set *set,
-                             const normaliser *norm, double *predictions,
+/* A linear model's starting point: the least-squares fit on the first
+ * `rows` samples (its parameters are W [1, window], then b). */
+static nnlite_status start_linear(nnlite_model *m, const encoded_set *set,
+                                  size_t rows)
+{
+    size_t p = set->window;
+    double *x = malloc(rows * p * sizeof *x), *y = malloc(rows * sizeof *y);
+    double *coef = malloc((p + 1) * sizeof *coef);
+    float *params = nnlite_model_params(m);
+    nnlite_status s = NNLITE_ENOMEM;
+    if (x && y && coef && params) {
+        for (size_t i = 0; i < rows * p; i++) {
+            x[i] = (double)set->x[i];
+        }
+        for (size_t i = 0; i < rows; i++) {
+            y[i] = (double)set->y[i];
+        }
+        s = NNLITE_ENUMERIC;
+        if (least_squares_fit(coef, x, y, NULL, rows, p, 1e-12) == 0) {
+            for (size_t j = 0; j <= p; j++) {
+                params[j] = (float)coef[j];
+            }
+            s = NNLITE_OK;
+        }
+    }
+    free(x);
+    free(y);
+    free(coef);
+    return s;
+}
+
+/* A fresh model of `spec`, linear ones at their least-squares start. */
+static nnlite_status create(nnlite_model **m, const model_spec *spec,
+                            const training_plan *plan,
+                            const encoded_set *set, size_t rows)
+{
+    nnlite_status s = nnlite_model_create(m, spec->window, plan->seed);
+    if (s == NNLITE_OK) {
+        s = build(*m, spec, plan);
+    }
+    if (s == NNLITE_OK && spec->depth == 0) {
+        s = start_linear(*m, set, rows);
+    }
+    return s;
+}
+
+/* MAE in views of rows [first, first + rows) of `set`; their predicted
+ * views go to `predictions` when it is not NULL. */
+static nnlite_status measure(nnlite_model *m, const transform *t,
+                             const encoded_set *set, const double *views,
+                             size_t first, size_t rows, double *predictions,
                              double *mae)
 {
-    nnlite_tensor *x = NULL, *y = NULL;
-    nnlite_status s = nnlite_tensor_wrap2d(&x, set->x, set->count,
-                                           set->window);
-    if (s == NNLITE_OK) {
-        s = nnlite_tensor_create2d(&y, set->count, 1);
+    float *z = malloc((rows ? rows : 1) * sizeof *z);
+    nnlite_status s = z ? NNLITE_OK : NNLITE_ENOMEM;
+    if (s == NNLITE_OK && rows > 0) {
+        s = nnlite_model_predict(m, set->x + first * set->window, rows, z);
     }
-    if (s == NNLITE_OK) {
-        s = nnlite_model_forward(m, x, y);
-    }
-    if (s == NNLITE_OK) {
-        const float *z = nnlite_tensor_const_data(y);
-        double sum = 0.0;
-        for (size_t i = 0; i < set->count; i++) {
-            double p = norm->mean + norm->std * (double)z[i];
-            sum += fabs(p - set->views[i]);
-            if (predictions) {
-                predictions[i] = p;
-            }
+    double sum = 0.0;
+    for (size_t i = 0; s == NNLITE_OK && i < rows; i++) {
+        double v = transform_decode(t, (double)z[i],
+                                    set->offset[first + i]);
+        sum += fabs(v - views[first + i]);
+        if (predictions) {
+            predictions[i] = v;
         }
-        *mae = sum / (double)set->count;
+    }
+    *mae = rows > 0 ? sum / (double)rows : (double)NAN;
+    free(z);
+    return s;
+}
+
+/* Rows [0, rows) of `set` as tensors (wrapped, not copied). */
+static nnlite_status wrap(nnlite_tensor **x, nnlite_tensor **y,
+                          const encoded_set *set)
+{
+    nnlite_status s = nnlite_tensor_wrap2d(x, set->x, set->count,
+                                           set->window);
+    return s != NNLITE_OK ? s : nnlite_tensor_wrap2d(y, set->y, set->count,
+                                                     1);
+}
+
+/* The first fit: rows before the validation period, early stopping on
+ * the rest, the best epoch's parameters restored. */
+static nnlite_status fit_and_validate(nnlite_model *m,
+                                      const training_plan *plan,
+                                      const model_data *d, recorder *rec,
+                                      size_t *best_epoch)
+{
+    nnlite_tensor *x = NULL, *y = NULL;
+    nnlite_status s = wrap(&x, &y, d->training);
+    if (s == NNLITE_OK) {
+        nnlite_fit_result result = NNLITE_FIT_RESULT_INIT;
+        nnlite_fit_options fit = NNLITE_FIT_OPTIONS_INIT;
+        fit.epochs = plan->max_epochs;
+        fit.batch_size = plan->batch_size;
+        fit.row_count = d->fit_count;
+        fit.validation_x = x;
+        fit.validation_target = y;
+        fit.validation_first_row = d->fit_count;
+        fit.validation_row_count = d->training->count - d->fit_count;
+        fit.patience = plan->patience;
+        fit.restore_best = 1;
+        fit.result = &result;
+        s = nnlite_model_fit(m, x, y, &fit, record_epoch, rec);
+        *best_epoch = result.best_epoch;
     }
     nnlite_tensor_destroy(x);
     nnlite_tensor_destroy(y);
     return s;
 }
 
-/* Fit on the training set, with the test set as fit's validation set
- * only so that the callback can record its loss after every epoch. */
-static nnlite_status train(nnlite_model *m, const training_plan *plan,
-                           const window_set *train_set,
-                           const window_set *test_set, recorder *rec)
+/* The refit on every training day, recording the test loss per epoch. */
+static nnlite_status refit(nnlite_model *m, const training_plan *plan,
+                           const model_data *d, size_t epochs,
+                           recorder *rec)
 {
     nnlite_tensor *x = NULL, *y = NULL, *tx = NULL, *ty = NULL;
-    nnlite_status s = nnlite_tensor_wrap2d(&x, train_set->x, train_set->count,
-                                           train_set->window);
-    if (s == NNLITE_OK) {
-        s = nnlite_tensor_wrap2d(&y, train_set->y, train_set->count, 1);
-    }
-    if (s == NNLITE_OK) {
-        s = nnlite_tensor_wrap2d(&tx, test_set->x, test_set->count,
-                                 test_set->window);
-    }
-    if (s == NNLITE_OK) {
-        s = nnlite_tensor_wrap2d(&ty, test_set->y, test_set->count, 1);
+    nnlite_status s = wrap(&x, &y, d->training);
+    if (s == NNLITE_OK && d->test->count > 0) {
+        s = wrap(&tx, &ty, d->test);
     }
     if (s == NNLITE_OK) {
         nnlite_fit_options fit = NNLITE_FIT_OPTIONS_INIT;
-        fit.epochs = plan->epochs;
+        fit.epochs = epochs;
         fit.batch_size = plan->batch_size;
-        fit.shuffle = 1;
         fit.validation_x = tx;
         fit.validation_target = ty;
         s = nnlite_model_fit(m, x, y, &fit, record_epoch, rec);
@@ -145,70 +218,77 @@ static nnlite_status train(nnlite_model *m, const training_plan *plan,
     return s;
 }
 
-/* A linear model z = b' + sum w_i z_i in views: with z = (v - mean) / std,
- * v = mean + std b' - mean sum w_i + sum w_i v_i. The weights stay. */
-static int linear_in_views(model_result *r, nnlite_model *m, size_t window,
-                           const normaliser *norm)
+static int allocate_result(model_result *r, const training_plan *plan,
+                           const model_data *d)
 {
-    const float *p = nnlite_model_params(m);
-    r->weights = malloc(window * sizeof *r->weights);
-    if (!p || !r->weights) {
-        return -1;
-    }
-    double weight_sum = 0.0;
-    for (size_t i = 0; i < window; i++) {
-        r->weights[i] = (double)p[i]; /* W is [1, window]: W[0][i] */
-        weight_sum += r->weights[i];
-    }
-    r->bias = norm->mean + norm->std * (double)p[window] -
-              norm->mean * weight_sum;
-    return 0;
+    size_t n = plan->max_epochs;
+    r->train_curve = malloc(n * sizeof *r->train_curve);
+    r->validation_curve = malloc(n * sizeof *r->validation_curve);
+    r->test_curve = malloc(n * sizeof *r->test_curve);
+    r->test_predictions =
+        malloc((d->test->count ? d->test->count : 1) * sizeof(double));
+    return r->train_curve && r->validation_curve && r->test_curve &&
+                   r->test_predictions
+               ? 0
+               : -1;
 }
 
-static int allocate_result(model_result *r, const training_plan *plan,
-                           const window_set *test, recorder *rec)
+/* Both fits and the measurements; `*failed` is the model that failed. */
+static nnlite_status train_and_measure(model_result *out,
+                                       const model_spec *spec,
+                                       const training_plan *plan,
+                                       const model_data *d,
+                                       nnlite_model **failed)
 {
-    r->train_curve = malloc(plan->epochs * sizeof *r->train_curve);
-    r->test_curve = malloc(plan->epochs * sizeof *r->test_curve);
-    r->test_predictions = malloc(test->count * sizeof *r->test_predictions);
-    rec->train = r->train_curve;
-    rec->test = r->test_curve;
-    rec->capacity = plan->epochs;
-    return r->train_curve && r->test_curve && r->test_predictions ? 0 : -1;
+    const encoded_set *set = d->training;
+    size_t validation_rows = set->count - d->fit_count;
+    recorder first = {out->train_curve, out->validation_curve, 0,
+                      plan->max_epochs};
+    recorder second = {NULL, out->test_curve, 0, plan->max_epochs};
+    nnlite_model *m = NULL;
+    nnlite_status s = create(&m, spec, plan, set, d->fit_count);
+    if (s == NNLITE_OK) {
+        s = fit_and_validate(m, plan, d, &first, &out->best_epoch);
+    }
+    out->epochs = first.count;
+    if (s == NNLITE_OK) {
+        s = measure(m, d->transform, set, d->training_views, d->fit_count,
+                    validation_rows, NULL, &out->validation_mae);
+    }
+    if (s == NNLITE_OK && plan->refit) { /* same seed, from the start */
+        nnlite_model_destroy(m);
+        m = NULL;
+        s = create(&m, spec, plan, set, set->count);
+        if (s == NNLITE_OK) {
+            s = refit(m, plan, d, out->best_epoch ? out->best_epoch : 1,
+                      &second);
+        }
+        out->refit_epochs = second.count;
+    }
+    if (s == NNLITE_OK) {
+        s = measure(m, d->transform, set, d->training_views, 0, set->count,
+                    NULL, &out->train_mae);
+    }
+    if (s == NNLITE_OK) {
+        s = measure(m, d->transform, d->test, d->test_views, 0,
+                    d->test->count, out->test_predictions, &out->test_mae);
+    }
+    *failed = m;
+    return s;
 }
 
 int model_run(model_result *out, const model_spec *spec,
-              const training_plan *plan, const window_set *train_set,
-              const window_set *test_set, const normaliser *norm,
+              const training_plan *plan, const model_data *data,
               char *error, size_t error_size)
 {
     double start = seconds_now();
-    recorder rec = {NULL, NULL, 0, 0, norm->std};
     nnlite_model *m = NULL;
     memset(out, 0, sizeof *out);
-    if (allocate_result(out, plan, test_set, &rec) != 0) {
+    if (allocate_result(out, plan, data) != 0) {
         snprintf(error, error_size, "%s: out of memory", spec->name);
         return -1;
     }
-    nnlite_status s = nnlite_model_create(&m, spec->window, plan->seed);
-    if (s == NNLITE_OK) {
-        s = build(m, spec, plan);
-    }
-    if (s == NNLITE_OK) {
-        s = train(m, plan, train_set, test_set, &rec);
-    }
-    out->epochs = rec.count;
-    if (s == NNLITE_OK) {
-        s = predict(m, train_set, norm, NULL, &out->train_mae);
-    }
-    if (s == NNLITE_OK) {
-        s = predict(m, test_set, norm, out->test_predictions,
-                    &out->test_mae);
-    }
-    if (s == NNLITE_OK && spec->depth == 0 &&
-        linear_in_views(out, m, spec->window, norm) != 0) {
-        s = NNLITE_ENOMEM;
-    }
+    nnlite_status s = train_and_measure(out, spec, plan, data, &m);
     if (s != NNLITE_OK) {
         snprintf(error, error_size, "%s: %s (%s)", spec->name,
                  nnlite_status_string(s), nnlite_model_last_error(m));
@@ -224,8 +304,8 @@ void model_result_free(model_result *result)
         return;
     }
     free(result->train_curve);
+    free(result->validation_curve);
     free(result->test_curve);
     free(result->test_predictions);
-    free(result->weights);
     memset(result, 0, sizeof *result);
 }

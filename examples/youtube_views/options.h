@@ -13,13 +13,15 @@ typedef struct options {
     const char *plots;   /* --plots DIR, or NULL */
     int quick;           /* --quick: few epochs, for tests */
     int check;           /* --check: exit non-zero when sanity checks fail */
-    size_t epochs;       /* --epochs N; 0 for the study's default */
+    size_t epochs;       /* --epochs N: most epochs; 0 for the default */
+    size_t seeds;        /* --seeds N: seeds per model, >= 1 */
+    int transform;       /* --transform: a transform_kind, -1 for auto */
     int help;            /* --help was given */
 } options;
 
 /*
  * Parse argv into `out`, starting from the defaults (`default_csv`,
- * testing from 2021-01-01).
+ * testing from 2021-01-01, one seed, the transform chosen on validation).
  * @return 0; -1 with a message in `error` for an unknown option, a missing
  *         or bad value.
  */

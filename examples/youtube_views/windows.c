@@ -5,55 +5,43 @@
  */
 #include "windows.h"
 
-#include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dates.h"
 
+/* The first of the last 20% of the first `count` rows. */
+static long last_fifth(const long *days, size_t count)
+{
+    return days[count - count / 5 - (count % 5 != 0)];
+}
+
 int windows_choose_split(split *out, const views_series *series,
                          long requested, char *error, size_t error_size)
 {
     const long *days = series->days;
+    size_t n = series->count, before = 0;
     out->test_from = requested;
     out->fell_back = 0;
-    if (days[series->count - 1] < requested) {
-        out->test_from = days[series->count - series->count / 5 -
-                              (series->count % 5 != 0)];
+    if (days[n - 1] < requested) {
+        out->test_from = last_fifth(days, n);
         out->fell_back = 1;
     }
-    if (days[0] >= out->test_from) {
+    while (before < n && days[before] < out->test_from) {
+        before++;
+    }
+    if (before < 2) {
         char text[DATE_TEXT_SIZE];
         date_format(out->test_from, text);
-        snprintf(error, error_size, "no days before %s to train on", text);
+        snprintf(error, error_size, "too few days before %s to train and "
+                 "validate on", text);
         return -1;
     }
-    return 0;
-}
-
-int windows_normaliser(normaliser *out, const views_series *series,
-                       long test_from, char *error, size_t error_size)
-{
-    double sum = 0.0, squares = 0.0;
-    size_t n = 0;
-    for (; n < series->count && series->days[n] < test_from; n++) {
-        sum += series->views[n];
+    out->validation_from = out->test_from - VALIDATION_DAYS;
+    if (out->test_from - days[0] < 2 * VALIDATION_DAYS) {
+        out->validation_from = last_fifth(days, before);
     }
-    double mean = n > 0 ? sum / (double)n : 0.0;
-    for (size_t i = 0; i < n; i++) {
-        double d = series->views[i] - mean;
-        squares += d * d;
-    }
-    double std = n > 1 ? sqrt(squares / (double)n) : 0.0;
-    if (!(std > 0.0)) {
-        snprintf(error, error_size,
-                 "the training days' views are constant or too few");
-        return -1;
-    }
-    out->mean = mean;
-    out->std = std;
     return 0;
 }
 
@@ -61,70 +49,67 @@ static int reserve(window_set *set, size_t window, size_t count)
 {
     memset(set, 0, sizeof *set);
     set->window = window;
-    if (count == 0) {
-        return 0;
-    }
-    if (window > SIZE_MAX / sizeof(float) / count) {
-        return -1;
-    }
-    set->x = malloc(count * window * sizeof *set->x);
-    set->y = malloc(count * sizeof *set->y);
-    set->views = malloc(count * sizeof *set->views);
+    set->row = malloc(count * sizeof *set->row);
     set->day = malloc(count * sizeof *set->day);
-    return set->x && set->y && set->views && set->day ? 0 : -1;
+    set->views = malloc(count * sizeof *set->views);
+    return set->row && set->day && set->views ? 0 : -1;
 }
 
-/* Append the sample that predicts row `i` from the rows before it. */
 static void add_sample(window_set *set, const views_series *series,
-                       size_t i, const normaliser *norm)
+                       size_t i)
 {
-    float *x = set->x + set->count * set->window;
-    for (size_t j = 0; j < set->window; j++) {
-        double v = series->views[i - set->window + j];
-        x[j] = (float)((v - norm->mean) / norm->std);
-    }
-    set->y[set->count] = (float)((series->views[i] - norm->mean) / norm->std);
-    set->views[set->count] = series->views[i];
+    set->row[set->count] = i;
     set->day[set->count] = series->days[i];
+    set->views[set->count] = series->views[i];
     set->count++;
 }
 
-int windows_make(window_set *train, window_set *test, size_t *skipped,
-                 const views_series *series, size_t window, size_t history,
-                 long test_from, const normaliser *norm)
+int windows_make(sample_split *out, const views_series *series,
+                 const unsigned char *filled, size_t window, size_t history,
+                 const split *sp)
 {
     const long *days = series->days;
     long span = (long)history;
-    *skipped = 0;
+    memset(out, 0, sizeof *out);
     /* The series holds at most `count` samples; sizing both sets for all
      * of them wastes a little memory and saves a counting pass. */
-    if (reserve(train, window, series->count) != 0 ||
-        reserve(test, window, series->count) != 0) {
-        window_set_free(train);
-        window_set_free(test);
+    if (reserve(&out->training, window, series->count) != 0 ||
+        reserve(&out->test, window, series->count) != 0) {
+        sample_split_free(out);
         return -1;
     }
     for (size_t i = 0; i < series->count; i++) {
-        if (days[i] - span < days[0]) {
-            continue; /* the series starts too late to have a history */
+        if (days[i] - span < days[0] || (filled && filled[i])) {
+            continue; /* too early for a history, or not a real day */
         }
         if (i < history || days[i] - days[i - history] != span) {
-            ++*skipped; /* a missing day inside the history */
+            out->skipped++; /* a gap inside the history */
             continue;
         }
-        add_sample(days[i] < test_from ? train : test, series, i, norm);
+        if (days[i] >= sp->test_from) {
+            add_sample(&out->test, series, i);
+        } else {
+            out->fit_count += days[i] < sp->validation_from;
+            add_sample(&out->training, series, i);
+        }
     }
     return 0;
 }
 
-void window_set_free(window_set *set)
+static void window_set_free(window_set *set)
 {
-    if (!set) {
+    free(set->row);
+    free(set->day);
+    free(set->views);
+    memset(set, 0, sizeof *set);
+}
+
+void sample_split_free(sample_split *s)
+{
+    if (!s) {
         return;
     }
-    free(set->x);
-    free(set->y);
-    free(set->views);
-    free(set->day);
-    memset(set, 0, sizeof *set);
+    window_set_free(&s->training);
+    window_set_free(&s->test);
+    memset(s, 0, sizeof *s);
 }

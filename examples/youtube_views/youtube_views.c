@@ -11,7 +11,10 @@
  *      batch, for a number of epochs.
  *
  * Then it asks what more days, sigmoids or ReLUs, and deeper networks
- * buy, and where they start to overfit. The data is the channel shipped
+ * buy, and where they start to overfit. Unlike the lecture, it chooses
+ * (epochs, the input transform, the best model) on a validation year cut
+ * from the end of the training days, never on the test year, and it
+ * scores simple baselines beside the models. The data is the channel shipped
  * in examples/data (simulated: the lecture's is not public) or your own
  * YouTube Studio export (--csv). Run with --help for the options.
  */
@@ -22,13 +25,16 @@
 
 #include <nnlite/nnlite.h>
 
+#include "baselines.h"
 #include "dates.h"
+#include "lecture.h"
 #include "models.h"
 #include "options.h"
 #include "plots.h"
+#include "prepare.h"
 #include "report.h"
+#include "study.h"
 #include "views_csv.h"
-#include "windows.h"
 
 #ifndef YOUTUBE_VIEWS_DATA /* Meson passes the shipped file's full path */
 #define YOUTUBE_VIEWS_DATA "examples/data/channel_views.csv"
@@ -64,203 +70,264 @@ static const model_spec study[] = {
 };
 #define STUDY_SIZE (sizeof study / sizeof study[0])
 
-/* Every model predicts the same days: those with this many days of
- * history, the longest window in the study. */
-#define HISTORY 56
-
-/* Where to find things in `study`. */
-enum { LINEAR_1D = 0, LINEAR_7D = 1, LINEAR_56D = 3, FIRST_DEEP = 10 };
+/* Where to find things in `study`; the baselines follow it. */
+enum { LINEAR_1D = 0, LINEAR_7D = 1, LINEAR_56D = 3, FIRST_NETWORK = 4 };
+#define ROWS (STUDY_SIZE + BASELINE_COUNT)
 
 /* Step 3's settings, the same for every model. Adam copes with the very
  * different gradient scales of a 1-weight line and a 4-layer network, so
- * one learning rate serves them all. */
-static training_plan default_plan(const options *opt)
+ * one learning rate serves them all; early stopping on the validation
+ * period picks each model's epochs, up to a ceiling.
+ *
+ * --quick is for the test suite, which also runs under valgrind and
+ * emulators: linear models get at most 10 epochs (from the least-squares
+ * start they need few), networks one epoch on the log transform (unless
+ * --transform says otherwise) and no refit. */
+static study_plan make_plan(const options *opt, const model_spec *spec)
 {
-    training_plan plan;
+    study_plan plan;
     nnlite_optimizer_options adam = NNLITE_ADAM_OPTIONS_INIT;
-    plan.optimizer = adam;
-    plan.optimizer.learning_rate = 1e-3f;
-    plan.batch_size = 32;
-    plan.epochs = opt->epochs ? opt->epochs : 40;
-    plan.seed = 2021;
+    plan.training.optimizer = adam;
+    plan.training.optimizer.learning_rate = 1e-3f;
+    plan.training.batch_size = 32;
+    plan.training.max_epochs = opt->epochs ? opt->epochs : 200;
+    plan.training.patience = 20;
+    plan.training.seed = 2021;
+    plan.training.refit = 1;
+    plan.seeds = opt->seeds;
+    plan.transform = opt->transform;
+    if (opt->quick && spec->depth == 0) {
+        plan.training.max_epochs = 10;
+        plan.training.patience = 3;
+    } else if (opt->quick) {
+        plan.training.max_epochs = 1;
+        plan.training.refit = 0;
+        plan.transform = opt->transform < 0 ? TRANSFORM_LOG : opt->transform;
+    }
     return plan;
 }
 
-/* Epochs for one model. --quick trains every network for a single epoch
- * but keeps the linear models' epochs: they cost next to nothing, and the
- * test compares them with each other. */
-static training_plan plan_for(const model_spec *spec,
-                              const training_plan *plan, int quick)
-{
-    training_plan p = *plan;
-    if (spec->depth > 0 && quick) {
-        p.epochs = 1;
-    }
-    return p;
-}
-
-/* Training and test samples for each window length the study uses. */
-typedef struct sample_sets {
-    size_t windows[4];
-    window_set train[4];
-    window_set test[4];
-    size_t skipped; /* days skipped because their history has a gap */
-} sample_sets;
-
-static int make_samples(sample_sets *sets, const views_series *series,
-                        const split *sp, const normaliser *norm)
-{
-    static const size_t windows[4] = {1, 7, 28, 56};
-    memset(sets, 0, sizeof *sets);
-    for (size_t i = 0; i < 4; i++) {
-        sets->windows[i] = windows[i];
-        if (windows_make(&sets->train[i], &sets->test[i], &sets->skipped,
-                         series, windows[i], HISTORY, sp->test_from,
-                         norm) != 0) {
-            return -1;
-        }
-    }
-    return 0;
-}
-
-static size_t set_index(const sample_sets *sets, size_t window)
-{
-    size_t i = 0;
-    while (i < 3 && sets->windows[i] != window) {
-        i++;
-    }
-    return i;
-}
-
-static void free_samples(sample_sets *sets)
-{
-    for (size_t i = 0; i < 4; i++) {
-        window_set_free(&sets->train[i]);
-        window_set_free(&sets->test[i]);
-    }
-}
-
 static void describe_data(const char *path, const views_series *series,
-                          const split *sp, const normaliser *norm,
-                          const sample_sets *sets)
+                          const prepared *p)
 {
-    char first[DATE_TEXT_SIZE], last[DATE_TEXT_SIZE], from[DATE_TEXT_SIZE];
+    char first[DATE_TEXT_SIZE], last[DATE_TEXT_SIZE];
+    char validation[DATE_TEXT_SIZE], test[DATE_TEXT_SIZE];
+    const sample_split *s = prepared_samples(p, HISTORY);
     date_format(series->days[0], first);
     date_format(series->days[series->count - 1], last);
-    date_format(sp->test_from, from);
-    printf("data: %s\n%zu days from %s to %s (%ld missing)\n", path,
-           series->count, first, last, views_series_missing_days(series));
-    if (sp->fell_back) {
+    date_format(p->sp.validation_from, validation);
+    date_format(p->sp.test_from, test);
+    printf("data: %s\n%zu days from %s to %s, %ld missing.\n"
+           "Single missing days filled in (each the mean of its "
+           "neighbours): %zu.\nDays not predicted because their 56 days "
+           "reach over a longer gap: %zu.\n",
+           path, series->count, first, last,
+           views_series_missing_days(series), p->filled.filled_count,
+           s->skipped);
+    if (p->sp.fell_back) {
         printf("no day on or after the requested test date: testing on "
                "the last 20%% of days instead\n");
     }
-    printf("train on days before %s, test on the rest: %zu and %zu days "
-           "predicted\n", from, sets->train[0].count, sets->test[0].count);
-    printf("each from the %d days before it (%zu days skipped because those "
-           "reach\nover a missing day)\n", HISTORY, sets->skipped);
-    printf("training views: mean %.1f, standard deviation %.1f (inputs and "
-           "targets\nare scaled with these)\n\n", norm->mean, norm->std);
+    printf("periods: fit before %s (%zu days predicted), validate until "
+           "%s (%zu),\ntest from %s on (%zu); each day from the %d days "
+           "before it\n\n", validation, s->fit_count, test,
+           s->training.count - s->fit_count, test, s->test.count, HISTORY);
 }
 
-static void describe_plan(const training_plan *plan, int quick)
+static void describe_plan(const study_plan *plan, int quick)
 {
-    const nnlite_optimizer_options *o = &plan->optimizer;
-    printf("every model: MAE loss, Adam (lr %g, betas %g/%g, eps %g),\n"
-           "batch %zu, shuffled, seed %llu, %zu epochs",
-           (double)o->learning_rate, (double)o->beta1, (double)o->beta2,
-           (double)o->epsilon, plan->batch_size,
-           (unsigned long long)plan->seed, plan->epochs);
-    printf("%s\n", quick ? " (--quick: networks 1)" : "");
+    const nnlite_optimizer_options *o = &plan->training.optimizer;
+    printf("every model: MAE loss, Adam (lr %g), batch %zu, shuffled;\n"
+           "at most %zu epochs, stopping once %zu bring no better "
+           "validation MAE%s;\nthen refitted on all training days for "
+           "the best epoch's count.\nLinear models start from the "
+           "least-squares fit. Seeds %llu to %llu.\n",
+           (double)o->learning_rate, plan->training.batch_size,
+           plan->training.max_epochs, plan->training.patience,
+           quick ? " (--quick: 10 for linear\nmodels, 1 for networks, "
+                   "not refitted; none over 10,000 parameters)" : "",
+           (unsigned long long)plan->training.seed,
+           (unsigned long long)(plan->training.seed + plan->seeds - 1));
 }
 
-/* Train every model of the study, reporting progress on stderr. */
-static int run_study(model_result *results, const sample_sets *sets,
-                     const training_plan *plan, int quick,
-                     const normaliser *norm)
+/* --quick leaves out the networks with more parameters than this: an
+ * epoch of them costs minutes under valgrind or an emulator, and the
+ * checks do not need them. */
+#define QUICK_MAX_PARAMETERS 10000
+
+static size_t parameters(const model_spec *spec)
+{
+    size_t count = 0, in = spec->window;
+    for (size_t i = 0; i < spec->depth; i++) {
+        count += (in + 1) * spec->width;
+        in = spec->width;
+    }
+    return count + in + 1;
+}
+
+/* Train every model of the study, then score the baselines. */
+static int run_all(model_summary *results, model_spec *specs,
+                   const options *opt, const prepared *p)
 {
     char error[512];
+    lad_certificate cert;
+    model_result baselines[BASELINE_COUNT];
     for (size_t i = 0; i < STUDY_SIZE; i++) {
-        const model_spec *spec = &study[i];
-        size_t k = set_index(sets, spec->window);
-        training_plan p = plan_for(spec, plan, quick);
-        fprintf(stderr, "[%2zu/%zu] %-13s %3zu epoch%s ...", i + 1,
-                STUDY_SIZE, spec->name, p.epochs, p.epochs == 1 ? "" : "s");
-        fflush(stderr);
-        if (model_run(&results[i], spec, &p, &sets->train[k],
-                      &sets->test[k], norm, error, sizeof error) != 0) {
+        study_plan plan = make_plan(opt, &study[i]);
+        specs[i] = study[i];
+        if (opt->quick && parameters(&study[i]) > QUICK_MAX_PARAMETERS) {
+            results[i].skipped = 1;
+            continue;
+        }
+        if (study_run(&results[i], &study[i], &plan, p, error,
+                      sizeof error) != 0) {
             fprintf(stderr, "\n%s\n", error);
             return -1;
         }
-        fprintf(stderr, " %5.1f s\n", results[i].seconds);
     }
+    if (baselines_run(baselines, &cert, &p->filled.series,
+                      prepared_samples(p, HISTORY)) != 0) {
+        fprintf(stderr, "baselines: out of memory\n");
+        for (size_t k = 0; k < BASELINE_COUNT; k++) {
+            model_result_free(&baselines[k]);
+        }
+        return -1;
+    }
+    for (size_t k = 0; k < BASELINE_COUNT; k++) {
+        specs[STUDY_SIZE + k] = baseline_specs[k];
+        results[STUDY_SIZE + k] = study_single(&baselines[k]);
+    }
+    printf("lad-56d: %zu reweighted least-squares fits, then %zu "
+           "vertices; its training MAE\nand a proven lower bound for any "
+           "linear fit's differ by %.1e (relative)\n\n", cert.iterations,
+           cert.steps,
+           fabs(cert.objective - cert.lower_bound) / cert.objective);
     return 0;
 }
 
-/* The best deep model by its test MAE, as the lecture picks 3 layers:
- * fine for a picture, but a choice made on the test set. */
-static size_t best_deep(const model_result *results)
+/* The model of [first, last) with the lowest mean validation MAE. */
+static size_t choose(const model_summary *results, size_t first,
+                     size_t last)
 {
-    size_t best = FIRST_DEEP;
-    for (size_t i = FIRST_DEEP + 1; i < STUDY_SIZE; i++) {
-        if (results[i].test_mae < results[best].test_mae) {
+    size_t best = first;
+    for (size_t i = first + 1; i < last; i++) {
+        if (!results[i].skipped &&
+            results[i].validation.mean < results[best].validation.mean) {
             best = i;
         }
     }
     return best;
 }
 
-static int write_plots(const char *dir, const model_result *results,
-                       const sample_sets *sets)
+static int write_plots(const char *dir, const model_summary *results,
+                       const model_spec *specs, const size_t chosen[2],
+                       const prepared *p)
 {
-    const size_t pictured[3] = {LINEAR_1D, LINEAR_56D, best_deep(results)};
+    const size_t pictured[3] = {LINEAR_1D, chosen[0], chosen[1]};
+    const window_set *test = &prepared_samples(p, HISTORY)->test;
+    const char *name = p->filled.series.name;
     int failed = 0;
-    printf("\nPictured deep model: %s, the lowest test MAE of the 1 to 4 "
-           "layer models\n(picked on the test set, as the lecture picks 3 "
-           "layers).\n", study[pictured[2]].name);
     for (size_t i = 0; i < 3; i++) {
-        const model_spec *spec = &study[pictured[i]];
-        size_t k = set_index(sets, spec->window);
-        failed |= plots_predictions(dir, spec, &results[pictured[i]],
-                                    &sets->test[k]) != 0;
+        if (i == 1 && pictured[1] == LINEAR_1D) {
+            continue;
+        }
+        failed |= plots_predictions(dir, &specs[pictured[i]],
+                                    &results[pictured[i]].first, test,
+                                    name) != 0;
     }
-    for (size_t i = FIRST_DEEP; i < STUDY_SIZE; i++) {
-        failed |= plots_losses(dir, &study[i], &results[i]) != 0;
+    for (size_t i = FIRST_NETWORK; i < STUDY_SIZE; i++) {
+        if (!results[i].skipped &&
+            (i == chosen[1] || specs[i].width == 100)) {
+            const model_summary *r = &results[i];
+            failed |= plots_losses(dir, &specs[i], &r->first,
+                                   &p->transforms[r->transform]) != 0;
+        }
     }
     return failed ? -1 : 0;
 }
 
 /* --check: what must hold on the shipped data even with --quick. */
-static int sanity_check(const model_result *results, const sample_sets *sets,
-                        const normaliser *norm)
+static int sanity_check(const model_summary *results,
+                        const model_spec *specs, const size_t chosen[2],
+                        const prepared *p)
 {
     int ok = 1;
-    const window_set *test = &sets->test[0];
-    double mean_mae = 0.0; /* always predicting the training mean */
-    for (size_t i = 0; i < test->count; i++) {
-        mean_mae += fabs(test->views[i] - norm->mean);
-    }
-    mean_mae /= (double)test->count;
-    for (size_t i = 0; i < STUDY_SIZE; i++) {
-        if (!(results[i].test_mae < mean_mae) ||
-            !isfinite(results[i].train_mae)) {
-            fprintf(stderr, "check: %s (test MAE %.1f) does not beat "
-                    "predicting the mean (%.1f)\n", study[i].name,
-                    results[i].test_mae, mean_mae);
+    for (size_t k = 0; k < 2; k++) {
+        const model_summary *r = &results[chosen[k]];
+        int family_ok = k == 0 ? specs[chosen[k]].depth == 0
+                               : specs[chosen[k]].depth > 0;
+        if (!family_ok || r->skipped || !isfinite(r->test.mean) ||
+            !isfinite(r->validation.mean)) {
+            fprintf(stderr, "check: no %s was chosen with a test MAE\n",
+                    k == 0 ? "linear model" : "network");
             ok = 0;
         }
     }
-    if (!(results[LINEAR_7D].test_mae < results[LINEAR_1D].test_mae)) {
+    const window_set *test = &prepared_samples(p, HISTORY)->test;
+    double mean = p->transforms[TRANSFORM_SCALE].mean, mean_mae = 0.0;
+    for (size_t i = 0; i < test->count; i++) {
+        mean_mae += fabs(test->views[i] - mean);
+    }
+    mean_mae /= (double)test->count; /* always predicting the mean */
+    for (size_t i = 0; i < ROWS; i++) {
+        const model_result *r = &results[i].first;
+        if (results[i].skipped) {
+            continue;
+        }
+        if (!(results[i].test.mean < mean_mae) ||
+            !isfinite(results[i].train.mean)) {
+            fprintf(stderr, "check: %s (test MAE %.1f) does not beat "
+                    "predicting the mean (%.1f)\n", specs[i].name,
+                    results[i].test.mean, mean_mae);
+            ok = 0;
+        }
+        for (size_t k = 0; k < test->count; k++) {
+            if (!(r->test_predictions[k] >= 0.0)) {
+                fprintf(stderr, "check: %s predicts %g on test day %zu\n",
+                        specs[i].name, r->test_predictions[k], k);
+                ok = 0;
+                break;
+            }
+        }
+    }
+    if (!(results[LINEAR_7D].test.mean < results[LINEAR_1D].test.mean)) {
         fprintf(stderr, "check: the 7-day model does not beat the 1-day "
                 "model on the test days\n");
         ok = 0;
     }
-    double w = results[LINEAR_1D].weights ? results[LINEAR_1D].weights[0]
-                                          : 0.0;
-    if (!(w > 0.5 && w < 1.5)) {
-        fprintf(stderr, "check: the 1-day weight %.3f is not near 1\n", w);
+    lecture_figures f; /* tomorrow is nearly today, as in the lecture */
+    if (lecture_figures_measure(&f, p, &results[LINEAR_1D],
+                                &results[LINEAR_56D]) != 0 ||
+        !(f.one_day[0] > 0.5 && f.one_day[0] < 1.5)) {
+        fprintf(stderr, "check: the 1-day fit's weight %.3f is not near "
+                "1\n", f.one_day[0]);
         ok = 0;
     }
     return ok ? 0 : -1;
+}
+
+static void print_results(const model_summary *results,
+                          const model_spec *specs, const size_t chosen[2],
+                          const prepared *p)
+{
+    int marks[ROWS] = {0};
+    lecture_figures figures;
+    double unit = p->transforms[TRANSFORM_SCALE].mean >= 1000.0 ? 1000.0
+                                                               : 1.0;
+    marks[chosen[0]] = marks[chosen[1]] = 1;
+    printf("MAE, ours in %s of this data,\nthe lecture's in thousands "
+           "of views of its channel (* chosen on validation):\n\n",
+           unit == 1000.0 ? "thousands (k)" : "units");
+    report_print_table(stdout, specs, results, ROWS, marks, unit);
+    printf("\nchosen on validation: linear %s, test MAE %.4g (sd %.2g); "
+           "network %s,\ntest MAE %.4g (sd %.2g)\n\n", specs[chosen[0]].name,
+           results[chosen[0]].test.mean, results[chosen[0]].test.sd,
+           specs[chosen[1]].name, results[chosen[1]].test.mean,
+           results[chosen[1]].test.sd);
+    if (lecture_figures_measure(&figures, p, &results[LINEAR_1D],
+                                &results[LINEAR_56D]) == 0) {
+        report_print_lecture(stdout, &figures, unit);
+    }
 }
 
 int main(int argc, char **argv)
@@ -277,69 +344,52 @@ int main(int argc, char **argv)
         return 0;
     }
 
-    /* The data: views per day, split in time. The past trains, the
-     * future (2021, unless told otherwise) tests. */
+    /* The data: views per day, split in time. The past trains (its last
+     * year validates), the future (2021, unless told otherwise) tests. */
     views_series series;
-    split sp;
-    normaliser norm;
-    sample_sets sets;
-    model_result results[STUDY_SIZE];
+    prepared p;
+    model_summary results[ROWS];
+    model_spec specs[ROWS];
     int status = 1;
-    memset(&sets, 0, sizeof sets);
+    memset(&p, 0, sizeof p);
     memset(results, 0, sizeof results);
     if (views_csv_read(&series, opt.csv, error, sizeof error) != 0 ||
-        windows_choose_split(&sp, &series, opt.test_from, error,
-                             sizeof error) != 0 ||
-        windows_normaliser(&norm, &series, sp.test_from, error,
-                           sizeof error) != 0) {
-        fprintf(stderr, "%s\n", error);
+        prepare(&p, &series, opt.test_from, error, sizeof error) != 0) {
+        fprintf(stderr, "%s: %s\n", opt.csv, error);
         goto done;
     }
-    if (make_samples(&sets, &series, &sp, &norm) != 0) {
-        fprintf(stderr, "out of memory\n");
-        goto done;
-    }
-    if (sets.train[0].count < 2 || sets.test[0].count < 1) {
-        fprintf(stderr, "%s: too few days: every prediction needs the %d "
-                "days before it, without gaps\n", opt.csv, HISTORY);
-        goto done;
-    }
-    describe_data(opt.csv, &series, &sp, &norm, &sets);
+    describe_data(opt.csv, &series, &p);
 
-    /* Steps 1 to 3 for every model of the lecture. */
-    training_plan plan = default_plan(&opt);
+    /* Steps 1 to 3 for every model of the lecture, and the baselines. */
+    study_plan plan = make_plan(&opt, &study[0]);
     describe_plan(&plan, opt.quick);
     fflush(stdout); /* before the progress lines on stderr */
-    if (run_study(results, &sets, &plan, opt.quick, &norm) != 0) {
+    if (run_all(results, specs, &opt, &p) != 0) {
         goto done;
     }
 
     /* What came out, beside what the lecture reports. */
-    double unit = norm.mean >= 1000.0 ? 1000.0 : 1.0;
-    printf("\nMAE, ours in %s of this data,\nthe lecture's in thousands "
-           "of views of its channel:\n\n",
-           unit == 1000.0 ? "thousands of views (k)" : "views");
-    report_print_table(stdout, study, results, STUDY_SIZE, unit);
-    printf("\n");
-    report_print_linear(stdout, &results[LINEAR_1D], &results[LINEAR_7D],
-                        unit);
+    const size_t chosen[2] = {choose(results, 0, FIRST_NETWORK),
+                              choose(results, FIRST_NETWORK, STUDY_SIZE)};
+    print_results(results, specs, chosen, &p);
     status = 0;
     if (opt.report &&
-        report_write_csv(opt.report, study, results, STUDY_SIZE) != 0) {
+        report_write_csv(opt.report, specs, results, ROWS,
+                         prepared_samples(&p, HISTORY)->test.count) != 0) {
         perror(opt.report);
         status = 1;
     }
-    if (opt.plots && write_plots(opt.plots, results, &sets) != 0) {
+    if (opt.plots && write_plots(opt.plots, results, specs, chosen, &p) != 0) {
         status = 1;
     }
-    if (opt.check && sanity_check(results, &sets, &norm) != 0) {
+    if (opt.check && sanity_check(results, specs, chosen, &p) != 0) {
         status = 1;
     }
 done:
-    for (size_t i = 0; i < STUDY_SIZE; i++) {
-        model_result_free(&results[i]);
+    for (size_t i = 0; i < ROWS; i++) {
+        model_summary_free(&results[i]);
     }
-    free_samples(&sets);
+    prepared_free(&p);
     views_series_free(&series);
     return status;
 }

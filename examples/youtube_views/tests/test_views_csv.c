@@ -1,7 +1,8 @@
 /*
  * test_views_csv: the CSV reader accepts what real exports look like and
- * rejects malformed files naming the right line; gaps in a series are
- * found and the windows that would span them skipped.
+ * rejects malformed files naming the right line; single missing days
+ * are filled, longer gaps found and the windows that would span them
+ * skipped; the periods are split as windows.h says.
  *
  * Usage: test_views_csv TESTDATA_DIR. Plain C (no CMocka), so the examples
  * suite runs wherever the examples build.
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "dates.h"
+#include "gaps.h"
 #include "views_csv.h"
 #include "windows.h"
 
@@ -60,6 +62,8 @@ static void check_accepted(const char *name, double first_views)
         CHECK(s.views[1] == 1350.0);
         CHECK(s.views[2] == 980.0);
     }
+    CHECK(strcmp(s.name, "views") == 0 || strcmp(s.name, "Views") == 0 ||
+          strcmp(s.name, "VIEWS") == 0);
     CHECK(views_series_missing_days(&s) == 0);
     views_series_free(&s);
 }
@@ -152,22 +156,79 @@ static void test_finds_gaps_and_skips_windows(void)
 
     /* With 3 days of history, Mar 4..10 and Mar 16..20 can be predicted;
      * Mar 13, 14 and 15 would need Mar 11 or 12. */
-    normaliser norm = {1000.0, 10.0};
-    window_set train, test;
-    size_t skipped = 0;
-    CHECK(windows_make(&train, &test, &skipped, &s, 2, 3,
-                       day_of("2021-03-16"), &norm) == 0);
-    CHECK(skipped == 3);
-    CHECK(train.count == 7);
-    CHECK(test.count == 5);
-    if (test.count == 5) {
-        CHECK(test.day[0] == day_of("2021-03-16"));
-        /* features: the 2 days before, oldest first, normalised */
-        CHECK(test.x[0] == 1.4f && test.x[1] == 1.5f); /* Mar 14, 15 */
-        CHECK(test.views[0] == 1016.0);
+    split sp = {day_of("2021-03-08"), day_of("2021-03-16"), 0};
+    sample_split samples;
+    CHECK(windows_make(&samples, &s, NULL, 2, 3, &sp) == 0);
+    CHECK(samples.skipped == 3);
+    CHECK(samples.training.count == 7);
+    CHECK(samples.fit_count == 4); /* Mar 4..7 */
+    CHECK(samples.test.count == 5);
+    if (samples.test.count == 5) {
+        CHECK(samples.test.day[0] == day_of("2021-03-16"));
+        CHECK(samples.test.row[0] == 13); /* Mar 16 is row 13 */
+        CHECK(samples.test.views[0] == 1016.0);
     }
-    window_set_free(&train);
-    window_set_free(&test);
+    sample_split_free(&samples);
+    views_series_free(&s);
+}
+
+/* A single missing day is filled with its neighbours' mean and never
+ * predicted; a two-day gap stays and skips the windows over it. */
+static void test_fills_single_missing_days(void)
+{
+    static const char text[] = "Date,Clicks\n2021-03-01,100\n"
+                               "2021-03-02,200\n2021-03-04,400\n"
+                               "2021-03-05,500\n2021-03-08,800\n"
+                               "2021-03-09,900\n2021-03-10,1000\n";
+    views_series s;
+    filled_series f;
+    char error[256] = "";
+    CHECK(views_csv_parse(&s, text, sizeof text - 1, "memory", error,
+                          sizeof error) == 0);
+    CHECK(strcmp(s.name, "Clicks") == 0);
+    CHECK(gaps_fill_single_days(&f, &s) == 0);
+    CHECK(f.filled_count == 1);
+    CHECK(f.series.count == 8);
+    if (f.series.count == 8) {
+        CHECK(f.series.days[2] == day_of("2021-03-03"));
+        CHECK(f.series.views[2] == 300.0);
+        CHECK(f.filled[2] == 1 && f.filled[1] == 0 && f.filled[3] == 0);
+        CHECK(views_series_missing_days(&f.series) == 2);
+        CHECK(strcmp(f.series.name, "Clicks") == 0);
+    }
+    /* 2 days of history: Mar 3 is filled (not a target), Mar 4 and 5
+     * are predicted over it, Mar 8 and 9 need Mar 6 or 7. */
+    split sp = {day_of("2021-03-05"), day_of("2021-03-10"), 0};
+    sample_split samples;
+    CHECK(windows_make(&samples, &f.series, f.filled, 1, 2, &sp) == 0);
+    CHECK(samples.training.count == 2);
+    CHECK(samples.fit_count == 1);
+    CHECK(samples.skipped == 2);
+    CHECK(samples.test.count == 1); /* Mar 10 */
+    sample_split_free(&samples);
+    filled_series_free(&f);
+    views_series_free(&s);
+}
+
+/* The validation period: the last 365 training days, or the last 20%
+ * of them when the training days span less than two years. */
+static void test_validation_period(void)
+{
+    static const char text[] = "2017-01-01,1\n2018-06-01,2\n"
+                               "2021-01-01,3\n";
+    views_series s;
+    split sp;
+    char error[256] = "";
+    CHECK(views_csv_parse(&s, text, sizeof text - 1, "memory", error,
+                          sizeof error) == 0);
+    CHECK(strcmp(s.name, "views") == 0); /* no header */
+    CHECK(windows_choose_split(&sp, &s, day_of("2021-01-01"), error,
+                               sizeof error) == 0);
+    CHECK(sp.validation_from == day_of("2020-01-02")); /* 2020: leap */
+    CHECK(windows_choose_split(&sp, &s, day_of("2018-07-01"), error,
+                               sizeof error) == 0);
+    /* 2 training days: the last 20% is the last one */
+    CHECK(sp.validation_from == day_of("2018-06-01"));
     views_series_free(&s);
 }
 
@@ -218,6 +279,8 @@ int main(int argc, char **argv)
     test_rejects_nul_in_views();
     test_finds_gaps_and_skips_windows();
     test_split_falls_back_to_last_fifth();
+    test_fills_single_missing_days();
+    test_validation_period();
     if (failures) {
         fprintf(stderr, "%d check(s) failed\n", failures);
         return 1;
