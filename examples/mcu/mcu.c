@@ -194,9 +194,9 @@ int main(void)
     nnlite_model_destroy(m);
 
     /* 56 days through 16 ReLUs: the arena must hold what the model says. */
-    TRY(build(&m, 56, network, 2, 0.003f, &a));
+    TRY(build(&m, 56, network, 2, 0.001f, &a));
     TRY(nnlite_model_memory_needed(m, BATCH, &needed));
-    TRY(study(m, 56, 100, &a, &train, &test));
+    TRY(study(m, 56, 200, &a, &train, &test));
     ram = nnlite_arena_high_water(arena);
     printf("56 -> 16 ReLU -> 1: train_mae %.3fk test_mae %.3fk\n",
            (double)train, (double)test);
