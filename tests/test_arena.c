@@ -150,22 +150,27 @@ static void test_arena_merges_free_neighbours(void **state)
     assert_ptr_equal(take(f, 8), a);
 }
 
+/* A hole one alignment unit larger than a request: where a header is
+ * one unit (x86-64, 32-bit Arm) the rest becomes a bare header, free
+ * but too small for any request; where it is two (s390x: 8-byte
+ * alignment, 8-byte size_t) the rest could not hold a header, so the
+ * request gets the whole hole. */
 static void test_arena_splits_down_to_a_bare_header(void **state)
 {
     fixture *f = *state;
     const size_t a = nnlite_arena_alignment();
+    const size_t header = block(1) - a;
     void *x = take(f, 2 * a);
     void *y = take(f, 8);
     give(f, x);
-    /* The rest of the hole is one header with no room behind it: too
-     * small for any request, so the next block goes to the top. */
     void *z = take(f, a);
     assert_ptr_equal(z, x);
-    void *w = take(f, 1);
+    void *w = take(f, 1); /* nothing left below y: to the top */
     assert_true((unsigned char *)w > (unsigned char *)y);
     assert_int_equal(nnlite_arena_in_use(f->arena),
-                     nnlite_arena_overhead() + block(a) + block(8) +
-                         block(1));
+                     nnlite_arena_overhead() +
+                         (header <= a ? block(a) : block(2 * a)) +
+                         block(8) + block(1));
     give(f, z); /* merges with the bare header: the hole is whole again */
     assert_ptr_equal(take(f, 2 * a), x);
     /* An exact fit takes the hole as it is. */

@@ -813,10 +813,12 @@ static void test_gemm_in_place_gives_the_packed_bits(void **state)
 static void test_gemm_pack_sizes(void **state)
 {
     (void)state;
-    const nnlite__gemm_kernels *g =
-        nnlite__gemm_kernels_for(NNLITE__PATH_GENERIC);
-    nnlite__gemm_kernels packing = *g;
-    packing.tile_strided = NULL;
+    nnlite__gemm_kernels in_place =
+        *nnlite__gemm_kernels_for(NNLITE__PATH_GENERIC);
+    nnlite__gemm_kernels packing = in_place;
+    const nnlite__gemm_kernels *g = &in_place;
+    in_place.small_in_place = 1;
+    packing.small_in_place = 0;
     assert_int_equal(nnlite__gemm_pack_floats_for(g, 56, 56), 0);
     assert_int_equal(nnlite__gemm_pack_floats_for(g, 4096, 1), 0);
     assert_int_equal(nnlite__gemm_pack_floats_for(g, 5, 0), 0);

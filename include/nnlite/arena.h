@@ -61,9 +61,9 @@ typedef struct nnlite_arena nnlite_arena;
  * @param buffer the memory to manage; any alignment.
  * @param size   bytes at `buffer`.
  * @return NNLITE_OK; NNLITE_EINVAL for a NULL argument or a buffer too
- *         small for the bookkeeping and one smallest block
- *         (nnlite_arena_overhead() + 2 * nnlite_arena_alignment() bytes
- *         when aligned).
+ *         small for the bookkeeping and one smallest block (when
+ *         aligned: nnlite_arena_overhead(), a block header and
+ *         nnlite_arena_alignment() bytes).
  */
 NNLITE_API nnlite_status nnlite_arena_create(nnlite_arena **arena,
                                              void *buffer, size_t size);

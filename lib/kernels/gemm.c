@@ -23,7 +23,7 @@ size_t nnlite__gemm_pack_floats_for(const nnlite__gemm_kernels *k,
                                     size_t kmax, size_t nmax)
 {
     size_t rows, cols;
-    if (k->tile_strided != NULL &&
+    if (k->small_in_place &&
         (nmax == 0 || kmax <= NNLITE__GEMM_IN_PLACE_FLOATS / nmax)) {
         return 0;
     }

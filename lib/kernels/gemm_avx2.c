@@ -180,7 +180,7 @@ TARGET static void gemv_relu_avx2(const float *w, const float *x,
 
 const nnlite__gemm_kernels nnlite__gemm_avx2 = {
     NNLITE__PATH_AVX2, "avx2", MR, NR, 0, tile_avx2, gemv_avx2, NULL,
-    gemv_relu_avx2, column_sums_avx2, NULL,
+    gemv_relu_avx2, column_sums_avx2, NULL, 0,
 };
 #else
 /* ISO C wants at least one declaration in a translation unit. */

@@ -433,7 +433,7 @@ TARGET static void pack_t_avx512(const float *src, size_t lds, size_t kc,
 
 const nnlite__gemm_kernels nnlite__gemm_avx512 = {
     NNLITE__PATH_AVX512, "avx512", MR, NR, 1, tile_avx512, gemv_avx512,
-    pack_t_avx512, gemv_relu_avx512, column_sums_avx512, NULL,
+    pack_t_avx512, gemv_relu_avx512, column_sums_avx512, NULL, 0,
 };
 #else
 /* ISO C wants at least one declaration in a translation unit. */

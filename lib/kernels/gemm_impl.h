@@ -80,10 +80,13 @@ typedef struct nnlite__gemm_kernels {
     nnlite__pack_t_fn pack_t; /* NULL: the portable loop in gemm.c */
     nnlite__gemv_relu_fn gemv_relu;
     nnlite__column_sums_fn column_sums;
-    /* NULL, or a tile that reads B in place whatever its strides: then
-     * products small enough (nnlite__gemm_pack_floats_for) need no
-     * packing scratch. */
+    /* NULL, or a tile that reads B in place whatever its strides: with
+     * pack NULL, nnlite__gemm_cols runs every tile through it. */
     nnlite__tile_strided_fn tile_strided;
+    /* Non-zero: products small enough (nnlite__gemm_pack_floats_for)
+     * are read in place and need no scratch; 0: they are packed, which
+     * is faster where tile vectorises. */
+    int small_in_place;
 } nnlite__gemm_kernels;
 
 extern const nnlite__gemm_kernels nnlite__gemm_generic;
@@ -112,14 +115,15 @@ typedef struct nnlite__gemm_args {
 size_t nnlite__gemm_pack_floats(size_t n);
 
 /* A B of at most this many floats is read in place by kernels with
- * tile_strided: it fits in a first-level cache, so packing gains
- * nothing, and a small target saves the scratch. */
+ * small_in_place: it fits in a first-level cache (where there is one),
+ * and a small target saves the scratch. */
 #define NNLITE__GEMM_IN_PLACE_FLOATS ((size_t)4096)
 
 /* Floats of packing scratch one thread needs with kernels k for every
  * product with a reduction of at most kmax and at most nmax columns:
  * KC (or kmax if less) rows of panels of k->nr columns. 0 when k reads
- * such products in place (kmax * nmax <= NNLITE__GEMM_IN_PLACE_FLOATS). */
+ * such products in place (small_in_place, and kmax * nmax <=
+ * NNLITE__GEMM_IN_PLACE_FLOATS). */
 size_t nnlite__gemm_pack_floats_for(const nnlite__gemm_kernels *k,
                                     size_t kmax, size_t nmax);
 

@@ -183,7 +183,7 @@ static void gemv_relu_neon(const float *w, const float *x, const float *bias,
 
 const nnlite__gemm_kernels nnlite__gemm_neon = {
     NNLITE__PATH_NEON, "neon", MR, NR, 0, tile_neon, gemv_neon, NULL,
-    gemv_relu_neon, column_sums_neon, NULL,
+    gemv_relu_neon, column_sums_neon, NULL, 0,
 };
 #else
 /* ISO C wants at least one declaration in a translation unit. */
