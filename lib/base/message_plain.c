@@ -24,10 +24,12 @@ static void put(text *t, char c)
     }
 }
 
-static void put_string(text *t, const char *s)
+/* At most `limit` bytes of s (a negative limit: all of it). */
+static void put_string(text *t, const char *s, long limit)
 {
-    for (s = s != NULL ? s : "(null)"; *s != '\0'; s++) {
+    for (s = s != NULL ? s : "(null)"; *s != '\0' && limit != 0; s++) {
         put(t, *s);
+        limit -= limit > 0;
     }
 }
 
@@ -106,10 +108,20 @@ static const char *convert(text *t, const char *fmt, va_list *ap)
 {
     char len[3] = {0};
     size_t n = 0;
-    bool long_double = false;
+    long precision = -1; /* none given */
+    bool long_double = false, in_precision = false;
     for (; is_one_of(*fmt, "-+ #0123456789.*"); fmt++) {
-        if (*fmt == '*') {
-            (void)va_arg(*ap, int); /* a width or precision argument */
+        if (*fmt == '.') {
+            in_precision = true;
+            precision = 0;
+        } else if (*fmt == '*') {
+            const int value = va_arg(*ap, int); /* a width or precision */
+            if (in_precision) {
+                precision = value < 0 ? -1 : value;
+            }
+        } else if (in_precision && *fmt >= '0' && *fmt <= '9' &&
+                   precision < 100000) {
+            precision = precision * 10 + (*fmt - '0');
         }
     }
     for (; is_one_of(*fmt, "hljztL"); fmt++) {
@@ -137,7 +149,7 @@ static const char *convert(text *t, const char *fmt, va_list *ap)
         put(t, (char)va_arg(*ap, int));
         break;
     case 's':
-        put_string(t, va_arg(*ap, const char *));
+        put_string(t, va_arg(*ap, const char *), precision);
         break;
     case '%':
         put(t, '%');

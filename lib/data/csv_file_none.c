@@ -13,9 +13,12 @@ nnlite_status nnlite_csv_read(nnlite_tensor **x, nnlite_tensor **target,
     static const nnlite_csv_options defaults = NNLITE_CSV_OPTIONS_INIT;
     const nnlite_csv_options *o = options != NULL ? options : &defaults;
     nnlite_status s = nnlite__csv_check(x, target, o);
-    (void)path;
     if (s != NNLITE_OK) {
         return s;
+    }
+    if (path == NULL) {
+        nnlite__csv_message(o, "path is NULL");
+        return NNLITE_EINVAL;
     }
     nnlite__csv_message(o, "nnlite was built without file I/O "
                            "(-Dfile_io=disabled): use "

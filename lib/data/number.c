@@ -135,6 +135,26 @@ static bool scan(decimal *d, const char *text, size_t length, bool *negative)
     return i == length;
 }
 
+/* The decimal digits of v at out, NUL-terminated. Written here, not by
+ * nnlite__format: that makes messages, which a build may leave out. */
+static void put_decimal(char *out, int64_t v)
+{
+    char digits[24];
+    size_t k = 0;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    if (v < 0) {
+        *out++ = '-';
+    }
+    do {
+        digits[k++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    while (k > 0) {
+        *out++ = digits[--k];
+    }
+    *out = '\0';
+}
+
 /* strtof on "[-]DIGITS[1]eEXP". */
 static float convert(decimal *d, bool negative)
 {
@@ -156,7 +176,8 @@ static float convert(decimal *d, bool negative)
     for (size_t i = 0; i < d->count; i++) {
         buf[n++] = d->digits[i];
     }
-    nnlite__format(buf + n, sizeof(buf) - n, "e%ld", (long)exponent);
+    buf[n++] = 'e';
+    put_decimal(buf + n, exponent);
     return strtof(buf, NULL);
 }
 

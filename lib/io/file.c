@@ -67,17 +67,51 @@ static int write_all(const nnlite__file_io *io, int fd,
     return 0;
 }
 
-/* Create a new temporary file beside `path`; its name goes to tmp. The
- * name mixes the process id and the clock, and O_EXCL makes a clash with
- * any existing file a retry, never an overwrite. */
+/* v in hexadecimal at out; returns the digits written (no NUL). */
+static size_t put_hex(char *out, unsigned long v)
+{
+    char digits[2 * sizeof(v)];
+    size_t k = 0, n = 0;
+    do {
+        digits[k++] = "0123456789abcdef"[v % 16];
+        v /= 16;
+    } while (v != 0);
+    while (k > 0) {
+        out[n++] = digits[--k];
+    }
+    return n;
+}
+
+/* tmp = path ".tmp-" PID "-" NANOSECONDS ATTEMPT, the numbers in
+ * hexadecimal: at most strlen(path) + 6 + 3 * 2 * sizeof(long) bytes
+ * with the NUL. Written here, not by nnlite__format: that makes
+ * messages, which a build may leave out. */
+static void temporary_name(char *tmp, const char *path, unsigned long pid,
+                           unsigned long nanoseconds, unsigned attempt)
+{
+    size_t n = strlen(path);
+    memcpy(tmp, path, n);
+    memcpy(tmp + n, ".tmp-", 5);
+    n += 5;
+    n += put_hex(tmp + n, pid);
+    tmp[n++] = '-';
+    n += put_hex(tmp + n, nanoseconds);
+    n += put_hex(tmp + n, attempt);
+    tmp[n] = '\0';
+}
+
+/* Create a new temporary file beside `path`; its name goes to tmp, which
+ * has room for temporary_name's. The name mixes the process id and the
+ * clock, and O_EXCL makes a clash with any existing file a retry, never
+ * an overwrite. */
 static int create_temporary(const nnlite__file_io *io, const char *path,
-                            char *tmp, size_t tmp_size)
+                            char *tmp)
 {
     struct timespec now;
     for (unsigned attempt = 0; attempt < 32; attempt++) {
         clock_gettime(CLOCK_REALTIME, &now);
-        nnlite__format(tmp, tmp_size, "%s.tmp-%ld-%lx%x", path,
-                       (long)getpid(), (unsigned long)now.tv_nsec, attempt);
+        temporary_name(tmp, path, (unsigned long)getpid(),
+                       (unsigned long)now.tv_nsec, attempt);
         int fd = io->open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd >= 0 || errno != EEXIST) {
             return fd;
@@ -93,13 +127,16 @@ static void sync_directory(const char *path)
 {
     char dir[4096];
     const char *slash = strrchr(path, '/');
-    if (slash == NULL) {
-        nnlite__format(dir, sizeof(dir), ".");
-    } else if (slash == path) {
-        nnlite__format(dir, sizeof(dir), "/");
+    size_t n = slash == NULL ? 0 : (size_t)(slash - path);
+    if (slash == NULL || slash == path) {
+        dir[0] = slash == NULL ? '.' : '/';
+        n = 1;
+    } else if (n < sizeof(dir)) {
+        memcpy(dir, path, n);
     } else {
-        nnlite__format(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+        return; /* a directory name longer than any this code opens */
     }
+    dir[n] = '\0';
     int fd = open(dir, O_RDONLY | O_CLOEXEC);
     if (fd >= 0) {
         (void)fsync(fd);
@@ -111,9 +148,9 @@ static void sync_directory(const char *path)
 static nnlite_status write_atomically(nnlite_model *m, const char *path,
                                       const nnlite__file_io *io,
                                       const unsigned char *image, size_t size,
-                                      char *tmp, size_t tmp_size)
+                                      char *tmp)
 {
-    int fd = create_temporary(io, path, tmp, tmp_size);
+    int fd = create_temporary(io, path, tmp);
     if (fd < 0) {
         return io_fail(m, "cannot create a temporary file for", path, errno);
     }
@@ -172,7 +209,7 @@ nnlite_status nnlite__model_save_with(nnlite_model *m, const char *path,
         s = nnlite__model_image_failed(m, size);
     }
     if (s == NNLITE_OK) {
-        s = write_atomically(m, path, io, image, size, tmp, tmp_size);
+        s = write_atomically(m, path, io, image, size, tmp);
     }
     nnlite__free(&m->allocator, tmp);
     nnlite__free(&m->allocator, image);

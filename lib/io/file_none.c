@@ -4,6 +4,7 @@
  * work. Buffers still do. */
 #include <stddef.h>
 
+#include "alloc_impl.h"
 #include "format_impl.h"
 #include "nnlite/io.h"
 
@@ -38,6 +39,7 @@ nnlite_status nnlite_model_load_advanced(nnlite_model **out, const char *path,
                                          const nnlite_load_options *options)
 {
     static const nnlite_load_options defaults = NNLITE_LOAD_OPTIONS_INIT;
+    nnlite_allocator a;
     if (out == NULL) {
         return NNLITE_EINVAL;
     }
@@ -45,9 +47,11 @@ nnlite_status nnlite_model_load_advanced(nnlite_model **out, const char *path,
     if (options == NULL) {
         options = &defaults;
     }
-    if (path == NULL || options->version != NNLITE_LOAD_OPTIONS_VERSION) {
-        nnlite__load_message(options, "invalid arguments: a path and "
-                                      "options of this version are needed");
+    if (path == NULL || options->version != NNLITE_LOAD_OPTIONS_VERSION ||
+        nnlite__allocator_resolve(&a, options->allocator) != NNLITE_OK) {
+        nnlite__load_message(options, "invalid arguments: a path, options "
+                                      "of this version and a complete "
+                                      "allocator are needed");
         return NNLITE_EINVAL;
     }
     nnlite__load_message(options, NO_FILES);
