@@ -150,6 +150,28 @@ static void test_arena_merges_free_neighbours(void **state)
     assert_ptr_equal(take(f, 8), a);
 }
 
+/* A second free of a block that merged into its free lower neighbour
+ * changes nothing: the count of bytes in use and the next placement stay
+ * as after the first. */
+static void test_arena_second_free_after_merge_is_ignored(void **state)
+{
+    fixture *f = *state;
+    void *a = take(f, 32);
+    void *b = take(f, 32);
+    void *c = take(f, 32); /* keeps both below the top */
+    size_t in_use;
+    give(f, a);
+    give(f, b); /* merges into a's free block */
+    in_use = nnlite_arena_in_use(f->arena);
+    give(f, b);
+    assert_int_equal(nnlite_arena_in_use(f->arena), in_use);
+    assert_ptr_equal(take(f, 2 * block(32) - block(0)), a);
+    assert_int_equal(nnlite_arena_in_use(f->arena),
+                     nnlite_arena_overhead() +
+                         block(2 * block(32) - block(0)) + block(32));
+    give(f, c);
+}
+
 /* A hole one alignment unit larger than a request: where a header is
  * one unit (x86-64, 32-bit Arm) the rest becomes a bare header, free
  * but too small for any request; where it is two (s390x: 8-byte
@@ -432,6 +454,7 @@ int main(void)
         T(test_arena_aligns_every_block),
         T(test_arena_reuses_a_freed_block_first_fit),
         T(test_arena_merges_free_neighbours),
+        T(test_arena_second_free_after_merge_is_ignored),
         T(test_arena_splits_down_to_a_bare_header),
         T(test_arena_lowers_the_top_when_the_highest_is_freed),
         T(test_arena_runs_out),

@@ -178,6 +178,10 @@ static void arena_free(void *user, void *ptr)
         return; /* freed already */
     }
     bytes = bytes_of(h);
+    /* Marked free at once, even when it merges into a lower neighbour
+     * below and this header is never written again: a second free of the
+     * same pointer then stops above. */
+    h->bytes = bytes;
     a->live -= bytes;
     if (offset + bytes < a->top &&
         !(header_at(a, offset + bytes)->bytes & USED)) {
