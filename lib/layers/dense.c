@@ -129,7 +129,7 @@ static bool dense_forward_pair(const nnlite_layer *layer,
     const size_t in = layer->in, out = layer->out;
     const float *w = params, *b = params + in * out;
     if (batch >= FAST_MIN_ROWS || in < TINY_IN ||
-        next->ops != &nnlite__relu_ops) {
+        next->ops->kind != NNLITE_LAYER_RELU) { /* by kind: links no ReLU */
         return false;
     }
     for (size_t n = 0; n < batch; n++) {
