@@ -1,5 +1,6 @@
 /* One rank's parameters, or whole model, to every rank; and the check
  * that all ranks hold the same parameter bits. */
+#include <stdint.h>
 #include <string.h>
 
 #include "mpi_impl.h"
@@ -213,7 +214,7 @@ static nnlite_status compare_with_root(nnlite_mpi *mpi, const float *params,
     }
     if ((s = nnlite_mpi_agree(mpi, s, why)) == NNLITE_OK) {
         if (root) {
-            s = bcast_bytes(mpi, (void *)(size_t)params,
+            s = bcast_bytes(mpi, (void *)(uintptr_t)params,
                             count * sizeof(float), 0);
         } else if (copy != NULL &&
                    (s = bcast_bytes(mpi, copy, count * sizeof(float), 0)) ==

@@ -19,7 +19,9 @@ static int stop_at_once(nnlite_model *model, float *grads, size_t count,
     return 1;
 }
 
-/* The caller's options as version 2 (a version-1 struct is shorter). */
+/* The caller's options as this version: an older struct is shorter, so
+ * only its fields are read and the rest keep their defaults (as
+ * nnlite_model_fit reads them). */
 static void read_options(nnlite_fit_options *o,
                          const nnlite_fit_options *options)
 {
@@ -28,9 +30,14 @@ static void read_options(nnlite_fit_options *o,
     if (options == NULL) {
         return;
     }
-    if (options->version == 1) {
+    switch (options->version) {
+    case 1:
         memcpy(o, options, offsetof(nnlite_fit_options, first_row));
-    } else {
+        break;
+    case 2:
+        memcpy(o, options, offsetof(nnlite_fit_options, shuffle_stream));
+        break;
+    default:
         *o = *options;
     }
 }
@@ -42,9 +49,11 @@ static nnlite_status check_and_size(nnlite__mpi_fit *f,
                                     const nnlite_tensor *target)
 {
     nnlite_fit_options pre = f->o;
-    /* A version-1 struct was read into version-2 defaults; any other
+    /* An older struct was read into this version's defaults; any other
      * version goes to nnlite_model_fit as it came, to be refused. */
-    pre.version = f->o.version == 1 ? 2 : f->o.version;
+    pre.version = f->o.version >= 1 && f->o.version < NNLITE_FIT_OPTIONS_VERSION
+                      ? NNLITE_FIT_OPTIONS_VERSION
+                      : f->o.version;
     pre.gradient_hook = stop_at_once;
     pre.gradient_hook_user = NULL;
     pre.result = NULL;
@@ -272,8 +281,9 @@ nnlite_status nnlite_mpi_fit(nnlite_mpi *mpi, nnlite_model *model,
     } else {
         f.stats.stop = NNLITE_FIT_FAILED;
     }
-    if (model != NULL && f.o.version == NNLITE_FIT_OPTIONS_VERSION) {
-        report(&f); /* a result pointer only a version-2 struct has */
+    if (model != NULL && f.o.version >= 2 &&
+        f.o.version <= NNLITE_FIT_OPTIONS_VERSION) {
+        report(&f); /* structs from version 2 on have a result pointer */
     }
     release(&f);
     return s;

@@ -192,7 +192,8 @@ NNLITE_API nnlite_status nnlite_mpi_average_gradients(nnlite_mpi *mpi,
  *   ran out contributes none to the later ones.
  * - `shuffle` permutes each rank's rows every epoch, from a seed made of
  *   the optimizer's step count when fit starts, the epoch and the rank
- *   (reproducible, and a resumed run draws new orders).
+ *   (reproducible, and a resumed run draws new orders). The order is
+ *   kept in memory, two numbers per row, whatever `shuffle_stream` says.
  * - `validation_x`/`validation_target` (or `validation_split`, of each
  *   rank's rows) are each rank's share of the validation set; the
  *   validation loss is the mean over all ranks' validation rows. Either
@@ -210,7 +211,9 @@ NNLITE_API nnlite_status nnlite_mpi_average_gradients(nnlite_mpi *mpi,
  * the options (with nnlite_model_fit()'s messages) and sizes every buffer
  * and the optimizer's state, so no update can fail on one rank alone. It
  * leaves the parameters and optimizer alone, but draws from the model's
- * random generator as one batch does (a dropout mask, a shuffle).
+ * random generator as one batch does (a dropout mask, a shuffle), and the
+ * buffers nnlite_model_fit() sized stay with the model (with `shuffle`,
+ * its own row order and batch copies too).
  * @param model  this rank's model: the same parameters and optimizer state
  *               on every rank (see nnlite_mpi_broadcast_model()).
  * @param x      this rank's inputs, [rows, input_features], rows >= 1.
