@@ -19,6 +19,7 @@
 # install fails the check; elsewhere it says so and skips.
 set -eu
 cd "$(dirname "$0")/.."
+NNLITE_NEED_TEST_TOOLS=1 # CMocka: the host build makes tests/export
 . ./scripts/ensure-deps.sh
 
 missing=
@@ -57,6 +58,22 @@ setup() {
     meson compile -C "$dir" ${NNLITE_JOBS:+-j "$NNLITE_JOBS"} >/dev/null
 }
 
+# Fails the check, with the log when one is named: fail WHY [LOG].
+fail() {
+    [ -z "${2:-}" ] || cat "$2" >&2
+    echo "check-mcu: FAILED: $1" >&2
+    exit 1
+}
+
+# The last `mcu: test_mae X ram_bytes N needed_bytes M` line of a log,
+# checked for its numbers.
+mcu_line() {
+    line=$(grep '^mcu: test_mae ' "$1" | tail -n 1) || true
+    echo "$line" | awk '$3 ~ /^[0-9.e+-]+$/ && $5 ~ /^[0-9]+$/ &&
+        $7 ~ /^[0-9]+$/ { found = 1; print } END { exit !found }' ||
+        fail "no mcu line with its figures in $1" "$1"
+}
+
 # Runs a build's mcu suite, quietly unless it fails; its log stays in
 # DIR/meson-logs/testlog.txt.
 run_mcu_suite() {
@@ -75,23 +92,30 @@ run_mcu_suite "$m4"
 grep -E '^(memory|strings|maths|formatting|compiler run-time):|symbols, ' \
     "$m4/meson-logs/testlog.txt"
 grep -E '^(linear|56 ->|arena|saved|mcu:)' "$m4/meson-logs/testlog.txt"
-m4_line=$(grep '^mcu:' "$m4/meson-logs/testlog.txt" | tail -n 1)
+m4_line=$(mcu_line "$m4/meson-logs/testlog.txt")
 
 echo "== the same with -Dmessages=plain: no vsnprintf"
 m4_plain=.build/mcu/cortex-m4f-plain
 setup "$m4_plain" --cross-file cross/cortex-m4f.ini -Dwerror=true \
     -Dbench=false -Dexamples=false -Dmessages=plain
+# Its undefined_symbols test rejects vsnprintf in such a build.
 run_mcu_suite "$m4_plain"
-if arm-none-eabi-nm -u "$m4_plain/lib/libnnlite.a" | grep -qw vsnprintf; then
-    echo "check-mcu: FAILED: -Dmessages=plain still needs vsnprintf" >&2
-    exit 1
-fi
 echo "undefined symbols: all allowed, without vsnprintf"
 
 echo "== examples/mcu on this machine"
 host=.build/mcu/host
-setup "$host" -Dwerror=true -Dtests=enabled -Dbench=false
-host_line=$("$host/examples/mcu/mcu" | tail -n 1)
+# Only the two programs used here are built.
+if [ -d "$host/meson-private" ]; then
+    meson setup --reconfigure "$host" >"$host.setup.log" 2>&1
+else
+    meson setup "$host" -Dwerror=true -Dtests=enabled -Dbench=false \
+        >"$host.setup.log" 2>&1
+fi || fail "host setup" "$host.setup.log"
+meson compile -C "$host" ${NNLITE_JOBS:+-j "$NNLITE_JOBS"} mcu \
+    export_digits >/dev/null
+"$host/examples/mcu/mcu" >.build/mcu/host-mcu.log 2>&1 ||
+    fail "examples/mcu on this machine" .build/mcu/host-mcu.log
+host_line=$(mcu_line .build/mcu/host-mcu.log)
 echo "Cortex-M4: $m4_line"
 echo "this host: $host_line"
 m4_mae=$(echo "$m4_line" | awk '{ print $3 }')
@@ -126,16 +150,24 @@ arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 \
     -I"$generated" tests/export/digits_driver.c "$generated/digits_model.c" \
     "$generated/digits_test_set.c" "$board/startup.c" \
     "$board/semihosting.c" -lm -o .build/mcu/digits.elf
-m4_digits=$(timeout 300 qemu-system-arm -M mps2-an386 -nographic \
-    -monitor none -serial none \
-    -semihosting-config enable=on,target=native \
-    -kernel .build/mcu/digits.elf 2>&1 | grep "^accuracy")
-host_digits=$("$generated/export_digits" | grep '^accuracy')
+timeout 300 qemu-system-arm -M mps2-an386 -nographic -monitor none \
+    -serial none -semihosting-config enable=on,target=native \
+    -kernel .build/mcu/digits.elf >.build/mcu/digits-m4.log 2>&1 ||
+    fail "the exported digits model on the Cortex-M4" .build/mcu/digits-m4.log
+"$generated/export_digits" >.build/mcu/digits-host.log 2>&1 ||
+    fail "the exported digits model here" .build/mcu/digits-host.log
+for side in m4 host; do
+    # Every test digit's logits as nnlite's, bit for bit, and the accuracy.
+    grep -Eq '^logits: ([0-9]+) of \1 rows' ".build/mcu/digits-$side.log" ||
+        fail "digits ($side): logits not all as nnlite's" \
+            ".build/mcu/digits-$side.log"
+done
+m4_digits=$(grep '^accuracy ' .build/mcu/digits-m4.log) || true
+host_digits=$(grep '^accuracy ' .build/mcu/digits-host.log) || true
 echo "Cortex-M4: $m4_digits"
 echo "this host: $host_digits"
 if [ -z "$m4_digits" ] || [ "$m4_digits" != "$host_digits" ]; then
-    echo "check-mcu: FAILED: the exported digits model's accuracy differs" >&2
-    exit 1
+    fail "the exported digits model's accuracy differs"
 fi
 
 ./scripts/mcu-size.sh --check
@@ -144,7 +176,7 @@ echo "== examples/mcu in the smallest build (-Os, -Dmessages=none, only"
 echo "   dense, ReLU, MAE and Adam)"
 small=.build/mcu/size-Os-adam
 run_mcu_suite "$small"
-small_line=$(grep '^mcu:' "$small/meson-logs/testlog.txt" | tail -n 1)
+small_line=$(mcu_line "$small/meson-logs/testlog.txt")
 echo "$small_line"
 if [ "$(echo "$small_line" | awk '{ print $3 }')" != "$host_mae" ]; then
     echo "check-mcu: FAILED: the smallest build's test MAE differs" >&2

@@ -14,9 +14,9 @@
 #   7. with clang (when there), AddressSanitizer + UndefinedBehaviorSanitizer
 #      on the unit suite again: clang's UBSan checks more than gcc's;
 #   8. without the optional features (meson_options.txt): threads and file
-#      I/O off, the unit suite; then messages off and only the kinds a
-#      small training program uses, the features suite (the unit suite
-#      checks message texts and uses every kind);
+#      I/O off, the unit suite; then -Dmessages=plain and =none with only
+#      the kinds a small training program uses, the features suite (the
+#      unit suite checks message texts and uses every kind);
 #   9. passes 8-10: for aarch64 (NEON), 32-bit armhf and big-endian s390x, a
 #      cross build with warnings as errors (cross/*.ini), and the unit and
 #      examples suites under qemu-user. scripts/cross-deps.sh installs the
@@ -30,7 +30,10 @@
 #      package, static and shared), check-abi.sh (abidiff against release
 #      0.1.0, with planted breaks that must fail), check-static.sh
 #      (cppcheck and scan-build over lib/), check-coverage.sh (gcovr per
-#      file, with thresholds), check-mpi.sh (nnlite-mpi's tests and
+#      file, with thresholds), check-mcu.sh (the Cortex-M4 build, its
+#      undefined symbols, examples/mcu and the exported digits model in
+#      qemu-system-arm against this machine, flash per program; installs
+#      the Arm toolchain and qemu), check-mpi.sh (nnlite-mpi's tests and
 #      example under mpirun at 1, 2 and 3 ranks; installs Open MPI),
 #      and release-check.sh (version, CHANGES.md,
 #      ABI dump and soname agree).
@@ -103,7 +106,7 @@ else
 fi
 
 pass "7: -Dthreads=disabled -Dfile_io=disabled, unit suite; then" \
-    "-Dmessages=plain, none and only dense, ReLU, MAE and Adam, features"
+    "-Dmessages=plain and none, only dense, ReLU, MAE, Adam: features"
 # Every kind, as by default, so a second run of this pass starts over.
 configure .build/no-features -Dwerror=true -Dtests=enabled \
     -Dexamples=false -Dbench=false -Dthreads=disabled -Dfile_io=disabled \
@@ -111,10 +114,15 @@ configure .build/no-features -Dwerror=true -Dtests=enabled \
     -Dlayers=dense,relu,sigmoid,tanh,hard_sigmoid,leaky_relu,dropout,scaling \
     -Dlosses=mae,mse,cross_entropy,huber -Doptimizers=sgd,adam
 meson test -C .build/no-features --suite unit --print-errorlogs
-for messages in plain none; do
-    configure .build/no-features -Dmessages=$messages -Dlayers=dense,relu \
-        -Dlosses=mae -Doptimizers=adam
-    meson test -C .build/no-features --suite features --print-errorlogs
+# Only test_features is rebuilt for these: it is all that runs. With
+# messages=none file I/O is back on, so saving by path runs in that mode.
+for setting in plain:disabled none:auto; do
+    meson setup --reconfigure .build/no-features \
+        -Dmessages="${setting%%:*}" -Dfile_io="${setting#*:}" \
+        -Dlayers=dense,relu -Dlosses=mae -Doptimizers=adam >/dev/null
+    meson compile -C .build/no-features test_features
+    meson test -C .build/no-features --no-rebuild --suite features \
+        --print-errorlogs
 done
 
 number=8

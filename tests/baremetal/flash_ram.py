@@ -33,7 +33,9 @@ def kind(section):
 
 
 def read_map(path):
-    sizes = {}  # (archive or program file, member) -> [flash, ram]
+    """(archive or program file, member) -> [flash, ram]; OSError when
+    the file cannot be read."""
+    sizes = {}
     pending = None
     in_memory_map = False
     with open(path, encoding="utf-8", errors="replace") as f:
@@ -78,6 +80,10 @@ def main():
     libraries = args[1:] or ["libnnlite.a"]
     for lib in libraries:
         members = sorted((k[1], v) for k, v in sizes.items() if k[0] == lib)
+        if not members:  # a map this parser does not understand
+            print(f"flash_ram: no sections of {lib} in {args[0]}",
+                  file=sys.stderr)
+            return 1
         if not total_only:
             for name, (flash, ram) in members:
                 print(f"  {name:40} flash {flash:6} ram {ram:5}")
