@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #define SYS_WRITE0 0x04u        /* print a NUL-terminated string */
@@ -58,6 +59,7 @@ int _isatty(int fd)
 int _fstat(int fd, struct stat *st)
 {
     (void)fd;
+    memset(st, 0, sizeof(*st));
     st->st_mode = S_IFCHR;
     return 0;
 }

@@ -7,7 +7,8 @@
  * and tested on 2021. A device has no files and should not call malloc,
  * so the data is compiled in (views_data.h, written at build time from
  * examples/data/channel_views.csv) and every byte nnlite uses comes from
- * one static arena, sized before training by nnlite_model_memory_needed().
+ * one static arena; before training, nnlite_model_memory_needed() says
+ * whether it will hold the network.
  * At the end the network is saved to a buffer (as it would be to flash),
  * loaded back, and must predict the same bits.
  *   cc mcu.c $(pkg-config --cflags --libs nnlite)   (with views_data.h) */
@@ -20,8 +21,8 @@
 #define BATCH 8           /* rows per update */
 #define MAX_DAYS 56       /* the longest input window */
 /* nnlite's whole memory. A Cortex-M (M profile) needs 24 KB for this
- * network; elsewhere the vector kernels add packing scratch (14 KB on
- * x86-64), and the printed high-water mark says what each one used. */
+ * network; elsewhere the kernels pack their operands into scratch (12.5 KB
+ * on x86-64), and the printed high-water mark says what each one used. */
 #if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'
 #define ARENA_BYTES 24576
 #else
@@ -35,6 +36,11 @@ static _Alignas(8) unsigned char arena_memory[ARENA_BYTES];
 static float batch_x[BATCH * MAX_DAYS], batch_y[BATCH];
 static unsigned char saved_model[8192]; /* flash, on a real device */
 static char load_error[128];             /* why loading failed, if it did */
+
+/* fill_batch reads MAX_DAYS days before the first training day, and
+ * reload_matches a whole batch of test days. */
+_Static_assert(VIEWS_FIRST_TRAIN >= MAX_DAYS, "too few days before 2020");
+_Static_assert(VIEWS_DAYS - VIEWS_FIRST_TEST >= BATCH, "too few test days");
 
 /* Rows for the days first .. first + rows - 1: each day's input is the
  * `days` days before it, oldest first; its target is the day itself. */
@@ -152,7 +158,7 @@ done:
 
 /* Save the model to a buffer (flash, on a device) and free it; load it
  * back into the arena: the copy must predict the first test batch bit
- * for bit as the model did. Both never fit in 24 KB at once. */
+ * for bit as the model did. The two would not fit in 24 KB together. */
 static nnlite_status reload_matches(nnlite_model **m, const nnlite_allocator *a,
                                     size_t *bytes, int *same)
 {
@@ -199,10 +205,20 @@ int main(void)
     printf("linear, 7 days:   train_mae %.3fk test_mae %.3fk\n",
            (double)train, (double)test);
     nnlite_model_destroy(m);
+    m = NULL;
 
     /* 56 days through 16 ReLUs: the arena must hold what the model says. */
     TRY(build(&m, 56, network, 2, 0.001f, &a));
     TRY(nnlite_model_memory_needed(m, BATCH, &needed));
+    if (needed > nnlite_arena_capacity(arena)) {
+        printf("mcu: the arena holds %lu bytes; the network needs %lu\n",
+               (unsigned long)nnlite_arena_capacity(arena),
+               (unsigned long)needed);
+        s = NNLITE_ENOMEM;
+        goto done;
+    }
+    /* The two tensor handles study() makes take blocks the linear model
+     * left free, so the high-water mark is the network's own. */
     TRY(study(m, 56, 200, &a, &train, &test));
     ram = nnlite_arena_high_water(arena);
     printf("56 -> 16 ReLU -> 1: train_mae %.3fk test_mae %.3fk\n",
@@ -217,11 +233,10 @@ int main(void)
     printf("mcu: test_mae %.9g ram_bytes %lu needed_bytes %lu\n",
            (double)test, (unsigned long)ram, (unsigned long)needed);
 done:
-    if (s != NNLITE_OK) {
-        printf("mcu: failed: %s\n",
-               m != NULL ? nnlite_model_last_error(m)
-               : load_error[0] != '\0' ? load_error
-                                        : nnlite_status_string(s));
+    if (s != NNLITE_OK) { /* the status, and the model's reason if any */
+        const char *why = m != NULL ? nnlite_model_last_error(m) : load_error;
+        printf("mcu: failed: %s%s%s\n", nnlite_status_string(s),
+               why[0] != '\0' ? ": " : "", why);
     }
     nnlite_model_destroy(m);
     return s == NNLITE_OK && same ? 0 : 1;
