@@ -587,9 +587,11 @@ static void test_fit_memory_refuses(void **state)
     assert_int_equal(nnlite_model_fit_memory_needed(m, x, t, &o, &v3),
                      NNLITE_OK);
     assert_true(v3 < v2);
+#if NNLITE_HAVE_THREADS
     assert_int_equal(nnlite_model_set_threads(m, 2), NNLITE_OK);
     assert_int_equal(nnlite_model_fit_memory_needed(m, x, t, NULL, &bytes),
                      NNLITE_ESTATE);
+#endif
     nnlite_model_destroy(m);
     nnlite_tensor_destroy(x);
     nnlite_tensor_destroy(t);
