@@ -88,15 +88,16 @@ static nnlite_status check_options(const nnlite_optimizer_options *in,
         return s;
     }
     if ((*ops = ops_for_kind(norm->kind)) == NULL) {
-        if (kind_name(norm->kind) == NULL) {
-            nnlite__format(msg, size, "optimizer kind %d is unknown",
-                           (int)norm->kind);
-        } else {
+        nnlite__format(msg, size, "optimizer kind %d is unknown",
+                       (int)norm->kind);
+#if !(NNLITE_HAVE_OPTIMIZER_SGD && NNLITE_HAVE_OPTIMIZER_ADAM)
+        if (kind_name(norm->kind) != NULL) { /* left out of this build */
             nnlite__format(msg, size,
                            "optimizer kind %d (%s) is not built into this "
                            "nnlite (meson option -Doptimizers)",
                            (int)norm->kind, kind_name(norm->kind));
         }
+#endif
         return NNLITE_EINVAL;
     }
     if (!valid_learning_rate(norm->learning_rate)) {
