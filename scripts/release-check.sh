@@ -10,7 +10,8 @@
 #      (libabigail's abidw; docs/abi.md): the newest dump there must be of
 #      a release of the same major version, not newer than this one, and
 #      name the soname this version builds;
-#   4. a shared build in .build/release has the soname libnnlite.so.MAJOR
+#   4. a shared build in .build/release-shared has the soname
+#      libnnlite.so.MAJOR
 #      (readelf -d), and its generated nnlite/version.h says the version.
 # Prints each check; a mismatch prints what disagrees with what, the
 # script goes on to the next check, and exits 1 at the end.
@@ -81,7 +82,8 @@ else
 fi
 
 # 4. The soname of a shared build.
-dir=.build/release
+# Its own directory: run-example.sh keeps a static build in .build/release.
+dir=.build/release-shared
 if [ -d "$dir/meson-private" ]; then
     meson setup --reconfigure "$dir" >/dev/null
 else
