@@ -7,8 +7,8 @@
  *
  * The text is built by a formatter of its own (strings, sizes, floats),
  * not by vsnprintf: the output must not depend on the C library's
- * printf (a build may drop formatted messages, and some small C
- * libraries print no %a), and it must be the same on every machine. It
+ * formatting (a build may drop formatted messages, and some small C
+ * libraries write no %a), and it must be the same on every machine. It
  * runs once with the caller's buffer, writing what fits and counting
  * the rest, so the length and the text cannot disagree. */
 #include <stdarg.h>
